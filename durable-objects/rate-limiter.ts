@@ -1,0 +1,60 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../workers/config/env.ts";
+
+/** A token bucket: `capacity` tokens at most, refilled continuously at `refillPerSecond`. */
+export type BucketPolicy = { capacity: number; refillPerSecond: number };
+
+export type RateLimitDecision = {
+  allowed: boolean;
+  limit: number;
+  /** Whole tokens left after this call. */
+  remaining: number;
+  /** Seconds until the bucket is full again. */
+  resetSeconds: number;
+  /** Seconds until this call would be allowed; 0 when it was. */
+  retryAfterSeconds: number;
+};
+
+type BucketRow = { tokens: number; updated_at_ms: number };
+
+/**
+ * Token buckets kept in this object's SQLite storage. Each call reads and writes synchronously with no
+ * await in between, so concurrent calls are applied one after another and the count is exact.
+ */
+export class RateLimiter extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS buckets (key TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at_ms INTEGER NOT NULL)",
+    );
+  }
+
+  consume(key: string, policy: BucketPolicy, cost = 1): RateLimitDecision {
+    const now = Date.now();
+    const sql = this.ctx.storage.sql;
+    const row = sql
+      .exec<BucketRow>("SELECT tokens, updated_at_ms FROM buckets WHERE key = ?", key)
+      .toArray()[0];
+    const refilled = row
+      ? Math.min(
+          policy.capacity,
+          row.tokens + (Math.max(0, now - row.updated_at_ms) / 1000) * policy.refillPerSecond,
+        )
+      : policy.capacity;
+    const allowed = refilled >= cost;
+    const tokens = allowed ? refilled - cost : refilled;
+    sql.exec(
+      "INSERT INTO buckets (key, tokens, updated_at_ms) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens, updated_at_ms = excluded.updated_at_ms",
+      key,
+      tokens,
+      now,
+    );
+    return {
+      allowed,
+      limit: policy.capacity,
+      remaining: Math.floor(tokens),
+      resetSeconds: Math.ceil((policy.capacity - tokens) / policy.refillPerSecond),
+      retryAfterSeconds: allowed ? 0 : Math.ceil((cost - tokens) / policy.refillPerSecond),
+    };
+  }
+}

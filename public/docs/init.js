@@ -1,0 +1,10 @@
+// Starts Swagger UI on this Worker's own OpenAPI document; requests carry the session cookie.
+window.addEventListener("load", () => {
+  window.ui = SwaggerUIBundle({
+    url: "/openapi.json",
+    dom_id: "#swagger-ui",
+    deepLinking: true,
+    persistAuthorization: true,
+    withCredentials: true,
+  });
+});

@@ -1,0 +1,113 @@
+// `npm run bench`: the Worker under wrangler dev with a fresh embedded database, driven from this process by
+// autocannon over loopback. Routes are measured in interleaved rounds, so a noisy machine slows all alike
+// and the ratios between routes hold. Not part of `npm test`.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { buildDocsAssets } from "./lib/docs-assets.ts";
+import { ROOT, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
+
+type Scenario = { name: string; path: string; note: string; headers?: Record<string, string> };
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const port = Number(process.env.BENCH_PORT ?? 8797);
+
+const scenarios: Scenario[] = [
+  {
+    name: "asset",
+    path: "/docs/init.js",
+    note: "static asset, never reaches the Worker: wrangler dev's own floor",
+  },
+  { name: "bare", path: "/api/v1", note: "static JSON, full middleware chain, no I/O" },
+  { name: "health", path: "/health", note: "liveness, no I/O" },
+  {
+    name: "ready",
+    path: "/ready",
+    note: "one database round trip (pool per request, through the local relay)",
+  },
+];
+
+type Sample = { requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number };
+
+async function measure(url: string, scenario: Scenario): Promise<Sample> {
+  const result = await autocannon({
+    url: `${url}${scenario.path}`,
+    connections,
+    duration: seconds,
+    headers: scenario.headers,
+  });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+buildDocsAssets();
+const persist = mkdtempSync(join(tmpdir(), "borde-bench-"));
+const database = await startLocalDatabase({});
+const worker = await startWranglerDev({
+  port,
+  quiet: true,
+  persistTo: persist,
+  vars: {
+    ENVIRONMENT: "development",
+    DATABASE_URL: database.databaseUrl,
+    LOCAL_DB_RELAY: database.relayAddress,
+  },
+});
+
+try {
+  const samples = new Map<string, Sample[]>(scenarios.map((scenario) => [scenario.name, []]));
+  for (const scenario of scenarios) await measure(worker.url, { ...scenario }); // warm-up, not recorded
+  for (let round = 1; round <= rounds; round++) {
+    for (const scenario of scenarios) samples.get(scenario.name)?.push(await measure(worker.url, scenario));
+    console.log(`round ${round}/${rounds} done`);
+  }
+  const baseline = median((samples.get("health") ?? []).map((sample) => sample.requestsPerSecond));
+  const results = scenarios.map((scenario) => {
+    const runs = samples.get(scenario.name) ?? [];
+    const requestsPerSecond = median(runs.map((run) => run.requestsPerSecond));
+    return {
+      name: scenario.name,
+      path: scenario.path,
+      note: scenario.note,
+      requests_per_second: Math.round(requestsPerSecond),
+      p50_ms: median(runs.map((run) => run.p50)),
+      p99_ms: median(runs.map((run) => run.p99)),
+      relative_to_health: Math.round((requestsPerSecond / baseline) * 100) / 100,
+      non_2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+      errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    };
+  });
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+    settings: {
+      seconds_per_run: seconds,
+      rounds,
+      connections,
+      server: "wrangler dev (workerd), embedded PGlite",
+    },
+    results,
+  };
+  console.table(results.map(({ note: _note, ...row }) => row));
+  mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
+  const file = join(ROOT, "bench", "results", `${report.date.replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`written to ${file}`);
+} finally {
+  await worker.stop();
+  await database.stop();
+  rmSync(persist, { recursive: true, force: true });
+}

@@ -1,0 +1,3 @@
+import { buildDocsAssets } from "./lib/docs-assets.ts";
+
+buildDocsAssets();

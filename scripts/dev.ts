@@ -1,0 +1,56 @@
+// `npm run dev`: the whole API on this machine with no account and no network. Ctrl-C stops everything.
+import { join } from "node:path";
+import { buildDocsAssets } from "./lib/docs-assets.ts";
+import { LOCAL_DATA_DIR, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
+import { DEMO, seedDemo } from "./lib/seed.ts";
+import { localSigningKeys } from "./lib/signing-keys.ts";
+
+const port = Number(process.env.PORT ?? 8787);
+const started = performance.now();
+
+buildDocsAssets();
+const database = await startLocalDatabase({
+  databaseUrl: process.env.DATABASE_URL,
+  dataDir: join(LOCAL_DATA_DIR, "pgdata"),
+  dbPort: Number(process.env.BORDE_DB_PORT ?? 54320),
+  relayPort: Number(process.env.BORDE_DB_RELAY_PORT ?? 54321),
+});
+await seedDemo(database.databaseUrl);
+
+const origin = `http://localhost:${port}`;
+const worker = await startWranglerDev({
+  port,
+  persistTo: join(LOCAL_DATA_DIR, "wrangler"),
+  vars: {
+    ENVIRONMENT: "development",
+    DATABASE_URL: database.databaseUrl,
+    LOCAL_DB_RELAY: database.relayAddress,
+    ALLOWED_ORIGINS: `${origin},http://127.0.0.1:${port}`,
+    JWT_SIGNING_KEYS: await localSigningKeys(join(LOCAL_DATA_DIR, "jwt-signing-keys.json")),
+  },
+});
+
+console.log(`
+  Borde is running (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)
+  API       ${origin}/api/v1
+  Docs      ${origin}/docs
+  OpenAPI   ${origin}/openapi.json
+  Health    ${origin}/ready
+  Database  ${database.embedded ? `embedded PGlite in .borde/pgdata (${database.databaseUrl})` : "DATABASE_URL"}
+  Demo      tenant "${DEMO.tenantSlug}": sign in as ${DEMO.email} / ${DEMO.password}
+  Cron      curl "${origin}/__scheduled?cron=*/5+*+*+*+*"
+  Stop with Ctrl-C.
+`);
+
+let stopping = false;
+async function stop(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    await worker.stop();
+    await database.stop();
+  }
+  process.exit(code);
+}
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+worker.child.once("exit", (code) => void stop(code ?? 1));

@@ -1,0 +1,90 @@
+// The local stand-ins for what Borde uses in production: a Postgres (embedded PGlite unless DATABASE_URL
+// names a server), the WebSocket relay in front of it, migrations applied, and wrangler dev serving the Worker.
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded-postgres.ts";
+import { migrateDatabase } from "./migrate.ts";
+import { startRelay } from "./ws-relay.ts";
+
+export const ROOT = join(import.meta.dirname, "..", "..");
+export const LOCAL_DATA_DIR = join(ROOT, ".borde");
+
+export type LocalDatabase = {
+  databaseUrl: string;
+  relayAddress: string;
+  embedded: boolean;
+  stop: () => Promise<void>;
+};
+
+export async function startLocalDatabase(options: {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  dbPort?: number;
+  relayPort?: number;
+}): Promise<LocalDatabase> {
+  let embedded: EmbeddedPostgres | undefined;
+  if (!options.databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir: options.dataDir, port: options.dbPort ?? 0 });
+  }
+  const databaseUrl = options.databaseUrl ?? (embedded as EmbeddedPostgres).url;
+  await migrateDatabase(databaseUrl);
+  const relay = await startRelay(options.relayPort ?? 0);
+  return {
+    databaseUrl,
+    relayAddress: relay.address,
+    embedded: embedded !== undefined,
+    stop: async () => {
+      await relay.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+export type WranglerDev = { url: string; child: ChildProcess; stop: () => Promise<void> };
+
+/** Starts `wrangler dev` on loopback with the given vars and resolves once /health answers. */
+export async function startWranglerDev(options: {
+  port: number;
+  vars: Record<string, string>;
+  quiet?: boolean;
+  persistTo?: string;
+}): Promise<WranglerDev> {
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(options.port), "--test-scheduled"];
+  args.push("--show-interactive-dev-session=false");
+  if (options.persistTo) args.push("--persist-to", options.persistTo);
+  for (const [name, value] of Object.entries(options.vars)) args.push("--var", `${name}:${value}`);
+  const child = spawn(join(ROOT, "node_modules", ".bin", "wrangler"), args, {
+    cwd: ROOT,
+    stdio: options.quiet ? ["ignore", "ignore", "inherit"] : "inherit",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: process.env.WRANGLER_LOG ?? "info" },
+  });
+  const url = `http://127.0.0.1:${options.port}`;
+  const exited = new Promise<never>((_, reject) =>
+    child.once("exit", (code) => reject(new Error(`wrangler dev exited with code ${code}`))),
+  );
+  await Promise.race([waitForHealth(url), exited]);
+  return {
+    url,
+    child,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const gone = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await gone;
+    },
+  };
+}
+
+async function waitForHealth(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${url}/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`wrangler dev did not answer ${url}/health within ${timeoutMs / 1000} s`);
+}

@@ -1,0 +1,31 @@
+// Starts what the Worker under test talks to: the database (embedded PGlite, or the PostgreSQL server
+// named by TEST_DATABASE_URL) migrated to the current schema, and the WebSocket relay in front of it.
+import type { TestProject } from "vitest/node";
+import { type EmbeddedPostgres, startEmbeddedPostgres } from "../../scripts/lib/embedded-postgres.ts";
+import { migrateDatabase } from "../../scripts/lib/migrate.ts";
+import { newSigningKey } from "../../scripts/lib/signing-keys.ts";
+import { startRelay } from "../../scripts/lib/ws-relay.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    dbRelay: string;
+    jwtSigningKeys: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const external = process.env.TEST_DATABASE_URL;
+  const embedded: EmbeddedPostgres | undefined = external ? undefined : await startEmbeddedPostgres();
+  const databaseUrl = external ?? (embedded as EmbeddedPostgres).url;
+  await migrateDatabase(databaseUrl);
+  const relay = await startRelay();
+  project.provide("databaseUrl", databaseUrl);
+  project.provide("dbRelay", relay.address);
+  project.provide("jwtSigningKeys", JSON.stringify([await newSigningKey(), await newSigningKey()]));
+  console.log(`test database: ${external ? "PostgreSQL server from TEST_DATABASE_URL" : "embedded PGlite"}`);
+  return async () => {
+    await relay.close();
+    await embedded?.stop();
+  };
+}

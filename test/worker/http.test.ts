@@ -1,0 +1,148 @@
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import worker from "../../workers/index.ts";
+import { TEST_ALLOWED_ORIGIN } from "../support/constants.ts";
+
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  request_id: string;
+};
+
+describe("problem documents", () => {
+  it("answers an unknown route with a 404 problem carrying the request id", async () => {
+    const response = await SELF.fetch("https://borde.test/api/v1/nothing-here");
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    const problem = await response.json<Problem>();
+    expect(problem).toMatchObject({
+      type: "about:blank",
+      title: "Not Found",
+      status: 404,
+      instance: "/api/v1/nothing-here",
+    });
+    expect(problem.request_id).toBe(response.headers.get("x-request-id"));
+  });
+
+  it("answers a known path with the wrong method with 405 and Allow", async () => {
+    const response = await SELF.fetch("https://borde.test/health", { method: "DELETE" });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET, HEAD");
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect((await response.json<Problem>()).status).toBe(405);
+  });
+
+  it("answers an unexpected failure with a 500 problem that names the broken setting and no stack", async () => {
+    const { DATABASE_URL: _omitted, ...withoutDatabase } = env;
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(new Request("https://borde.test/ready"), withoutDatabase, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).not.toMatch(/\bat \S+ \(|\.ts:\d+/);
+    const problem = JSON.parse(text) as Problem;
+    expect(problem.title).toBe("Internal Server Error");
+    expect(problem.detail).toContain("DATABASE_URL is required");
+    expect(problem.request_id).toMatch(UUID_V7);
+  });
+});
+
+describe("request ids", () => {
+  it("echoes a well-formed incoming x-request-id", async () => {
+    const response = await SELF.fetch("https://borde.test/health", {
+      headers: { "x-request-id": "edge-abc_123" },
+    });
+    expect(response.headers.get("x-request-id")).toBe("edge-abc_123");
+  });
+
+  it("replaces a malformed x-request-id with a generated UUID v7", async () => {
+    const response = await SELF.fetch("https://borde.test/health", {
+      headers: { "x-request-id": "bad id<script>" },
+    });
+    expect(response.headers.get("x-request-id")).toMatch(UUID_V7);
+  });
+
+  it("generates one when none is sent", async () => {
+    const response = await SELF.fetch("https://borde.test/health");
+    expect(response.headers.get("x-request-id")).toMatch(UUID_V7);
+  });
+});
+
+describe("CORS and security headers", () => {
+  it("answers a preflight from an allowed origin", async () => {
+    const response = await SELF.fetch("https://borde.test/api/v1", {
+      method: "OPTIONS",
+      headers: {
+        Origin: TEST_ALLOWED_ORIGIN,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type,authorization",
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("access-control-allow-origin")).toBe(TEST_ALLOWED_ORIGIN);
+    expect(response.headers.get("access-control-allow-credentials")).toBe("true");
+    expect(response.headers.get("access-control-allow-methods")).toContain("POST");
+    expect(response.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
+  });
+
+  it("does not allow an origin that is not configured", async () => {
+    const response = await SELF.fetch("https://borde.test/api/v1", {
+      method: "OPTIONS",
+      headers: { Origin: "https://evil.example", "Access-Control-Request-Method": "POST" },
+    });
+    expect(response.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("sets security headers, and HSTS only over https", async () => {
+    const secure = await SELF.fetch("https://borde.test/health");
+    expect(secure.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(secure.headers.get("x-frame-options")).toBe("DENY");
+    expect(secure.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(secure.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(secure.headers.get("strict-transport-security")).toContain("max-age=");
+    const plain = await SELF.fetch("http://localhost/health");
+    expect(plain.headers.get("strict-transport-security")).toBeNull();
+  });
+});
+
+describe("/v1 compatibility", () => {
+  it("serves /v1/* as /api/v1/*", async () => {
+    const legacy = await SELF.fetch("https://borde.test/v1");
+    const current = await SELF.fetch("https://borde.test/api/v1");
+    expect(legacy.status).toBe(200);
+    expect(await legacy.json()).toEqual(await current.json());
+  });
+});
+
+describe("docs", () => {
+  it("serves the docs page and its assets from the Worker", async () => {
+    const page = await SELF.fetch("https://borde.test/docs");
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('src="/docs/vendor/swagger-ui-bundle.js"');
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    for (const asset of [
+      "/docs/vendor/swagger-ui-bundle.js",
+      "/docs/vendor/swagger-ui.css",
+      "/docs/init.js",
+    ]) {
+      const response = await SELF.fetch(`https://borde.test${asset}`);
+      expect(response.status, asset).toBe(200);
+      expect((await response.text()).length, asset).toBeGreaterThan(100);
+    }
+  });
+
+  it("serves an OpenAPI 3.1 document listing the routes", async () => {
+    const response = await SELF.fetch("https://borde.test/openapi.json");
+    const doc = await response.json<{ openapi: string; paths: Record<string, unknown> }>();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/health", "/healthz", "/ready", "/api/v1"]),
+    );
+  });
+});

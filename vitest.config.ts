@@ -1,0 +1,43 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { buildDocsAssets } from "./scripts/lib/docs-assets.ts";
+import { TEST_ALLOWED_ORIGIN } from "./test/support/constants.ts";
+
+buildDocsAssets();
+
+export default defineConfig({
+  test: {
+    // The Worker's structured logs (one JSON line per request or event) would drown the report.
+    onConsoleLog: (line) => !line.startsWith('{"level":'),
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                ENVIRONMENT: "test",
+                DATABASE_URL: inject("databaseUrl"),
+                LOCAL_DB_RELAY: inject("dbRelay"),
+                ALLOWED_ORIGINS: TEST_ALLOWED_ORIGIN,
+                JWT_SIGNING_KEYS: inject("jwtSigningKeys"),
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "worker",
+          include: ["test/worker/**/*.test.ts"],
+          globalSetup: ["./test/support/global-setup.ts"],
+        },
+      },
+      {
+        test: {
+          name: "node",
+          include: ["test/node/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+    ],
+  },
+});

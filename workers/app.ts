@@ -1,0 +1,95 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { requestId } from "hono/request-id";
+import { getPath } from "hono/utils/url";
+import { loadConfig } from "./config/config.ts";
+import { registerDocsRoutes } from "./docs/routes.ts";
+import { registerHealthRoutes } from "./health/routes.ts";
+import type { AppEnv } from "./http/app-env.ts";
+import { corsForAllowedOrigins } from "./http/cors.ts";
+import { database } from "./http/database.ts";
+import { handleError, handleNotFound, methodNotAllowedResponse, validationHook } from "./http/errors.ts";
+import { HttpProblem } from "./http/problem.ts";
+import { requestLog } from "./http/request-log.ts";
+import { securityHeaders } from "./http/security-headers.ts";
+import { authenticate } from "./identity/authenticate.ts";
+import { csrfProtection } from "./identity/csrf.ts";
+import { registerApiKeyRoutes } from "./identity/routes/api-keys.ts";
+import { registerAuthRoutes } from "./identity/routes/auth.ts";
+import { registerInvitationRoutes } from "./identity/routes/invitations.ts";
+import { registerJwksRoute } from "./identity/routes/jwks.ts";
+import { registerMemberRoutes } from "./identity/routes/members.ts";
+import { registerTenantRoutes } from "./identity/routes/tenant.ts";
+import { uuidv7 } from "./lib/uuid.ts";
+import { rateLimit } from "./ratelimit/middleware.ts";
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Clients of the source systems call /v1/…; it is the same API as /api/v1/…. */
+function routedPath(request: Request): string {
+  const path = getPath(request);
+  return path === "/v1" || path.startsWith("/v1/") ? `/api${path}` : path;
+}
+
+export function createApp(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, getPath: routedPath });
+
+  app.use(requestId({ generator: () => uuidv7(), limitLength: 128 }));
+  app.use(requestLog());
+  app.use(securityHeaders());
+  app.use(async (c, next) => {
+    c.set("config", loadConfig(c.env));
+    await next();
+  });
+  app.use(corsForAllowedOrigins());
+  app.use(methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedResponse }));
+  app.use(database());
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new HttpProblem(
+          413,
+          "Content Too Large",
+          `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+        );
+      },
+    }),
+  );
+  app.use("/api/*", authenticate());
+  app.use("/api/*", csrfProtection());
+  app.use("/api/*", rateLimit());
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "The access_token from login, register or refresh (or an API key).",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKeyAuth", {
+    type: "apiKey",
+    in: "header",
+    name: "x-api-key",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", {
+    type: "apiKey",
+    in: "cookie",
+    name: "borde_access",
+    description: "Set by login; named __Host-borde_access over https.",
+  });
+
+  registerHealthRoutes(app);
+  registerDocsRoutes(app);
+  registerJwksRoute(app);
+  registerAuthRoutes(app);
+  registerTenantRoutes(app);
+  registerMemberRoutes(app);
+  registerInvitationRoutes(app);
+  registerApiKeyRoutes(app);
+
+  app.notFound(handleNotFound);
+  app.onError(handleError);
+  return app;
+}

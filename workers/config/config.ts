@@ -1,0 +1,93 @@
+import { z } from "zod";
+import type { Env } from "./env.ts";
+
+const postgresUrl = z
+  .string({ error: "DATABASE_URL is required (a postgres:// URL; `npm run dev` sets a local one)" })
+  .refine((value) => /^postgres(ql)?:\/\/[^/]+/.test(value) && URL.canParse(value), {
+    message: "DATABASE_URL must be a postgres:// or postgresql:// URL",
+  });
+
+const originList = z
+  .string()
+  .default("")
+  .transform((value) =>
+    value
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.url({ message: "ALLOWED_ORIGINS must list origins such as https://app.example.com" })));
+
+const signingKeys = z
+  .string({ error: "JWT_SIGNING_KEYS is required: `npm run keys:generate` prints a value" })
+  .transform((value, ctx) => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "JWT_SIGNING_KEYS must be JSON" });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .array(
+        z.object({
+          kty: z.literal("OKP"),
+          crv: z.literal("Ed25519"),
+          kid: z.string().min(1),
+          x: z.string(),
+          d: z.string(),
+        }),
+        { error: "JWT_SIGNING_KEYS must be a JSON array of Ed25519 private JWKs, each with a kid" },
+      )
+      .min(1, "JWT_SIGNING_KEYS must hold at least one key; the first one signs"),
+  );
+
+const configSchema = z.object({
+  ENVIRONMENT: z.enum(["development", "test", "production"]).default("production"),
+  DATABASE_URL: postgresUrl,
+  LOCAL_DB_RELAY: z
+    .string()
+    .regex(/^[\w.-]+:\d{1,5}$/, "LOCAL_DB_RELAY must be host:port")
+    .default("127.0.0.1:54321"),
+  ALLOWED_ORIGINS: originList,
+  JWT_SIGNING_KEYS: signingKeys,
+});
+
+export type SigningKey = z.infer<typeof signingKeys>[number];
+
+export type Config = {
+  environment: "development" | "test" | "production";
+  databaseUrl: string;
+  /** Where the WebSocket-to-TCP relay listens; used only when DATABASE_URL points at this machine. */
+  localDbRelay: string;
+  allowedOrigins: string[];
+  /** Ed25519 private JWKs: the first signs access tokens, all of them verify (so keys can rotate). */
+  signingKeys: SigningKey[];
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+// Bindings are fixed for the life of an isolate, so each env object is parsed once.
+const parsed = new WeakMap<Env, Config>();
+
+export function loadConfig(env: Env): Config {
+  const cached = parsed.get(env);
+  if (cached) return cached;
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  const config: Config = {
+    environment: result.data.ENVIRONMENT,
+    databaseUrl: result.data.DATABASE_URL,
+    localDbRelay: result.data.LOCAL_DB_RELAY,
+    allowedOrigins: result.data.ALLOWED_ORIGINS,
+    signingKeys: result.data.JWT_SIGNING_KEYS,
+  };
+  parsed.set(env, config);
+  return config;
+}

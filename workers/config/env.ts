@@ -1,0 +1,16 @@
+import type { RateLimiter } from "../../durable-objects/rate-limiter.ts";
+import type { WebchatSession } from "../../durable-objects/webchat-session.ts";
+import type { JobMessage } from "../jobs/messages.ts";
+
+/** Bindings and vars as wrangler.toml and secrets declare them; values are parsed by `loadConfig`. */
+export interface Env {
+  ENVIRONMENT?: string;
+  DATABASE_URL?: string;
+  LOCAL_DB_RELAY?: string;
+  ALLOWED_ORIGINS?: string;
+  JWT_SIGNING_KEYS?: string;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  WEBCHAT_SESSION: DurableObjectNamespace<WebchatSession>;
+  JOBS: Queue<JobMessage>;
+  ASSETS: Fetcher;
+}

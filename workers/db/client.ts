@@ -1,0 +1,111 @@
+import { neonConfig, Pool, type PoolClient } from "@neondatabase/serverless";
+import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
+import type { Config } from "../config/config.ts";
+import { errorFields, log } from "../lib/log.ts";
+
+export type Database = NeonDatabase;
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * On this machine (PGlite or a local PostgreSQL server) there is no Neon proxy, so the driver talks
+ * plain WebSocket to the local relay, which opens the TCP connection. Against Neon, the defaults stand.
+ */
+function useLocalRelayFor(databaseUrl: string, relay: string): void {
+  if (!LOOPBACK_HOSTS.has(new URL(databaseUrl).hostname)) return;
+  neonConfig.wsProxy = (host, port) => `${relay}/v2?address=${host}:${port}`;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.pipelineTLS = false;
+  neonConfig.pipelineConnect = false;
+}
+
+type DatabaseConfig = Pick<Config, "databaseUrl" | "localDbRelay">;
+
+/**
+ * A database handle for one request or one batch. Workers cannot share a socket between requests,
+ * so each unit of work opens its own pool (one connection), lazily on first use, and closes it when done.
+ *
+ * `db` runs as the owner of the tables, for system work (login, key lookup, registration, jobs).
+ * `tenant()` runs tenant-scoped work under row-level security.
+ */
+export class DatabaseSession {
+  #pool: Pool | undefined;
+  #db: Database | undefined;
+  #pending: Promise<unknown>[] = [];
+
+  constructor(private readonly config: DatabaseConfig) {}
+
+  #openPool(): Pool {
+    if (!this.#pool) {
+      useLocalRelayFor(this.config.databaseUrl, this.config.localDbRelay);
+      this.#pool = new Pool({ connectionString: this.config.databaseUrl, max: 1 });
+      // A connection that drops while idle is reported here; unhandled, it would crash the isolate.
+      this.#pool.on("error", (error: Error) => log("warn", "database connection lost", errorFields(error)));
+    }
+    return this.#pool;
+  }
+
+  get db(): Database {
+    this.#db ??= drizzle({ client: this.#openPool() });
+    return this.#db;
+  }
+
+  get opened(): boolean {
+    return this.#pool !== undefined;
+  }
+
+  /**
+   * Runs `work` in a transaction as the role borde_app with app.tenant_id set, so the row-level security
+   * policies hide every other tenant's rows. One round trip opens the scope. A read-only scope does not
+   * wait for its COMMIT: nothing was written, and the connection runs it before anything queued after.
+   */
+  async tenant<T>(
+    tenantId: string,
+    work: (db: Database) => Promise<T>,
+    options: { readOnly?: boolean } = {},
+  ): Promise<T> {
+    // The id is inlined into the statement (set_config takes no parameters in a multi-statement query).
+    if (!UUID.test(tenantId)) throw new Error("tenant id must be a UUID");
+    const client: PoolClient = await this.#openPool().connect();
+    try {
+      await client.query(
+        `BEGIN${options.readOnly ? " READ ONLY" : ""}; SET LOCAL ROLE borde_app; SELECT set_config('app.tenant_id', '${tenantId}', true)`,
+      );
+      const result = await work(drizzle({ client }));
+      const commit = client.query("COMMIT");
+      if (options.readOnly)
+        this.#pending.push(commit.catch((error: Error) => log("warn", "commit failed", errorFields(error))));
+      else await commit;
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Ends the pool if one was opened, after any commit still in flight; safe to call more than once. */
+  async close(): Promise<void> {
+    await Promise.all(this.#pending);
+    const pool = this.#pool;
+    this.#pool = undefined;
+    this.#db = undefined;
+    this.#pending = [];
+    await pool?.end();
+  }
+}
+
+/** Runs `work` with a database session and closes it after, for queue and cron handlers. */
+export async function withDatabase<T>(
+  config: DatabaseConfig,
+  work: (session: DatabaseSession) => Promise<T>,
+): Promise<T> {
+  const session = new DatabaseSession(config);
+  try {
+    return await work(session);
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,3 @@
+// Every table the app reads or writes, for drizzle's typed queries and drizzle-kit's migrations.
+export * from "../identity/schema.ts";
+export * from "../jobs/schema.ts";

@@ -1,0 +1,79 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../http/app-env.ts";
+
+export const API_VERSION = "0.1.0";
+
+// Swagger UI's files are Workers static assets (public/docs); the page is the Worker's so it gets a policy.
+const DOCS_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Borde API</title>
+<link rel="stylesheet" href="/docs/vendor/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/docs/vendor/swagger-ui-bundle.js"></script>
+<script src="/docs/init.js"></script>
+</body>
+</html>`;
+
+const DOCS_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+
+const ApiIndexSchema = z
+  .object({
+    name: z.string(),
+    version: z.string(),
+    links: z.object({ docs: z.string(), openapi: z.string(), health: z.string() }),
+  })
+  .openapi("ApiIndex");
+
+const apiIndex = createRoute({
+  method: "get",
+  path: "/api/v1",
+  operationId: "getApiIndex",
+  tags: ["System"],
+  summary: "What this API is and where its documents are",
+  responses: {
+    200: { description: "The API index", content: { "application/json": { schema: ApiIndexSchema } } },
+  },
+});
+
+export function registerDocsRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(apiIndex, (c) =>
+    c.json(
+      {
+        name: "Borde API",
+        version: API_VERSION,
+        links: { docs: "/docs", openapi: "/openapi.json", health: "/ready" },
+      },
+      200,
+    ),
+  );
+
+  app.doc31("/openapi.json", (c) => ({
+    openapi: "3.1.0",
+    info: {
+      title: "Borde API",
+      version: API_VERSION,
+      description:
+        "Edge-native, multi-tenant API. Errors are RFC 9457 problem documents (`application/problem+json`). `/v1/*` is served as `/api/v1/*`.",
+    },
+    servers: [{ url: new URL(c.req.url).origin }],
+  }));
+
+  app.get("/docs", (c) => {
+    c.header("Content-Security-Policy", DOCS_CONTENT_SECURITY_POLICY);
+    return c.html(DOCS_PAGE);
+  });
+
+  // Workers serve static assets before the Worker runs; this route answers when a caller reaches the
+  // Worker first (service bindings, tests) and gives misses a problem document.
+  app.get("/docs/*", async (c) => {
+    const asset = await c.env.ASSETS.fetch(c.req.raw);
+    if (asset.status === 404) return c.notFound();
+    return asset;
+  });
+}

@@ -1,0 +1,40 @@
+import { sql } from "drizzle-orm";
+import type { Database } from "../db/client.ts";
+
+export type CheckResult =
+  | { status: "ok"; latency_ms: number }
+  | { status: "fail"; latency_ms: number; error: string };
+
+const CHECK_TIMEOUT_MS = 3000;
+
+/** One round trip to the database, bounded so a hung connection cannot hang the probe. */
+export async function checkDatabase(db: Database): Promise<CheckResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+        CHECK_TIMEOUT_MS,
+      );
+    });
+    await Promise.race([db.execute(sql`select 1`), timeout]);
+    return { status: "ok", latency_ms: elapsed() };
+  } catch (error) {
+    return {
+      status: "fail",
+      latency_ms: elapsed(),
+      error: rootMessage(error),
+    };
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
+
+/** Drizzle wraps driver errors as "Failed query: …"; the driver's own message says what went wrong. */
+function rootMessage(error: unknown): string {
+  let current = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
+}

@@ -1,0 +1,47 @@
+import { z } from "@hono/zod-openapi";
+import { base64url, fromBase64url } from "../lib/crypto.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Cursors are the last id seen (ids are UUID v7, so they sort by creation), encoded to stay opaque. */
+export const encodeCursor = (id: string) => base64url(new TextEncoder().encode(id));
+
+function decodeCursor(cursor: string): string | null {
+  try {
+    const id = new TextDecoder().decode(fromBase64url(cursor));
+    return UUID.test(id) ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+export const ListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: "Page size, 1 to 100." }),
+  cursor: z
+    .string()
+    .optional()
+    .transform((cursor, ctx) => {
+      if (cursor === undefined) return undefined;
+      const id = decodeCursor(cursor);
+      if (id === null) {
+        ctx.addIssue({ code: "custom", message: "cursor is not one this API returned" });
+        return z.NEVER;
+      }
+      return id;
+    })
+    .openapi({ type: "string", description: "`next_cursor` of the previous page." }),
+});
+
+export type Page = { limit: number; cursor?: string | undefined };
+
+export function pageSchema<T extends z.ZodType>(item: T, name: string) {
+  return z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name);
+}
+
+/** Fetch `limit + 1` rows; this turns them into a page and the cursor for the next. */
+export function toPage<Row extends { id: string }, Out>(rows: Row[], page: Page, render: (row: Row) => Out) {
+  const more = rows.length > page.limit;
+  const shown = more ? rows.slice(0, page.limit) : rows;
+  const last = shown[shown.length - 1];
+  return { data: shown.map(render), next_cursor: more && last ? encodeCursor(last.id) : null };
+}

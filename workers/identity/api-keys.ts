@@ -1,0 +1,79 @@
+import { and, asc, eq, gt, isNull } from "drizzle-orm";
+import type { Database } from "../db/client.ts";
+import type { Page } from "../http/pagination.ts";
+import { constantTimeEqualText, randomToken, sha256Hex } from "../lib/crypto.ts";
+import { apiKeys, type Plan, tenants } from "./schema.ts";
+import type { Scope } from "./scopes.ts";
+
+export type ApiKey = typeof apiKeys.$inferSelect;
+
+// A key reads `bk_<prefix>_<secret>`: the prefix finds the row, the secret's hash proves possession.
+const KEY_PATTERN = /^bk_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+export const looksLikeApiKey = (value: string) => value.startsWith("bk_");
+
+function newPrefix(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length]).join("");
+}
+
+export async function createApiKey(
+  db: Database,
+  tenantId: string,
+  values: { name: string; scopes: Scope[]; expiresAt: Date | null; createdBy: string | null },
+): Promise<{ apiKey: ApiKey; key: string }> {
+  const prefix = newPrefix();
+  const key = `bk_${prefix}_${randomToken()}`;
+  const [apiKey] = await db
+    .insert(apiKeys)
+    .values({ ...values, tenantId, prefix, secretHash: await sha256Hex(key) })
+    .returning();
+  if (!apiKey) throw new Error("insert returned no api key");
+  return { apiKey, key };
+}
+
+export function listApiKeys(db: Database, tenantId: string, page: Page): Promise<ApiKey[]> {
+  return db
+    .select()
+    .from(apiKeys)
+    .where(
+      and(
+        eq(apiKeys.tenantId, tenantId),
+        isNull(apiKeys.revokedAt),
+        page.cursor ? gt(apiKeys.id, page.cursor) : undefined,
+      ),
+    )
+    .orderBy(asc(apiKeys.id))
+    .limit(page.limit + 1);
+}
+
+export async function revokeApiKey(db: Database, tenantId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  return rows.length > 0;
+}
+
+export type VerifiedApiKey = { id: string; tenantId: string; scopes: Scope[]; plan: Plan };
+
+/** Finds the live key a caller presented (system context: the tenant is not known yet). */
+export async function verifyApiKey(db: Database, presented: string): Promise<VerifiedApiKey | null> {
+  const match = KEY_PATTERN.exec(presented);
+  if (!match?.[1]) return null;
+  const [row] = await db
+    .select({ key: apiKeys, plan: tenants.plan })
+    .from(apiKeys)
+    .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+    .where(eq(apiKeys.prefix, match[1]))
+    .limit(1);
+  if (!row || !constantTimeEqualText(row.key.secretHash, await sha256Hex(presented))) return null;
+  if (row.key.revokedAt || (row.key.expiresAt && row.key.expiresAt <= new Date())) return null;
+  return { id: row.key.id, tenantId: row.key.tenantId, scopes: row.key.scopes as Scope[], plan: row.plan };
+}
+
+export async function touchApiKey(db: Database, id: string): Promise<void> {
+  await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, id));
+}

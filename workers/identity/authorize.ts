@@ -1,0 +1,56 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../http/app-env.ts";
+import { HttpProblem } from "../http/problem.ts";
+import type { Principal } from "./principal.ts";
+import type { Role } from "./schema.ts";
+import { roleAtLeast, type Scope } from "./scopes.ts";
+
+export type Requirement = {
+  /** The least role a signed-in person needs. */
+  role: Role;
+  /** The scope an API key needs; without one, API keys are refused. */
+  scope?: Scope;
+};
+
+/** Declared per route: who may call it. 401 when nobody is signed in, 403 when the caller may not. */
+export function authorize(requirement: Requirement): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const principal = c.get("principal");
+    if (!principal) {
+      throw new HttpProblem(
+        401,
+        "Unauthorized",
+        c.get("authError") ?? "Sign in, or send a bearer token or API key.",
+        {
+          headers: { "WWW-Authenticate": 'Bearer realm="borde"' },
+        },
+      );
+    }
+    if (principal.kind === "user" && !roleAtLeast(principal.role, requirement.role)) {
+      throw new HttpProblem(403, "Forbidden", `This needs the ${requirement.role} role or higher.`);
+    }
+    if (principal.kind === "api_key") {
+      if (!requirement.scope)
+        throw new HttpProblem(403, "Forbidden", "API keys cannot call this route; sign in instead.");
+      if (!principal.scopes.includes(requirement.scope)) {
+        throw new HttpProblem(403, "Forbidden", `This API key lacks the ${requirement.scope} scope.`);
+      }
+    }
+    await next();
+  };
+}
+
+/** The caller, once `authorize()` has run for the route. */
+export function principalOf(c: { get: (key: "principal") => Principal | undefined }): Principal {
+  const principal = c.get("principal");
+  if (!principal) throw new Error("principalOf() used on a route without authorize()");
+  return principal;
+}
+
+/** The signed-in person, for routes API keys cannot call. */
+export function userOf(c: { get: (key: "principal") => Principal | undefined }) {
+  const principal = principalOf(c);
+  if (principal.kind !== "user")
+    throw new HttpProblem(403, "Forbidden", "Only a signed-in person can do this.");
+  return principal;
+}

@@ -1,0 +1,85 @@
+import { and, asc, count, eq, gt } from "drizzle-orm";
+import type { Database } from "../db/client.ts";
+import type { Page } from "../http/pagination.ts";
+import { memberships, type Role, tenants, users } from "./schema.ts";
+
+export type Member = {
+  id: string;
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: Date;
+};
+
+const memberColumns = {
+  id: memberships.id,
+  userId: memberships.userId,
+  email: users.email,
+  name: users.name,
+  role: memberships.role,
+  createdAt: memberships.createdAt,
+};
+
+/** The tenants a user belongs to, oldest membership first (system context: used at login). */
+export function tenantsOfUser(db: Database, userId: string) {
+  return db
+    .select({ tenant: tenants, role: memberships.role })
+    .from(memberships)
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(memberships.createdAt));
+}
+
+export async function addMembership(db: Database, values: { tenantId: string; userId: string; role: Role }) {
+  const [membership] = await db.insert(memberships).values(values).onConflictDoNothing().returning();
+  return membership;
+}
+
+export function listMembers(db: Database, tenantId: string, page: Page): Promise<Member[]> {
+  return db
+    .select(memberColumns)
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.tenantId, tenantId), page.cursor ? gt(memberships.id, page.cursor) : undefined))
+    .orderBy(asc(memberships.id))
+    .limit(page.limit + 1);
+}
+
+export async function getMember(
+  db: Database,
+  tenantId: string,
+  memberId: string,
+): Promise<Member | undefined> {
+  const [member] = await db
+    .select(memberColumns)
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.id, memberId)))
+    .limit(1);
+  return member;
+}
+
+export async function setMemberRole(
+  db: Database,
+  tenantId: string,
+  memberId: string,
+  role: Role,
+): Promise<void> {
+  await db
+    .update(memberships)
+    .set({ role })
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.id, memberId)));
+}
+
+export async function removeMember(db: Database, tenantId: string, memberId: string): Promise<void> {
+  await db.delete(memberships).where(and(eq(memberships.tenantId, tenantId), eq(memberships.id, memberId)));
+}
+
+export async function countOwners(db: Database, tenantId: string): Promise<number> {
+  const [row] = await db
+    .select({ owners: count() })
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.role, "owner")));
+  return row?.owners ?? 0;
+}

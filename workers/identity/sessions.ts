@@ -1,0 +1,188 @@
+import type { Config } from "../config/config.ts";
+import type { Database, DatabaseSession } from "../db/client.ts";
+import { HttpProblem } from "../http/problem.ts";
+import { log } from "../lib/log.ts";
+import { signAccessToken } from "./access-tokens.ts";
+import { acceptInvitation } from "./invitations.ts";
+import { addMembership, tenantsOfUser } from "./memberships.ts";
+import { decoyPasswordHash, hashPassword, verifyPassword } from "./password.ts";
+import type { Principal } from "./principal.ts";
+import {
+  familyOfToken,
+  issueRefreshToken,
+  revokeFamily,
+  revokeOtherFamilies,
+  useRefreshToken,
+} from "./refresh-tokens.ts";
+import type { Role } from "./schema.ts";
+import { createTenant, findTenantBySlug, getTenant, type Tenant } from "./tenants.ts";
+import { createUser, findUserByEmail, findUserById, setPasswordHash, type User } from "./users.ts";
+
+/** What a successful login, registration or refresh hands back. */
+export type IssuedSession = {
+  user: User;
+  tenant: Tenant;
+  role: Role;
+  accessToken: string;
+  refreshToken: string;
+  refreshExpiresAt: Date;
+  sessionId: string;
+};
+
+const invalidCredentials = () => new HttpProblem(401, "Unauthorized", "Email or password is wrong.");
+const invalidRefresh = () =>
+  new HttpProblem(401, "Unauthorized", "The refresh token is invalid, expired or revoked.");
+
+async function issue(
+  config: Config,
+  db: Database,
+  user: User,
+  tenant: Tenant,
+  role: Role,
+  familyId?: string,
+): Promise<IssuedSession> {
+  const refresh = await issueRefreshToken(db, { userId: user.id, tenantId: tenant.id, familyId });
+  const accessToken = await signAccessToken(config, {
+    sub: user.id,
+    tid: tenant.id,
+    role,
+    plan: tenant.plan,
+    sid: refresh.familyId,
+  });
+  return {
+    user,
+    tenant,
+    role,
+    accessToken,
+    refreshToken: refresh.token,
+    refreshExpiresAt: refresh.expiresAt,
+    sessionId: refresh.familyId,
+  };
+}
+
+export type Registration = { email: string; password: string; name: string } & (
+  | { tenantName: string; tenantSlug: string }
+  | { invitationToken: string }
+);
+
+/** Creates a person and either a new tenant they own or, by invitation, a membership of an existing one. */
+export async function register(
+  config: Config,
+  session: DatabaseSession,
+  input: Registration,
+): Promise<IssuedSession> {
+  const passwordHash = await hashPassword(input.password);
+  return session.db.transaction(async (db) => {
+    if (await findUserByEmail(db, input.email)) {
+      throw new HttpProblem(409, "Conflict", "An account with this email exists; sign in instead.");
+    }
+    const user = await createUser(db, { email: input.email, name: input.name, passwordHash });
+    if ("invitationToken" in input) {
+      const invitation = await acceptInvitation(db, input.invitationToken);
+      if (!invitation || invitation.email.toLowerCase() !== input.email.toLowerCase()) {
+        throw new HttpProblem(
+          400,
+          "Invalid invitation",
+          "The invitation is invalid, expired, or for another email.",
+        );
+      }
+      const tenant = await getTenant(db, invitation.tenantId);
+      if (!tenant)
+        throw new HttpProblem(400, "Invalid invitation", "The invitation's tenant no longer exists.");
+      await addMembership(db, { tenantId: tenant.id, userId: user.id, role: invitation.role });
+      return issue(config, db, user, tenant, invitation.role);
+    }
+    if (await findTenantBySlug(db, input.tenantSlug)) {
+      throw new HttpProblem(409, "Conflict", `The tenant slug "${input.tenantSlug}" is taken.`);
+    }
+    const tenant = await createTenant(db, { name: input.tenantName, slug: input.tenantSlug });
+    await addMembership(db, { tenantId: tenant.id, userId: user.id, role: "owner" });
+    return issue(config, db, user, tenant, "owner");
+  });
+}
+
+/**
+ * Signs a person in to one of their tenants (the named one, else the first they joined). An unknown email
+ * and a wrong password get the same answer after the same amount of work.
+ */
+export async function login(
+  config: Config,
+  session: DatabaseSession,
+  input: { email: string; password: string; tenantSlug?: string | undefined },
+): Promise<IssuedSession> {
+  const db = session.db;
+  const user = await findUserByEmail(db, input.email);
+  const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? (await decoyPasswordHash()));
+  if (!user || !passwordOk || user.status !== "active") throw invalidCredentials();
+  const memberships = await tenantsOfUser(db, user.id);
+  const chosen = input.tenantSlug
+    ? memberships.find((membership) => membership.tenant.slug === input.tenantSlug)
+    : memberships[0];
+  if (!chosen) throw new HttpProblem(403, "Forbidden", "You are not a member of this tenant.");
+  return issue(config, db, user, chosen.tenant, chosen.role);
+}
+
+/** Rotates a refresh token. Presenting one that was already rotated revokes its whole family. */
+export async function refresh(
+  config: Config,
+  session: DatabaseSession,
+  token: string,
+): Promise<IssuedSession> {
+  return session.db
+    .transaction(async (db) => {
+      const rotation = await useRefreshToken(db, token);
+      if (rotation.outcome === "reused") {
+        await revokeFamily(db, rotation.familyId);
+        log("warn", "refresh token reuse detected, session family revoked", {
+          user_id: rotation.userId,
+          family_id: rotation.familyId,
+        });
+      }
+      if (rotation.outcome !== "rotated") return null;
+      const user = await findUserById(db, rotation.userId);
+      const tenant = await getTenant(db, rotation.tenantId);
+      // The role is read again, so a changed or removed membership takes effect at the next refresh.
+      const membership = (await tenantsOfUser(db, rotation.userId)).find(
+        (entry) => entry.tenant.id === rotation.tenantId,
+      );
+      if (user?.status !== "active" || !tenant || !membership) return null;
+      return issue(config, db, user, tenant, membership.role, rotation.familyId);
+    })
+    .then((issued) => {
+      // Thrown outside the transaction so the family revocation above is committed.
+      if (!issued) throw invalidRefresh();
+      return issued;
+    });
+}
+
+/** Ends the login session the refresh token belongs to (or the caller's current one). */
+export async function logout(
+  session: DatabaseSession,
+  refreshToken: string | undefined,
+  principal?: Principal,
+) {
+  const familyId =
+    (refreshToken ? await familyOfToken(session.db, refreshToken) : undefined) ??
+    (principal?.kind === "user" ? principal.sessionId : undefined);
+  if (familyId) await revokeFamily(session.db, familyId);
+}
+
+/** Changes the password and ends every other session of the person. */
+export async function changePassword(
+  session: DatabaseSession,
+  principal: Extract<Principal, { kind: "user" }>,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const user = await findUserById(session.db, principal.userId);
+  if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    throw new HttpProblem(400, "Invalid request", "The current password is wrong.", {
+      type: "urn:borde:problem:validation-error",
+      errors: [{ path: "body.current_password", message: "does not match" }],
+    });
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  await session.db.transaction(async (db) => {
+    await setPasswordHash(db, user.id, passwordHash);
+    await revokeOtherFamilies(db, user.id, principal.sessionId);
+  });
+}

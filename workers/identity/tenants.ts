@@ -1,0 +1,30 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "../db/client.ts";
+import { tenants } from "./schema.ts";
+
+export type Tenant = typeof tenants.$inferSelect;
+
+export async function createTenant(db: Database, values: { name: string; slug: string }): Promise<Tenant> {
+  const [tenant] = await db.insert(tenants).values(values).returning();
+  if (!tenant) throw new Error("insert returned no tenant");
+  return tenant;
+}
+
+export async function findTenantBySlug(db: Database, slug: string): Promise<Tenant | undefined> {
+  const [tenant] = await db.select().from(tenants).where(eq(tenants.slug, slug)).limit(1);
+  return tenant;
+}
+
+export async function getTenant(db: Database, tenantId: string): Promise<Tenant | undefined> {
+  const [tenant] = await db.select().from(tenants).where(eq(tenants.id, tenantId)).limit(1);
+  return tenant;
+}
+
+export async function renameTenant(
+  db: Database,
+  tenantId: string,
+  name: string,
+): Promise<Tenant | undefined> {
+  const [tenant] = await db.update(tenants).set({ name }).where(eq(tenants.id, tenantId)).returning();
+  return tenant;
+}

@@ -1,0 +1,15 @@
+import { createApp } from "./app.ts";
+import type { Env } from "./config/env.ts";
+import { handleQueue } from "./jobs/consumer.ts";
+import { handleScheduled } from "./jobs/scheduler.ts";
+
+export { RateLimiter } from "../durable-objects/rate-limiter.ts";
+export { WebchatSession } from "../durable-objects/webchat-session.ts";
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  queue: (batch, env) => handleQueue(batch, env),
+  scheduled: (controller, env) => handleScheduled(controller, env),
+} satisfies ExportedHandler<Env, unknown>;

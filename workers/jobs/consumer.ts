@@ -1,0 +1,61 @@
+import { loadConfig } from "../config/config.ts";
+import type { Env } from "../config/env.ts";
+import { type Database, withDatabase } from "../db/client.ts";
+import { errorFields, log } from "../lib/log.ts";
+import { type JobMessage, JobMessageSchema } from "./messages.ts";
+import { markTickConsumed } from "./scheduler-runs.ts";
+
+export const DEAD_LETTER_QUEUE = "borde-jobs-dlq";
+
+async function runJob(db: Database, job: JobMessage): Promise<void> {
+  switch (job.type) {
+    case "scheduler.tick":
+      await markTickConsumed(db, job.run_id);
+      return;
+  }
+}
+
+/** Exponential backoff with a ceiling: 10 s, 20 s, 40 s … at most 10 minutes. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(600, 10 * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * The JOBS consumer. A malformed message is acknowledged and logged (retrying cannot fix it); a job that
+ * throws is retried with backoff, and after max_retries the queue moves it to the dead-letter queue.
+ */
+export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  if (batch.queue === DEAD_LETTER_QUEUE) {
+    for (const message of batch.messages) {
+      log("error", "job dead-lettered", {
+        message_id: message.id,
+        attempts: message.attempts,
+        body: message.body,
+      });
+      message.ack();
+    }
+    return;
+  }
+  await withDatabase(loadConfig(env), async ({ db }) => {
+    for (const message of batch.messages) {
+      const parsed = JobMessageSchema.safeParse(message.body);
+      if (!parsed.success) {
+        log("error", "job message rejected", { message_id: message.id, issues: parsed.error.issues });
+        message.ack();
+        continue;
+      }
+      try {
+        await runJob(db, parsed.data);
+        message.ack();
+      } catch (error) {
+        log("warn", "job failed, will retry", {
+          message_id: message.id,
+          type: parsed.data.type,
+          attempts: message.attempts,
+          ...errorFields(error),
+        });
+        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+      }
+    }
+  });
+}

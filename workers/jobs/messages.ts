@@ -1,0 +1,8 @@
+import { z } from "zod";
+
+/** Every message the JOBS queue carries, told apart by `type`. */
+export const JobMessageSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("scheduler.tick"), run_id: z.uuid() }),
+]);
+
+export type JobMessage = z.infer<typeof JobMessageSchema>;

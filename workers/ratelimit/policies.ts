@@ -1,0 +1,25 @@
+import type { Plan } from "../identity/schema.ts";
+import type { BucketPolicy } from "./limiter.ts";
+
+const perMinute = (count: number): BucketPolicy => ({ capacity: count, refillPerSecond: count / 60 });
+
+/** Anonymous callers, per IP. */
+export const ANONYMOUS_POLICY = perMinute(60);
+
+/** Login, register, refresh and password change: few attempts, so passwords cannot be guessed at speed. */
+export const CREDENTIALS_POLICY = perMinute(10);
+
+/** Signed-in people and API keys, per caller, by their tenant's plan. */
+export const PLAN_POLICIES: Record<Plan, BucketPolicy> = {
+  free: perMinute(300),
+  pro: perMinute(1200),
+  enterprise: perMinute(6000),
+};
+
+/** Routes that check credentials, matched on the routed path (after /v1 → /api/v1). */
+export const CREDENTIAL_ROUTES = new Set([
+  "/api/v1/auth/login",
+  "/api/v1/auth/register",
+  "/api/v1/auth/refresh",
+  "/api/v1/auth/password",
+]);
