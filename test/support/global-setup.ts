@@ -1,16 +1,19 @@
 // Starts what the Worker under test talks to: the database (embedded PGlite, or the PostgreSQL server
-// named by TEST_DATABASE_URL) migrated to the current schema, and the WebSocket relay in front of it.
+// named by TEST_DATABASE_URL) migrated to the current schema, the WebSocket relay in front of it, and a
+// local server that speaks OpenAI's protocol.
 import type { TestProject } from "vitest/node";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "../../scripts/lib/embedded-postgres.ts";
 import { migrateDatabase } from "../../scripts/lib/migrate.ts";
 import { newSigningKey } from "../../scripts/lib/signing-keys.ts";
 import { startRelay } from "../../scripts/lib/ws-relay.ts";
+import { startFakeOpenAI } from "./fake-openai.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     dbRelay: string;
     jwtSigningKeys: string;
+    openaiBaseUrl: string;
   }
 }
 
@@ -20,11 +23,14 @@ export default async function setup(project: TestProject) {
   const databaseUrl = external ?? (embedded as EmbeddedPostgres).url;
   await migrateDatabase(databaseUrl);
   const relay = await startRelay();
+  const openai = await startFakeOpenAI();
   project.provide("databaseUrl", databaseUrl);
   project.provide("dbRelay", relay.address);
+  project.provide("openaiBaseUrl", openai.baseUrl);
   project.provide("jwtSigningKeys", JSON.stringify([await newSigningKey(), await newSigningKey()]));
   console.log(`test database: ${external ? "PostgreSQL server from TEST_DATABASE_URL" : "embedded PGlite"}`);
   return async () => {
+    await openai.close();
     await relay.close();
     await embedded?.stop();
   };

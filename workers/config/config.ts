@@ -52,6 +52,17 @@ const configSchema = z.object({
     .default("127.0.0.1:54321"),
   ALLOWED_ORIGINS: originList,
   JWT_SIGNING_KEYS: signingKeys,
+  OPENAI_API_KEY: z.string().trim().min(1).optional(),
+  OPENAI_BASE_URL: z
+    .url({ message: "OPENAI_BASE_URL must be a URL such as https://api.openai.com/v1" })
+    .optional(),
+  OPENAI_MODEL: z.string().trim().min(1).default("gpt-4o-mini"),
+  OPENAI_TIMEOUT_MS: z.coerce
+    .number({ error: "OPENAI_TIMEOUT_MS must be a number of milliseconds" })
+    .int()
+    .min(100)
+    .max(120_000)
+    .default(20_000),
 });
 
 export type SigningKey = z.infer<typeof signingKeys>[number];
@@ -64,6 +75,8 @@ export type Config = {
   allowedOrigins: string[];
   /** Ed25519 private JWKs: the first signs access tokens, all of them verify (so keys can rotate). */
   signingKeys: SigningKey[];
+  /** OpenAI, or an API that speaks its protocol; without a key, features that use it fall back and say so. */
+  openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string; timeoutMs: number };
 };
 
 export class ConfigError extends Error {
@@ -87,6 +100,12 @@ export function loadConfig(env: Env): Config {
     localDbRelay: result.data.LOCAL_DB_RELAY,
     allowedOrigins: result.data.ALLOWED_ORIGINS,
     signingKeys: result.data.JWT_SIGNING_KEYS,
+    openai: {
+      apiKey: result.data.OPENAI_API_KEY,
+      baseUrl: result.data.OPENAI_BASE_URL,
+      model: result.data.OPENAI_MODEL,
+      timeoutMs: result.data.OPENAI_TIMEOUT_MS,
+    },
   };
   parsed.set(env, config);
   return config;

@@ -9,6 +9,10 @@ export interface Env {
   LOCAL_DB_RELAY?: string;
   ALLOWED_ORIGINS?: string;
   JWT_SIGNING_KEYS?: string;
+  OPENAI_API_KEY?: string;
+  OPENAI_BASE_URL?: string;
+  OPENAI_MODEL?: string;
+  OPENAI_TIMEOUT_MS?: string;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   WEBCHAT_SESSION: DurableObjectNamespace<WebchatSession>;
   JOBS: Queue<JobMessage>;
