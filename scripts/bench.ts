@@ -7,6 +7,8 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { buildDocsAssets } from "./lib/docs-assets.ts";
 import { ROOT, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
+import { DEMO, seedDemo } from "./lib/seed.ts";
+import { newSigningKey } from "./lib/signing-keys.ts";
 
 type Scenario = { name: string; path: string; note: string; headers?: Record<string, string> };
 
@@ -15,7 +17,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const port = Number(process.env.BENCH_PORT ?? 8797);
 
-const scenarios: Scenario[] = [
+const baseScenarios: Scenario[] = [
   {
     name: "asset",
     path: "/docs/init.js",
@@ -29,6 +31,36 @@ const scenarios: Scenario[] = [
     note: "one database round trip (pool per request, through the local relay)",
   },
 ];
+
+/** Signs the demo owner in and returns the access cookie, for the authenticated scenario. */
+async function demoSessionCookie(url: string): Promise<string> {
+  const response = await fetch(`${url}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: DEMO.email, password: DEMO.password }),
+  });
+  if (!response.ok) throw new Error(`demo login failed: ${response.status} ${await response.text()}`);
+  const cookie = response.headers.getSetCookie().find((line) => line.startsWith("borde_access="));
+  if (!cookie) throw new Error("demo login set no access cookie");
+  return cookie.split(";")[0] ?? "";
+}
+
+/** Connections and client frames (round trips) the database relay sees for one request of the scenario. */
+async function databaseTrips(
+  url: string,
+  scenario: Scenario,
+  counters: { connections: number; clientFrames: number },
+) {
+  const before = { ...counters };
+  const response = await fetch(`${url}${scenario.path}`, { headers: scenario.headers });
+  await response.arrayBuffer();
+  // The pool is closed after the response (waitUntil); give it a moment so its Terminate is counted.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return {
+    connections: counters.connections - before.connections,
+    round_trips: counters.clientFrames - before.clientFrames,
+  };
+}
 
 type Sample = { requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number };
 
@@ -55,7 +87,9 @@ const median = (values: number[]) => {
 
 buildDocsAssets();
 const persist = mkdtempSync(join(tmpdir(), "borde-bench-"));
-const database = await startLocalDatabase({});
+// DATABASE_URL=postgres://… benches against a PostgreSQL server instead of the embedded database.
+const database = await startLocalDatabase({ databaseUrl: process.env.DATABASE_URL });
+await seedDemo(database.databaseUrl);
 const worker = await startWranglerDev({
   port,
   quiet: true,
@@ -64,12 +98,29 @@ const worker = await startWranglerDev({
     ENVIRONMENT: "development",
     DATABASE_URL: database.databaseUrl,
     LOCAL_DB_RELAY: database.relayAddress,
+    JWT_SIGNING_KEYS: JSON.stringify([await newSigningKey()]),
+    // The bench measures the limiter's cost, not its refusals: every bucket is made 100,000 times larger.
+    RATE_LIMIT_SCALE: "100000",
   },
 });
 
 try {
+  const scenarios: Scenario[] = [
+    ...baseScenarios,
+    {
+      name: "authenticated",
+      path: "/api/v1/tenants/current",
+      note: "JWT cookie verified at the edge + rate-limit DO call + one tenant-scoped read under RLS",
+      headers: { cookie: await demoSessionCookie(worker.url) },
+    },
+  ];
   const samples = new Map<string, Sample[]>(scenarios.map((scenario) => [scenario.name, []]));
   for (const scenario of scenarios) await measure(worker.url, { ...scenario }); // warm-up, not recorded
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // let the warm-up's pools close
+  const trips = new Map<string, { connections: number; round_trips: number }>();
+  for (const scenario of scenarios) {
+    trips.set(scenario.name, await databaseTrips(worker.url, scenario, database.relayCounters));
+  }
   for (let round = 1; round <= rounds; round++) {
     for (const scenario of scenarios) samples.get(scenario.name)?.push(await measure(worker.url, scenario));
     console.log(`round ${round}/${rounds} done`);
@@ -86,6 +137,8 @@ try {
       p50_ms: median(runs.map((run) => run.p50)),
       p99_ms: median(runs.map((run) => run.p99)),
       relative_to_health: Math.round((requestsPerSecond / baseline) * 100) / 100,
+      db_connections: trips.get(scenario.name)?.connections ?? 0,
+      db_round_trips: trips.get(scenario.name)?.round_trips ?? 0,
       non_2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
       errors: runs.reduce((sum, run) => sum + run.errors, 0),
     };
@@ -97,7 +150,7 @@ try {
       seconds_per_run: seconds,
       rounds,
       connections,
-      server: "wrangler dev (workerd), embedded PGlite",
+      server: `wrangler dev (workerd), ${database.embedded ? "embedded PGlite" : "PostgreSQL from DATABASE_URL"}`,
     },
     results,
   };

@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { migrateDatabase } from "./migrate.ts";
-import { startRelay } from "./ws-relay.ts";
+import { type RelayCounters, startRelay } from "./ws-relay.ts";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const LOCAL_DATA_DIR = join(ROOT, ".borde");
@@ -12,6 +12,7 @@ export const LOCAL_DATA_DIR = join(ROOT, ".borde");
 export type LocalDatabase = {
   databaseUrl: string;
   relayAddress: string;
+  relayCounters: RelayCounters;
   embedded: boolean;
   stop: () => Promise<void>;
 };
@@ -32,6 +33,7 @@ export async function startLocalDatabase(options: {
   return {
     databaseUrl,
     relayAddress: relay.address,
+    relayCounters: relay.counters,
     embedded: embedded !== undefined,
     stop: async () => {
       await relay.close();
@@ -56,7 +58,13 @@ export async function startWranglerDev(options: {
   const child = spawn(join(ROOT, "node_modules", ".bin", "wrangler"), args, {
     cwd: ROOT,
     stdio: options.quiet ? ["ignore", "ignore", "inherit"] : "inherit",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: process.env.WRANGLER_LOG ?? "info" },
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: "false",
+      // Request.cf is fetched from Cloudflare at start; offline that only prints a stack trace.
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      WRANGLER_LOG: process.env.WRANGLER_LOG ?? "info",
+    },
   });
   const url = `http://127.0.0.1:${options.port}`;
   const exited = new Promise<never>((_, reject) =>

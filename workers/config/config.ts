@@ -52,6 +52,10 @@ const configSchema = z.object({
     .default("127.0.0.1:54321"),
   ALLOWED_ORIGINS: originList,
   JWT_SIGNING_KEYS: signingKeys,
+  RATE_LIMIT_SCALE: z.coerce
+    .number({ error: "RATE_LIMIT_SCALE must be a number" })
+    .positive("RATE_LIMIT_SCALE must be above 0")
+    .default(1),
   OPENAI_API_KEY: z.string().trim().min(1).optional(),
   OPENAI_BASE_URL: z
     .url({ message: "OPENAI_BASE_URL must be a URL such as https://api.openai.com/v1" })
@@ -75,6 +79,8 @@ export type Config = {
   allowedOrigins: string[];
   /** Ed25519 private JWKs: the first signs access tokens, all of them verify (so keys can rotate). */
   signingKeys: SigningKey[];
+  /** Multiplies every rate limit: 1 in production; load tests raise it. */
+  rateLimitScale: number;
   /** OpenAI, or an API that speaks its protocol; without a key, features that use it fall back and say so. */
   openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string; timeoutMs: number };
 };
@@ -100,6 +106,7 @@ export function loadConfig(env: Env): Config {
     localDbRelay: result.data.LOCAL_DB_RELAY,
     allowedOrigins: result.data.ALLOWED_ORIGINS,
     signingKeys: result.data.JWT_SIGNING_KEYS,
+    rateLimitScale: result.data.RATE_LIMIT_SCALE,
     openai: {
       apiKey: result.data.OPENAI_API_KEY,
       baseUrl: result.data.OPENAI_BASE_URL,

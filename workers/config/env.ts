@@ -9,6 +9,7 @@ export interface Env {
   LOCAL_DB_RELAY?: string;
   ALLOWED_ORIGINS?: string;
   JWT_SIGNING_KEYS?: string;
+  RATE_LIMIT_SCALE?: string;
   OPENAI_API_KEY?: string;
   OPENAI_BASE_URL?: string;
   OPENAI_MODEL?: string;

@@ -43,6 +43,19 @@ export function listInvitations(db: Database, tenantId: string, page: Page): Pro
     .limit(page.limit + 1);
 }
 
+export async function getInvitation(
+  db: Database,
+  tenantId: string,
+  id: string,
+): Promise<Invitation | undefined> {
+  const [invitation] = await db
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.tenantId, tenantId), eq(invitations.id, id), isNull(invitations.revokedAt)))
+    .limit(1);
+  return invitation;
+}
+
 /** Revokes a pending invitation; false when there is none with this id in this tenant. */
 export async function revokeInvitation(db: Database, tenantId: string, id: string): Promise<boolean> {
   const rows = await db

@@ -1,7 +1,7 @@
-import { and, asc, count, eq, gt } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import type { Page } from "../http/pagination.ts";
-import { memberships, type Role, tenants, users } from "./schema.ts";
+import { memberships, type Role, refreshTokens, tenants, users } from "./schema.ts";
 
 export type Member = {
   id: string;
@@ -60,6 +60,20 @@ export async function getMember(
   return member;
 }
 
+export async function findMemberByEmail(
+  db: Database,
+  tenantId: string,
+  email: string,
+): Promise<Member | undefined> {
+  const [member] = await db
+    .select(memberColumns)
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.tenantId, tenantId), sql`lower(${users.email}) = lower(${email})`))
+    .limit(1);
+  return member;
+}
+
 export async function setMemberRole(
   db: Database,
   tenantId: string,
@@ -72,8 +86,23 @@ export async function setMemberRole(
     .where(and(eq(memberships.tenantId, tenantId), eq(memberships.id, memberId)));
 }
 
+/** Removes a member and ends their sessions in this tenant (an access token lapses within 15 minutes). */
 export async function removeMember(db: Database, tenantId: string, memberId: string): Promise<void> {
-  await db.delete(memberships).where(and(eq(memberships.tenantId, tenantId), eq(memberships.id, memberId)));
+  const [removed] = await db
+    .delete(memberships)
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.id, memberId)))
+    .returning({ userId: memberships.userId });
+  if (!removed) return;
+  await db
+    .update(refreshTokens)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(refreshTokens.tenantId, tenantId),
+        eq(refreshTokens.userId, removed.userId),
+        isNull(refreshTokens.revokedAt),
+      ),
+    );
 }
 
 export async function countOwners(db: Database, tenantId: string): Promise<number> {

@@ -3,8 +3,8 @@ import type { Database, DatabaseSession } from "../db/client.ts";
 import { HttpProblem } from "../http/problem.ts";
 import { log } from "../lib/log.ts";
 import { signAccessToken } from "./access-tokens.ts";
-import { acceptInvitation } from "./invitations.ts";
-import { addMembership, tenantsOfUser } from "./memberships.ts";
+import { acceptInvitation, type Invitation } from "./invitations.ts";
+import { addMembership, getMember, type Member, tenantsOfUser } from "./memberships.ts";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "./password.ts";
 import type { Principal } from "./principal.ts";
 import {
@@ -30,6 +30,12 @@ export type IssuedSession = {
 };
 
 const invalidCredentials = () => new HttpProblem(401, "Unauthorized", "Email or password is wrong.");
+const invalidInvitation = () =>
+  new HttpProblem(
+    400,
+    "Invalid invitation",
+    "The invitation is invalid, expired, used, or for another email.",
+  );
 const invalidRefresh = () =>
   new HttpProblem(401, "Unauthorized", "The refresh token is invalid, expired or revoked.");
 
@@ -78,17 +84,9 @@ export async function register(
     }
     const user = await createUser(db, { email: input.email, name: input.name, passwordHash });
     if ("invitationToken" in input) {
-      const invitation = await acceptInvitation(db, input.invitationToken);
-      if (!invitation || invitation.email.toLowerCase() !== input.email.toLowerCase()) {
-        throw new HttpProblem(
-          400,
-          "Invalid invitation",
-          "The invitation is invalid, expired, or for another email.",
-        );
-      }
+      const invitation = await claimInvitation(db, input.invitationToken, input.email);
       const tenant = await getTenant(db, invitation.tenantId);
-      if (!tenant)
-        throw new HttpProblem(400, "Invalid invitation", "The invitation's tenant no longer exists.");
+      if (!tenant) throw invalidInvitation();
       await addMembership(db, { tenantId: tenant.id, userId: user.id, role: invitation.role });
       return issue(config, db, user, tenant, invitation.role);
     }
@@ -98,6 +96,33 @@ export async function register(
     const tenant = await createTenant(db, { name: input.tenantName, slug: input.tenantSlug });
     await addMembership(db, { tenantId: tenant.id, userId: user.id, role: "owner" });
     return issue(config, db, user, tenant, "owner");
+  });
+}
+
+/** Claims an open invitation addressed to `email`; throws (so the transaction rolls back) otherwise. */
+async function claimInvitation(db: Database, token: string, email: string): Promise<Invitation> {
+  const invitation = await acceptInvitation(db, token);
+  if (!invitation || invitation.email.toLowerCase() !== email.toLowerCase()) throw invalidInvitation();
+  return invitation;
+}
+
+/** An existing person joins the tenant that invited them; null when they are a member already. */
+export async function joinByInvitation(
+  session: DatabaseSession,
+  userId: string,
+  token: string,
+): Promise<Member | null> {
+  return session.db.transaction(async (db) => {
+    const user = await findUserById(db, userId);
+    if (!user) throw invalidInvitation();
+    const invitation = await claimInvitation(db, token, user.email);
+    const membership = await addMembership(db, {
+      tenantId: invitation.tenantId,
+      userId,
+      role: invitation.role,
+    });
+    if (!membership) throw new HttpProblem(409, "Conflict", "You are already a member of this tenant.");
+    return (await getMember(db, invitation.tenantId, membership.id)) ?? null;
   });
 }
 

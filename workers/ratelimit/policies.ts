@@ -1,3 +1,5 @@
+import type { Principal } from "../identity/principal.ts";
+import { principalId } from "../identity/principal.ts";
 import type { Plan } from "../identity/schema.ts";
 import type { BucketPolicy } from "./limiter.ts";
 
@@ -23,3 +25,23 @@ export const CREDENTIAL_ROUTES = new Set([
   "/api/v1/auth/refresh",
   "/api/v1/auth/password",
 ]);
+
+/**
+ * The one bucket a request draws from: the credentials bucket of the IP on login-like routes, otherwise
+ * the caller's bucket (by plan) or, for anonymous calls, the IP's. `scale` multiplies every limit
+ * (RATE_LIMIT_SCALE: 1 in production; load tests raise it).
+ */
+export function bucketFor(
+  path: string,
+  principal: Principal | undefined,
+  ip: string,
+  scale: number,
+): { key: string; policy: BucketPolicy } {
+  const scaled = (policy: BucketPolicy) => ({
+    capacity: policy.capacity * scale,
+    refillPerSecond: policy.refillPerSecond * scale,
+  });
+  if (CREDENTIAL_ROUTES.has(path)) return { key: `credentials:ip:${ip}`, policy: scaled(CREDENTIALS_POLICY) };
+  if (principal) return { key: principalId(principal), policy: scaled(PLAN_POLICIES[principal.plan]) };
+  return { key: `ip:${ip}`, policy: scaled(ANONYMOUS_POLICY) };
+}

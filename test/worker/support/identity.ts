@@ -72,8 +72,8 @@ export async function registerTenant(): Promise<TestAccount> {
 export async function addMember(owner: TestAccount, role: string): Promise<TestAccount> {
   const id = unique();
   const email = `${role}-${id}@example.com`;
-  const invitation = await postJson("/api/v1/tenants/current/invitations", { email, role }, bearer(owner));
-  expect(invitation.status, await invitation.clone().text()).toBe(201);
+  const invitation = await postJson("/api/v1/tenants/current/members", { email, role }, bearer(owner));
+  expect(invitation.status, await invitation.clone().text()).toBe(202);
   const { token } = await invitation.json<{ token: string }>();
   const password = `password-${id}-long`;
   const response = await postJson("/api/v1/auth/register", {

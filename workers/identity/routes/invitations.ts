@@ -5,22 +5,15 @@ import { problemResponses } from "../../http/openapi-responses.ts";
 import { ListQuerySchema, pageSchema, toPage } from "../../http/pagination.ts";
 import { HttpProblem, notFound } from "../../http/problem.ts";
 import {
-  EmailSchema,
   IdParamSchema,
   InvitationSchema,
-  RoleSchema,
+  MemberSchema,
   renderInvitation,
+  renderMember,
 } from "../api-schemas.ts";
 import { authorize, userOf } from "../authorize.ts";
-import { createInvitation, listInvitations, revokeInvitation } from "../invitations.ts";
-
-const InvitationCreateSchema = z.object({ email: EmailSchema, role: RoleSchema }).openapi("InvitationCreate");
-
-const CreatedInvitationSchema = InvitationSchema.extend({
-  token: z
-    .string()
-    .openapi({ description: "Shown once: the invitee registers with it as invitation_token." }),
-}).openapi("CreatedInvitation");
+import { getInvitation, listInvitations, revokeInvitation } from "../invitations.ts";
+import { joinByInvitation } from "../sessions.ts";
 
 const TAGS = ["Members"];
 
@@ -29,7 +22,8 @@ const listRoute = createRoute({
   path: "/api/v1/tenants/current/invitations",
   operationId: "listInvitations",
   tags: TAGS,
-  summary: "Pending and accepted invitations",
+  summary: "Invitations not yet withdrawn, pending and accepted",
+  description: "Invitations are made with `POST /api/v1/tenants/current/members`.",
   security: SIGNED_IN,
   middleware: [authorize({ role: "admin" })] as const,
   request: { query: ListQuerySchema },
@@ -39,20 +33,16 @@ const listRoute = createRoute({
   },
 });
 
-const createRouteDef = createRoute({
-  method: "post",
-  path: "/api/v1/tenants/current/invitations",
-  operationId: "createInvitation",
+const getRoute = createRoute({
+  method: "get",
+  path: "/api/v1/tenants/current/invitations/{id}",
+  operationId: "getInvitation",
   tags: TAGS,
-  summary: "Invite someone to the tenant with a role",
-  description: "New members join through invitations: nobody is added to a tenant without accepting.",
+  summary: "One invitation (its token is never shown again)",
   security: SIGNED_IN,
   middleware: [authorize({ role: "admin" })] as const,
-  request: { body: jsonBody(InvitationCreateSchema) },
-  responses: {
-    201: jsonResponse(CreatedInvitationSchema, "The invitation, with its token"),
-    ...problemResponses(401, 403),
-  },
+  request: { params: IdParamSchema },
+  responses: { 200: jsonResponse(InvitationSchema, "The invitation"), ...problemResponses(401, 403, 404) },
 });
 
 const revokeRoute = createRoute({
@@ -67,6 +57,29 @@ const revokeRoute = createRoute({
   responses: { 204: { description: "Withdrawn" }, ...problemResponses(401, 403, 404) },
 });
 
+const AcceptSchema = z
+  .object({
+    token: z.string().min(1).max(200).openapi({ description: "The invitation token you were sent." }),
+  })
+  .openapi("InvitationAccept");
+
+const acceptRoute = createRoute({
+  method: "post",
+  path: "/api/v1/invitations/accept",
+  operationId: "acceptInvitation",
+  tags: TAGS,
+  summary: "Join the inviting tenant with the account you are signed in to",
+  description:
+    "For people who already have an account (new people register with `invitation_token`). The invitation must be for your email. Sign in with `tenant_slug` to switch to the tenant.",
+  security: SIGNED_IN,
+  middleware: [authorize({ role: "viewer" })] as const,
+  request: { body: jsonBody(AcceptSchema) },
+  responses: {
+    200: jsonResponse(MemberSchema, "Your membership of the tenant"),
+    ...problemResponses(401, 403, 409),
+  },
+});
+
 export function registerInvitationRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(listRoute, async (c) => {
     const { tenantId } = userOf(c);
@@ -77,19 +90,14 @@ export function registerInvitationRoutes(app: OpenAPIHono<AppEnv>): void {
     return c.json(toPage(rows, page, renderInvitation), 200);
   });
 
-  app.openapi(createRouteDef, async (c) => {
-    const caller = userOf(c);
-    const body = c.req.valid("json");
-    if (body.role === "owner" && caller.role !== "owner") {
-      throw new HttpProblem(403, "Forbidden", "Only an owner can invite an owner.");
-    }
-    const { invitation, token } = await c
+  app.openapi(getRoute, async (c) => {
+    const { tenantId } = userOf(c);
+    const { id } = c.req.valid("param");
+    const invitation = await c
       .get("database")
-      .tenant(caller.tenantId, (db) =>
-        createInvitation(db, caller.tenantId, { ...body, invitedBy: caller.userId }),
-      );
-    c.header("Location", `/api/v1/tenants/current/invitations/${invitation.id}`);
-    return c.json({ ...renderInvitation(invitation), token }, 201);
+      .tenant(tenantId, (db) => getInvitation(db, tenantId, id), { readOnly: true });
+    if (!invitation) throw notFound("invitation");
+    return c.json(renderInvitation(invitation), 200);
   });
 
   app.openapi(revokeRoute, async (c) => {
@@ -98,5 +106,12 @@ export function registerInvitationRoutes(app: OpenAPIHono<AppEnv>): void {
     const revoked = await c.get("database").tenant(tenantId, (db) => revokeInvitation(db, tenantId, id));
     if (!revoked) throw notFound("invitation");
     return c.body(null, 204);
+  });
+
+  app.openapi(acceptRoute, async (c) => {
+    const { token } = c.req.valid("json");
+    const member = await joinByInvitation(c.get("database"), userOf(c).userId, token);
+    if (!member) throw new HttpProblem(409, "Conflict", "You are already a member of this tenant.");
+    return c.json(renderMember(member), 200);
   });
 }

@@ -4,11 +4,53 @@ import { AUTHENTICATED, jsonBody, jsonResponse, SIGNED_IN } from "../../http/ope
 import { problemResponses } from "../../http/openapi-responses.ts";
 import { ListQuerySchema, pageSchema, toPage } from "../../http/pagination.ts";
 import { HttpProblem, notFound } from "../../http/problem.ts";
-import { IdParamSchema, MemberSchema, RoleSchema, renderMember } from "../api-schemas.ts";
+import {
+  EmailSchema,
+  IdParamSchema,
+  InvitationSchema,
+  MemberSchema,
+  RoleSchema,
+  renderInvitation,
+  renderMember,
+} from "../api-schemas.ts";
 import { authorize, principalOf, userOf } from "../authorize.ts";
-import { countOwners, getMember, listMembers, removeMember, setMemberRole } from "../memberships.ts";
+import { createInvitation } from "../invitations.ts";
+import {
+  countOwners,
+  findMemberByEmail,
+  getMember,
+  listMembers,
+  removeMember,
+  setMemberRole,
+} from "../memberships.ts";
 
 const MemberUpdateSchema = z.object({ role: RoleSchema }).openapi("MemberUpdate");
+
+const MemberInviteSchema = z.object({ email: EmailSchema, role: RoleSchema }).openapi("MemberInvite");
+
+const CreatedInvitationSchema = InvitationSchema.extend({
+  token: z.string().openapi({
+    description:
+      "Shown once: the invitee registers with it as `invitation_token`, or, with an account, calls `POST /api/v1/invitations/accept`.",
+  }),
+}).openapi("CreatedInvitation");
+
+const inviteMemberRoute = createRoute({
+  method: "post",
+  path: "/api/v1/tenants/current/members",
+  operationId: "inviteMember",
+  tags: ["Members"],
+  summary: "Add a member: invite them by email with a role",
+  description:
+    "Nobody joins a tenant without accepting, so this answers 202 with the invitation; the membership exists once the invitee accepts. Only an owner can invite an owner.",
+  security: SIGNED_IN,
+  middleware: [authorize({ role: "admin" })] as const,
+  request: { body: jsonBody(MemberInviteSchema) },
+  responses: {
+    202: jsonResponse(CreatedInvitationSchema, "Invited; the token is shown once"),
+    ...problemResponses(401, 403, 409),
+  },
+});
 
 const listMembersRoute = createRoute({
   method: "get",
@@ -53,6 +95,22 @@ const removeMemberRoute = createRoute({
 const lastOwner = () => new HttpProblem(409, "Conflict", "A tenant keeps at least one owner.");
 
 export function registerMemberRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(inviteMemberRoute, async (c) => {
+    const caller = userOf(c);
+    const body = c.req.valid("json");
+    if (body.role === "owner" && caller.role !== "owner") {
+      throw new HttpProblem(403, "Forbidden", "Only an owner can invite an owner.");
+    }
+    const { invitation, token } = await c.get("database").tenant(caller.tenantId, async (db) => {
+      if (await findMemberByEmail(db, caller.tenantId, body.email)) {
+        throw new HttpProblem(409, "Conflict", `${body.email} is a member already.`);
+      }
+      return createInvitation(db, caller.tenantId, { ...body, invitedBy: caller.userId });
+    });
+    c.header("Location", `/api/v1/tenants/current/invitations/${invitation.id}`);
+    return c.json({ ...renderInvitation(invitation), token }, 202);
+  });
+
   app.openapi(listMembersRoute, async (c) => {
     const { tenantId } = principalOf(c);
     const page = c.req.valid("query");

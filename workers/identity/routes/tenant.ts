@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../http/app-env.ts";
-import { AUTHENTICATED, jsonBody, jsonResponse } from "../../http/openapi.ts";
+import { AUTHENTICATED, jsonBody, jsonResponse, SIGNED_IN } from "../../http/openapi.ts";
 import { problemResponses } from "../../http/openapi-responses.ts";
 import { notFound } from "../../http/problem.ts";
 import { renderTenant, TenantSchema } from "../api-schemas.ts";
@@ -26,7 +26,7 @@ const updateCurrentTenant = createRoute({
   operationId: "updateCurrentTenant",
   tags: ["Tenants"],
   summary: "Rename the tenant",
-  security: AUTHENTICATED,
+  security: SIGNED_IN,
   middleware: [authorize({ role: "admin" })] as const,
   request: { body: jsonBody(TenantUpdateSchema) },
   responses: { 200: jsonResponse(TenantSchema, "The updated tenant"), ...problemResponses(401, 403, 404) },
