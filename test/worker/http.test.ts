@@ -2,6 +2,7 @@ import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloud
 import { describe, expect, it } from "vitest";
 import worker from "../../workers/index.ts";
 import { TEST_ALLOWED_ORIGIN } from "../support/constants.ts";
+import { callAs, registerTenant } from "./support/identity.ts";
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -144,5 +145,50 @@ describe("docs", () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(["/health", "/healthz", "/ready", "/api/v1"]),
     );
+  });
+});
+
+describe("validation problems", () => {
+  const post = (body: string, contentType = "application/json") =>
+    SELF.fetch("https://borde.test/api/v1/auth/login", {
+      method: "POST",
+      headers: { "content-type": contentType, "cf-connecting-ip": "203.0.113.9" },
+      body,
+    });
+
+  it("lists every invalid field with its path", async () => {
+    const response = await post(JSON.stringify({ email: "not-an-email", password: 5 }));
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    const problem = await response.json<Problem & { errors: { path: string; message: string }[] }>();
+    expect(problem.type).toBe("urn:borde:problem:validation-error");
+    expect(problem.errors.map((error) => error.path).sort()).toEqual(["body.email", "body.password"]);
+    expect(problem.request_id).toBe(response.headers.get("x-request-id"));
+  });
+
+  it("answers malformed JSON with 400, not 500", async () => {
+    const response = await post('{"email": ');
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+  });
+
+  it("answers a body that is not JSON with 415", async () => {
+    const response = await post("email=a@b.c", "application/x-www-form-urlencoded");
+    expect(response.status).toBe(415);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+  });
+
+  it("answers an invalid query parameter with 400 naming it", async () => {
+    const owner = await registerTenant();
+    const response = await callAs(owner, "GET", "/api/v1/api-keys?limit=1000&cursor=bogus");
+    expect(response.status).toBe(400);
+    const problem = await response.json<{ errors: { path: string }[] }>();
+    expect(problem.errors.map((error) => error.path).sort()).toEqual(["query.cursor", "query.limit"]);
+  });
+
+  it("refuses a body over 1 MiB with 413", async () => {
+    const response = await post(JSON.stringify({ email: "a@b.co", password: "x".repeat(1024 * 1024 + 1) }));
+    expect(response.status).toBe(413);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
   });
 });
