@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { getPath } from "hono/utils/url";
+import { registerAuditRoutes } from "./audits/routes/audits.ts";
 import { loadConfig } from "./config/config.ts";
 import { registerDocsRoutes } from "./docs/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
@@ -90,6 +91,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerInvitationRoutes(app);
   registerApiKeyRoutes(app);
   registerProjectRoutes(app);
+  registerAuditRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

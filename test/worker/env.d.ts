@@ -6,3 +6,11 @@ declare global {
     interface Env extends BordeEnv {}
   }
 }
+
+// What test/support/global-setup.ts provides to tests (it declares the full list for the node side).
+declare module "vitest" {
+  export interface ProvidedContext {
+    defectiveSiteUrl: string;
+    cleanSiteUrl: string;
+  }
+}
