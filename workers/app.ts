@@ -4,6 +4,7 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { getPath } from "hono/utils/url";
 import { registerAuditRoutes } from "./audits/routes/audits.ts";
+import { registerAuditReportRoutes } from "./audits/routes/reports.ts";
 import { loadConfig } from "./config/config.ts";
 import { registerDocsRoutes } from "./docs/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
@@ -92,6 +93,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerApiKeyRoutes(app);
   registerProjectRoutes(app);
   registerAuditRoutes(app);
+  registerAuditReportRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);
