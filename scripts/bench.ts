@@ -5,8 +5,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { auditsPerMinute, parseRate } from "./lib/audit-bench.ts";
 import { buildDocsAssets } from "./lib/docs-assets.ts";
 import { ROOT, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
+import { newSigningKey } from "./lib/signing-keys.ts";
 
 type Scenario = { name: string; path: string; note: string; headers?: Record<string, string> };
 
@@ -64,6 +66,9 @@ const worker = await startWranglerDev({
     ENVIRONMENT: "development",
     DATABASE_URL: database.databaseUrl,
     LOCAL_DB_RELAY: database.relayAddress,
+    // The audit scenario signs in and crawls a loopback fixture site.
+    JWT_SIGNING_KEYS: JSON.stringify([await newSigningKey()]),
+    AUDIT_ALLOW_PRIVATE_TARGETS: "true",
   },
 });
 
@@ -90,6 +95,10 @@ try {
       errors: runs.reduce((sum, run) => sum + run.errors, 0),
     };
   });
+  const audits = await auditsPerMinute(worker.url, Number(process.env.BENCH_AUDITS ?? 20));
+  console.log(`audits through the queue: ${JSON.stringify(audits)}`);
+  const parser = await parseRate(seconds);
+  console.log(`HTMLRewriter page parser: ${JSON.stringify(parser)}`);
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
@@ -100,6 +109,8 @@ try {
       server: "wrangler dev (workerd), embedded PGlite",
     },
     results,
+    audits,
+    parser,
   };
   console.table(results.map(({ note: _note, ...row }) => row));
   mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
