@@ -53,3 +53,25 @@ export async function createScheduledAudits(db: Database, now: Date): Promise<st
     return created.map((row) => row.id);
   });
 }
+
+/** A queued audit untouched for this long has probably lost its message (a send failed after the commit). */
+export const STALE_QUEUED_MINUTES = 10;
+
+/**
+ * Finds queued audits whose message was probably lost and stamps them, so the caller sends their
+ * messages again. A message that was only slow is then delivered twice, which the claim makes harmless.
+ */
+export async function staleQueuedAudits(db: Database, now: Date): Promise<string[]> {
+  const cutoff = new Date(now.getTime() - STALE_QUEUED_MINUTES * 60_000);
+  const rows = await db.execute<{ id: string }>(sql`
+    update ${audits} set updated_at = ${now.toISOString()}::timestamptz
+    where ${audits.id} in (
+      select id from ${audits}
+      where status = 'queued' and updated_at < ${cutoff.toISOString()}::timestamptz
+      order by updated_at
+      limit ${SCHEDULE_BATCH}
+      for update skip locked
+    )
+    returning ${audits.id}`);
+  return rows.rows.map((row) => row.id);
+}

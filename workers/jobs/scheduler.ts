@@ -1,4 +1,4 @@
-import { createScheduledAudits } from "../audits/scheduling.ts";
+import { createScheduledAudits, staleQueuedAudits } from "../audits/scheduling.ts";
 import { loadConfig } from "../config/config.ts";
 import type { Env } from "../config/env.ts";
 import { withDatabase } from "../db/client.ts";
@@ -6,8 +6,9 @@ import { log } from "../lib/log.ts";
 import { recordTick } from "./scheduler-runs.ts";
 
 /**
- * The Cron Trigger: records the tick once and hands it to the queue, and creates the audits that are
- * due by schedule (committed before their messages are sent, so a message never names a missing audit).
+ * The Cron Trigger: records the tick once and hands it to the queue, creates the audits that are due by
+ * schedule (committed before their messages are sent, so a message never names a missing audit), and
+ * sends again the messages of audits left queued too long.
  */
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   const config = loadConfig(env);
@@ -15,11 +16,14 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   const { runId, auditIds } = await withDatabase(config, async ({ db }) => ({
     runId: await recordTick(db, controller.cron, scheduledAt),
     // Idempotent, so a repeated tick runs it too: it picks up whatever an interrupted run left due.
-    auditIds: await createScheduledAudits(db, scheduledAt),
+    auditIds: [
+      ...(await createScheduledAudits(db, scheduledAt)),
+      ...(await staleQueuedAudits(db, new Date())),
+    ],
   }));
   if (auditIds.length > 0) {
     await env.JOBS.sendBatch(auditIds.map((id) => ({ body: { type: "audit.run" as const, audit_id: id } })));
-    log("info", "scheduled audits enqueued", { count: auditIds.length });
+    log("info", "scheduled and stale audits enqueued", { count: auditIds.length });
   }
   if (runId === null) {
     log("info", "cron tick already recorded", {

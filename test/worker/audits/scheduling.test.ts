@@ -84,4 +84,17 @@ describe("scheduled audits", () => {
     await runCron(slot.getTime() - 60_000);
     expect(await scheduledAuditsOf([later ?? "", off ?? ""])).toEqual([]);
   });
+
+  it("sends again the message of an audit left queued too long, and the consumer runs it", async () => {
+    const projectId = await createProject(owner, { site_url: inject("cleanSiteUrl") });
+    const [audit] = await withTestDatabase((db) =>
+      db
+        .insert(audits)
+        .values({ tenantId: owner.tenantId, projectId, updatedAt: new Date(Date.now() - 11 * 60_000) })
+        .returning(),
+    );
+    if (!audit) throw new Error("no audit inserted");
+    await runCron(Date.now());
+    expect((await waitForAudit(owner, audit.id)).status).toBe("completed");
+  });
 });
