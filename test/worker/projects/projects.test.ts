@@ -1,7 +1,10 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { audits } from "../../../workers/audits/schema.ts";
 import worker from "../../../workers/index.ts";
 import { nextRunAfter } from "../../../workers/projects/schedule.ts";
+import { projects } from "../../../workers/projects/schema.ts";
+import { withTestDatabase, withTestSession } from "../support/database.ts";
 import {
   addMember,
   BASE,
@@ -209,6 +212,27 @@ describe("projects tenant isolation", () => {
     expect(ids).not.toContain(project.id);
     const still = await callAs(owner, "GET", path);
     expect(await still.json()).toMatchObject({ name: project.name });
+  });
+});
+
+describe("row-level security", () => {
+  it("shows a tenant-scoped session no other tenant's projects or audits, even unfiltered", async () => {
+    const project = await createProject(owner);
+    await withTestDatabase((db) =>
+      db.insert(audits).values({ tenantId: owner.tenantId, projectId: project.id }),
+    );
+    const seen = await withTestSession((session) =>
+      session.tenant(other.tenantId, async (db) => ({
+        projects: await db.select().from(projects),
+        audits: await db.select().from(audits),
+      })),
+    );
+    expect(seen.projects.some((row) => row.tenantId !== other.tenantId)).toBe(false);
+    expect(seen.audits.some((row) => row.tenantId !== other.tenantId)).toBe(false);
+    const mine = await withTestSession((session) =>
+      session.tenant(owner.tenantId, (db) => db.select().from(projects)),
+    );
+    expect(mine.map((row) => row.id)).toContain(project.id);
   });
 });
 
