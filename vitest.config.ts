@@ -24,6 +24,7 @@ export default defineConfig({
                 OPENAI_API_KEY: "sk-test-local",
                 OPENAI_BASE_URL: inject("openaiBaseUrl"),
                 OPENAI_TIMEOUT_MS: "1500",
+                AUDIT_ALLOW_PRIVATE_TARGETS: "true",
               },
             },
           })),

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { auditsPerMinute, parseRate } from "./lib/audit-bench.ts";
 import { buildDocsAssets } from "./lib/docs-assets.ts";
 import { ROOT, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
 import { DEMO, seedDemo } from "./lib/seed.ts";
@@ -101,6 +102,8 @@ const worker = await startWranglerDev({
     JWT_SIGNING_KEYS: JSON.stringify([await newSigningKey()]),
     // The bench measures the limiter's cost, not its refusals: every bucket is made 100,000 times larger.
     RATE_LIMIT_SCALE: "100000",
+    // The audit scenario crawls a loopback fixture site.
+    AUDIT_ALLOW_PRIVATE_TARGETS: "true",
   },
 });
 
@@ -143,6 +146,10 @@ try {
       errors: runs.reduce((sum, run) => sum + run.errors, 0),
     };
   });
+  const audits = await auditsPerMinute(worker.url, Number(process.env.BENCH_AUDITS ?? 20));
+  console.log(`audits through the queue: ${JSON.stringify(audits)}`);
+  const parser = await parseRate(seconds);
+  console.log(`HTMLRewriter page parser: ${JSON.stringify(parser)}`);
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
@@ -153,6 +160,8 @@ try {
       server: `wrangler dev (workerd), ${database.embedded ? "embedded PGlite" : "PostgreSQL from DATABASE_URL"}`,
     },
     results,
+    audits,
+    parser,
   };
   console.table(results.map(({ note: _note, ...row }) => row));
   mkdirSync(join(ROOT, "bench", "results"), { recursive: true });

@@ -27,6 +27,8 @@ const worker = await startWranglerDev({
     LOCAL_DB_RELAY: database.relayAddress,
     ALLOWED_ORIGINS: `${origin},http://127.0.0.1:${port}`,
     JWT_SIGNING_KEYS: await localSigningKeys(join(LOCAL_DATA_DIR, "jwt-signing-keys.json")),
+    // Lets a developer audit a site running on this machine; never honoured in production.
+    AUDIT_ALLOW_PRIVATE_TARGETS: "true",
   },
 });
 

@@ -3,6 +3,8 @@ import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { getPath } from "hono/utils/url";
+import { registerAuditRoutes } from "./audits/routes/audits.ts";
+import { registerAuditReportRoutes } from "./audits/routes/reports.ts";
 import { loadConfig } from "./config/config.ts";
 import { registerDocsRoutes } from "./docs/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
@@ -22,6 +24,7 @@ import { registerJwksRoute } from "./identity/routes/jwks.ts";
 import { registerMemberRoutes } from "./identity/routes/members.ts";
 import { registerTenantRoutes } from "./identity/routes/tenant.ts";
 import { uuidv7 } from "./lib/uuid.ts";
+import { registerProjectRoutes } from "./projects/routes/projects.ts";
 import { rateLimit } from "./ratelimit/middleware.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -88,6 +91,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerMemberRoutes(app);
   registerInvitationRoutes(app);
   registerApiKeyRoutes(app);
+  registerProjectRoutes(app);
+  registerAuditRoutes(app);
+  registerAuditReportRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

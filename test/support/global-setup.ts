@@ -1,12 +1,13 @@
 // Starts what the Worker under test talks to: the database (embedded PGlite, or the PostgreSQL server
 // named by TEST_DATABASE_URL) migrated to the current schema, the WebSocket relay in front of it, and a
-// local server that speaks OpenAI's protocol.
+// local server that speaks OpenAI's protocol, and the websites audit tests crawl.
 import type { TestProject } from "vitest/node";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "../../scripts/lib/embedded-postgres.ts";
 import { migrateDatabase } from "../../scripts/lib/migrate.ts";
 import { newSigningKey } from "../../scripts/lib/signing-keys.ts";
 import { startRelay } from "../../scripts/lib/ws-relay.ts";
 import { startFakeOpenAI } from "./fake-openai.ts";
+import { startCleanSite, startDefectiveSite } from "./fixture-site.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -14,6 +15,8 @@ declare module "vitest" {
     dbRelay: string;
     jwtSigningKeys: string;
     openaiBaseUrl: string;
+    defectiveSiteUrl: string;
+    cleanSiteUrl: string;
   }
 }
 
@@ -24,6 +27,9 @@ export default async function setup(project: TestProject) {
   await migrateDatabase(databaseUrl);
   const relay = await startRelay();
   const openai = await startFakeOpenAI();
+  const [defectiveSite, cleanSite] = await Promise.all([startDefectiveSite(), startCleanSite()]);
+  project.provide("defectiveSiteUrl", defectiveSite.url);
+  project.provide("cleanSiteUrl", cleanSite.url);
   project.provide("databaseUrl", databaseUrl);
   project.provide("dbRelay", relay.address);
   project.provide("openaiBaseUrl", openai.baseUrl);
@@ -31,6 +37,8 @@ export default async function setup(project: TestProject) {
   console.log(`test database: ${external ? "PostgreSQL server from TEST_DATABASE_URL" : "embedded PGlite"}`);
   return async () => {
     await openai.close();
+    await defectiveSite.close();
+    await cleanSite.close();
     await relay.close();
     await embedded?.stop();
   };

@@ -6,3 +6,12 @@ declare global {
     interface Env extends BordeEnv {}
   }
 }
+
+// What test/support/global-setup.ts provides to tests (it declares the full list for the node side).
+declare module "vitest" {
+  export interface ProvidedContext {
+    openaiBaseUrl: string;
+    defectiveSiteUrl: string;
+    cleanSiteUrl: string;
+  }
+}

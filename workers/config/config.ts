@@ -67,6 +67,7 @@ const configSchema = z.object({
     .min(100)
     .max(120_000)
     .default(20_000),
+  AUDIT_ALLOW_PRIVATE_TARGETS: z.enum(["true", "false"]).default("false"),
 });
 
 export type SigningKey = z.infer<typeof signingKeys>[number];
@@ -83,6 +84,8 @@ export type Config = {
   rateLimitScale: number;
   /** OpenAI, or an API that speaks its protocol; without a key, features that use it fall back and say so. */
   openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string; timeoutMs: number };
+  /** Whether audits may crawl localhost and private addresses: for local sites in development and tests only. */
+  auditAllowPrivateTargets: boolean;
 };
 
 export class ConfigError extends Error {
@@ -113,6 +116,8 @@ export function loadConfig(env: Env): Config {
       model: result.data.OPENAI_MODEL,
       timeoutMs: result.data.OPENAI_TIMEOUT_MS,
     },
+    auditAllowPrivateTargets:
+      result.data.AUDIT_ALLOW_PRIVATE_TARGETS === "true" && result.data.ENVIRONMENT !== "production",
   };
   parsed.set(env, config);
   return config;

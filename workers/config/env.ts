@@ -14,6 +14,7 @@ export interface Env {
   OPENAI_BASE_URL?: string;
   OPENAI_MODEL?: string;
   OPENAI_TIMEOUT_MS?: string;
+  AUDIT_ALLOW_PRIVATE_TARGETS?: string;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   WEBCHAT_SESSION: DurableObjectNamespace<WebchatSession>;
   JOBS: Queue<JobMessage>;

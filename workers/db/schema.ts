@@ -1,3 +1,5 @@
 // Every table the app reads or writes, for drizzle's typed queries and drizzle-kit's migrations.
+export * from "../audits/schema.ts";
 export * from "../identity/schema.ts";
 export * from "../jobs/schema.ts";
+export * from "../projects/schema.ts";

@@ -1,4 +1,6 @@
-import { loadConfig } from "../config/config.ts";
+import { failAudit } from "../audits/audits.ts";
+import { runAudit } from "../audits/run-audit.ts";
+import { type Config, loadConfig } from "../config/config.ts";
 import type { Env } from "../config/env.ts";
 import { type Database, withDatabase } from "../db/client.ts";
 import { errorFields, log } from "../lib/log.ts";
@@ -7,11 +9,21 @@ import { markTickConsumed } from "./scheduler-runs.ts";
 
 export const DEAD_LETTER_QUEUE = "borde-jobs-dlq";
 
-async function runJob(db: Database, job: JobMessage): Promise<void> {
+async function runJob(db: Database, config: Config, job: JobMessage): Promise<void> {
   switch (job.type) {
     case "scheduler.tick":
       await markTickConsumed(db, job.run_id);
       return;
+    case "audit.run":
+      await runAudit(db, config, job.audit_id);
+      return;
+  }
+}
+
+/** What a job that ran out of retries leaves behind: an audit says it failed, and why. */
+async function giveUpOn(db: Database, job: JobMessage): Promise<void> {
+  if (job.type === "audit.run") {
+    await failAudit(db, job.audit_id, "The audit could not be run: its retries ran out.");
   }
 }
 
@@ -25,18 +37,28 @@ export function retryDelaySeconds(attempts: number): number {
  * throws is retried with backoff, and after max_retries the queue moves it to the dead-letter queue.
  */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const config = loadConfig(env);
   if (batch.queue === DEAD_LETTER_QUEUE) {
-    for (const message of batch.messages) {
-      log("error", "job dead-lettered", {
-        message_id: message.id,
-        attempts: message.attempts,
-        body: message.body,
-      });
-      message.ack();
-    }
+    await withDatabase(config, async ({ db }) => {
+      for (const message of batch.messages) {
+        log("error", "job dead-lettered", {
+          message_id: message.id,
+          attempts: message.attempts,
+          body: message.body,
+        });
+        const parsed = JobMessageSchema.safeParse(message.body);
+        try {
+          if (parsed.success) await giveUpOn(db, parsed.data);
+          message.ack();
+        } catch (error) {
+          log("warn", "dead-lettered job not recorded, will retry", errorFields(error));
+          message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+        }
+      }
+    });
     return;
   }
-  await withDatabase(loadConfig(env), async ({ db }) => {
+  await withDatabase(config, async ({ db }) => {
     for (const message of batch.messages) {
       const parsed = JobMessageSchema.safeParse(message.body);
       if (!parsed.success) {
@@ -45,7 +67,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
         continue;
       }
       try {
-        await runJob(db, parsed.data);
+        await runJob(db, config, parsed.data);
         message.ack();
       } catch (error) {
         log("warn", "job failed, will retry", {

@@ -1,0 +1,87 @@
+import { z } from "@hono/zod-openapi";
+import type { Project } from "./projects.ts";
+import { isValidSchedule } from "./schedule.ts";
+
+export const MAX_PAGES_LIMIT = 100;
+
+const timestamp = () => z.string().openapi({ format: "date-time", example: "2026-11-22T12:00:00.000Z" });
+
+// Whether the URL is a safe crawl target depends on configuration, so the route checks that part.
+const SiteUrlSchema = z
+  .url({ protocol: /^https?$/, message: "site_url must be an http or https URL" })
+  .max(2048)
+  .openapi({ example: "https://www.example.com/" });
+
+const ScheduleSchema = z
+  .string()
+  .trim()
+  .refine(isValidSchedule, "schedule must be off, daily, weekly, monthly or a 5-field cron expression")
+  .openapi({
+    example: "weekly",
+    description: "off, daily, weekly, monthly, or a 5-field cron expression (UTC).",
+  });
+
+const KeywordsSchema = z
+  .array(z.string().trim().min(1).max(100))
+  .max(20)
+  .openapi({ example: ["running shoes"], description: "Words the site should rank for." });
+
+export const ProjectCreateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    site_url: SiteUrlSchema,
+    keywords: KeywordsSchema.default([]),
+    schedule: ScheduleSchema.default("off"),
+    max_pages: z.number().int().min(1).max(MAX_PAGES_LIMIT).default(10),
+  })
+  .openapi("ProjectCreate");
+
+export const ProjectUpdateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    site_url: SiteUrlSchema,
+    keywords: KeywordsSchema,
+    schedule: ScheduleSchema,
+    max_pages: z.number().int().min(1).max(MAX_PAGES_LIMIT),
+  })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, "send at least one field to change")
+  .openapi("ProjectUpdate");
+
+export const ProjectListQuerySchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(120)
+    .optional()
+    .openapi({ description: "Only projects whose name contains this text (case-insensitive)." }),
+});
+
+export const ProjectSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    site_url: z.string(),
+    keywords: z.array(z.string()),
+    schedule: z.string(),
+    max_pages: z.number().int(),
+    last_audit_at: timestamp().nullable(),
+    next_audit_at: timestamp().nullable(),
+    created_at: timestamp(),
+    updated_at: timestamp(),
+  })
+  .openapi("Project");
+
+export const renderProject = (project: Project) => ({
+  id: project.id,
+  name: project.name,
+  site_url: project.siteUrl,
+  keywords: project.keywords,
+  schedule: project.schedule,
+  max_pages: project.maxPages,
+  last_audit_at: project.lastAuditAt?.toISOString() ?? null,
+  next_audit_at: project.nextAuditAt?.toISOString() ?? null,
+  created_at: project.createdAt.toISOString(),
+  updated_at: project.updatedAt.toISOString(),
+});

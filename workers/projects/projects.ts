@@ -1,0 +1,79 @@
+import { and, asc, eq, gt, ilike } from "drizzle-orm";
+import type { Database } from "../db/client.ts";
+import type { Page } from "../http/pagination.ts";
+import { nextRunAfter } from "./schedule.ts";
+import { projects } from "./schema.ts";
+
+export type Project = typeof projects.$inferSelect;
+
+export type ProjectInput = {
+  name: string;
+  siteUrl: string;
+  keywords: string[];
+  schedule: string;
+  maxPages: number;
+};
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
+
+export async function createProject(db: Database, tenantId: string, input: ProjectInput): Promise<Project> {
+  const [project] = await db
+    .insert(projects)
+    .values({ ...input, tenantId, nextAuditAt: nextRunAfter(input.schedule, new Date()) })
+    .returning();
+  if (!project) throw new Error("insert returned no project");
+  return project;
+}
+
+export function listProjects(
+  db: Database,
+  tenantId: string,
+  page: Page & { name?: string | undefined },
+): Promise<Project[]> {
+  return db
+    .select()
+    .from(projects)
+    .where(
+      and(
+        eq(projects.tenantId, tenantId),
+        page.name ? ilike(projects.name, `%${escapeLike(page.name)}%`) : undefined,
+        page.cursor ? gt(projects.id, page.cursor) : undefined,
+      ),
+    )
+    .orderBy(asc(projects.id))
+    .limit(page.limit + 1);
+}
+
+export async function findProject(db: Database, tenantId: string, id: string): Promise<Project | null> {
+  const [project] = await db
+    .select()
+    .from(projects)
+    .where(and(eq(projects.tenantId, tenantId), eq(projects.id, id)))
+    .limit(1);
+  return project ?? null;
+}
+
+/** Applies the given fields; a new schedule moves next_audit_at to its next slot from now. */
+export async function updateProject(
+  db: Database,
+  tenantId: string,
+  id: string,
+  changes: Partial<ProjectInput>,
+): Promise<Project | null> {
+  const schedule =
+    changes.schedule === undefined ? {} : { nextAuditAt: nextRunAfter(changes.schedule, new Date()) };
+  const [project] = await db
+    .update(projects)
+    .set({ ...changes, ...schedule })
+    .where(and(eq(projects.tenantId, tenantId), eq(projects.id, id)))
+    .returning();
+  return project ?? null;
+}
+
+export async function deleteProject(db: Database, tenantId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(projects)
+    .where(and(eq(projects.tenantId, tenantId), eq(projects.id, id)))
+    .returning({ id: projects.id });
+  return rows.length > 0;
+}

@@ -1,0 +1,30 @@
+import { sql } from "drizzle-orm";
+import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { createdAt, id, updatedAt } from "../db/columns.ts";
+import { tenants } from "../identity/schema.ts";
+
+/** A website a tenant audits, on demand and on its schedule. */
+export const projects = pgTable(
+  "projects",
+  {
+    id: id(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    siteUrl: text("site_url").notNull(),
+    keywords: text("keywords").array().notNull().default(sql`'{}'::text[]`),
+    /** off, daily, weekly, monthly, or a 5-field cron expression (UTC). */
+    schedule: text("schedule").notNull().default("off"),
+    maxPages: integer("max_pages").notNull().default(10),
+    lastAuditAt: timestamp("last_audit_at", { withTimezone: true }),
+    /** Null when the schedule is off; the cron trigger audits projects whose time has come. */
+    nextAuditAt: timestamp("next_audit_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index("projects_tenant_idx").on(table.tenantId, table.id),
+    index("projects_next_audit_idx").on(table.nextAuditAt).where(sql`${table.nextAuditAt} IS NOT NULL`),
+  ],
+);
