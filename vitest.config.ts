@@ -40,6 +40,8 @@ export default defineConfig({
           name: "node",
           include: ["test/node/**/*.test.ts"],
           environment: "node",
+          // Starting an embedded database takes seconds, more on a busy 2-core machine.
+          hookTimeout: 60_000,
         },
       },
     ],
