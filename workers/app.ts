@@ -3,7 +3,9 @@ import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { getPath } from "hono/utils/url";
+import { registerAssistantRoutes } from "./assistants/routes.ts";
 import { loadConfig } from "./config/config.ts";
+import { registerConversationRoutes } from "./conversations/routes.ts";
 import { registerDocsRoutes } from "./docs/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
 import type { AppEnv } from "./http/app-env.ts";
@@ -23,6 +25,8 @@ import { registerMemberRoutes } from "./identity/routes/members.ts";
 import { registerTenantRoutes } from "./identity/routes/tenant.ts";
 import { uuidv7 } from "./lib/uuid.ts";
 import { rateLimit } from "./ratelimit/middleware.ts";
+import { registerWebchatVisitorRoutes } from "./webchat/routes/visitor.ts";
+import { registerWidgetKeyRoutes } from "./webchat/routes/widget-keys.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -88,6 +92,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerMemberRoutes(app);
   registerInvitationRoutes(app);
   registerApiKeyRoutes(app);
+  registerAssistantRoutes(app);
+  registerWidgetKeyRoutes(app);
+  registerConversationRoutes(app);
+  registerWebchatVisitorRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

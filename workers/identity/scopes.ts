@@ -1,7 +1,14 @@
 import type { Role } from "./schema.ts";
 
 /** What an API key may be allowed to do; each route names the scope it needs. */
-export const SCOPES = ["tenant:read", "members:read"] as const;
+export const SCOPES = [
+  "tenant:read",
+  "members:read",
+  "assistants:read",
+  "assistants:write",
+  "conversations:read",
+  "conversations:write",
+] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const ROLE_RANK: Record<Role, number> = { viewer: 0, analyst: 1, admin: 2, owner: 3 };
