@@ -26,6 +26,7 @@ import { registerTenantRoutes } from "./identity/routes/tenant.ts";
 import { uuidv7 } from "./lib/uuid.ts";
 import { rateLimit } from "./ratelimit/middleware.ts";
 import { registerWebchatVisitorRoutes } from "./webchat/routes/visitor.ts";
+import { registerWidgetRoutes } from "./webchat/routes/widget.ts";
 import { registerWidgetKeyRoutes } from "./webchat/routes/widget-keys.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -96,6 +97,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerWidgetKeyRoutes(app);
   registerConversationRoutes(app);
   registerWebchatVisitorRoutes(app);
+  registerWidgetRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);
