@@ -5,8 +5,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { benchWebchat } from "./lib/bench-webchat.ts";
 import { buildDocsAssets } from "./lib/docs-assets.ts";
 import { ROOT, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
+import { newSigningKey } from "./lib/signing-keys.ts";
 
 type Scenario = { name: string; path: string; note: string; headers?: Record<string, string> };
 
@@ -14,6 +16,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const port = Number(process.env.BENCH_PORT ?? 8797);
+const idleSockets = Number(process.env.BENCH_IDLE_SOCKETS ?? 1000);
 
 const scenarios: Scenario[] = [
   {
@@ -64,6 +67,7 @@ const worker = await startWranglerDev({
     ENVIRONMENT: "development",
     DATABASE_URL: database.databaseUrl,
     LOCAL_DB_RELAY: database.relayAddress,
+    JWT_SIGNING_KEYS: JSON.stringify([await newSigningKey()]),
   },
 });
 
@@ -90,6 +94,8 @@ try {
       errors: runs.reduce((sum, run) => sum + run.errors, 0),
     };
   });
+  console.log("webchat: one conversation's Durable Object");
+  const webchat = await benchWebchat(worker.url, seconds * rounds, idleSockets);
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
@@ -100,8 +106,10 @@ try {
       server: "wrangler dev (workerd), embedded PGlite",
     },
     results,
+    webchat,
   };
   console.table(results.map(({ note: _note, ...row }) => row));
+  console.table(Object.entries(webchat).map(([measure, value]) => ({ measure, value })));
   mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
   const file = join(ROOT, "bench", "results", `${report.date.replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);

@@ -167,7 +167,11 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>): void {
     // A cookie rides along on a cross-site WebSocket too: only this API's own pages may open one with it.
     const origin = c.req.header("origin");
     if (origin && origin !== new URL(c.req.url).origin && !c.get("config").allowedOrigins.includes(origin)) {
-      throw new HttpProblem(403, "Forbidden", "Cross-site WebSocket refused: the Origin is not allowed.");
+      throw new HttpProblem(
+        403,
+        "Forbidden",
+        `Cross-site WebSocket refused: the Origin ${origin} is not allowed (this is ${new URL(c.req.url).origin}).`,
+      );
     }
     const conversation = await c
       .get("database")
