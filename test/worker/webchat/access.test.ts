@@ -172,3 +172,27 @@ describe("webchat REST fallback for visitors", () => {
     expect(sent.status).toBe(409);
   });
 });
+
+describe("webchat CORS", () => {
+  it("lets a tenant's site call the visitor routes from its own origin", async () => {
+    const preflight = await SELF.fetch(`${BASE}/api/v1/webchat/messages?key=wk_000000000000000000000000`, {
+      method: "OPTIONS",
+      headers: {
+        origin: SHOP_ORIGIN,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type, x-visitor-token",
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe(SHOP_ORIGIN);
+    expect(preflight.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("x-visitor-token");
+  });
+
+  it("keeps the other routes closed to origins outside ALLOWED_ORIGINS", async () => {
+    const preflight = await SELF.fetch(`${BASE}/api/v1/assistants`, {
+      method: "OPTIONS",
+      headers: { origin: SHOP_ORIGIN, "access-control-request-method": "GET" },
+    });
+    expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
