@@ -7,6 +7,9 @@
   const MAX_BACKOFF_MS = 30_000;
   const TYPING_EVERY_MS = 2_000;
   const TYPING_SHOWN_MS = 4_000;
+  // After this many failed connections in a row, the network likely blocks WebSockets: poll over HTTP.
+  const FAILURES_BEFORE_POLLING = 3;
+  const POLL_EVERY_MS = 3_000;
   const WHO = { visitor: "You", assistant: "Assistant", agent: "Agent", system: "Notice" };
 
   const STYLE = `
@@ -35,6 +38,7 @@
   class BordeChat extends HTMLElement {
     #socket = null;
     #attempt = 0;
+    #polling = false;
     #timer = 0;
     #lastTyping = 0;
     #typingTimer = 0;
@@ -120,6 +124,10 @@
       socket.addEventListener("close", () => {
         if (this.#socket !== socket) return;
         this.#socket = null;
+        if (this.#attempt >= FAILURES_BEFORE_POLLING) {
+          this.#poll();
+          return;
+        }
         this.status.textContent = "Offline, reconnecting…";
         // Exponential backoff with full jitter, so many widgets do not reconnect in step.
         const ceiling = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.#attempt++);
@@ -207,7 +215,9 @@
       }
       if (message.role !== "visitor") {
         this.typing.textContent = "";
-        this.#socket?.send(JSON.stringify({ type: "read", up_to_id: message.id }));
+        if (this.#socket?.readyState === WebSocket.OPEN) {
+          this.#socket.send(JSON.stringify({ type: "read", up_to_id: message.id }));
+        }
       }
     }
 
@@ -248,9 +258,57 @@
     }
 
     #send(item) {
-      if (this.#socket?.readyState === WebSocket.OPEN) {
+      if (this.#polling) {
+        this.#post(item).catch(() => undefined);
+      } else if (this.#socket?.readyState === WebSocket.OPEN) {
         this.#socket.send(JSON.stringify({ type: "message", ...item }));
       }
+    }
+
+    /** The REST fallback: same messages and acks as the socket, over plain HTTP. */
+    async #rest(method, path, body, query = {}) {
+      const url = new URL(path, this.base);
+      url.searchParams.set("key", this.key);
+      for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+      const token = this.#get("token");
+      const response = await fetch(url, {
+        method,
+        headers: {
+          ...(body ? { "content-type": "application/json" } : {}),
+          ...(token && path !== "/api/v1/webchat/sessions" ? { "x-visitor-token": token } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      if (!response.ok) throw new Error(`${path}: ${response.status}`);
+      return response.json();
+    }
+
+    async #post(item) {
+      this.#receive(await this.#rest("POST", "/api/v1/webchat/messages", item));
+    }
+
+    async #poll() {
+      try {
+        if (!this.#polling) {
+          const session = await this.#rest("POST", "/api/v1/webchat/sessions", {
+            visitor_token: this.#get("token") ?? undefined,
+          });
+          this.#set("token", session.visitor_token);
+          this.#polling = true;
+          this.status.textContent = "Online (without WebSocket)";
+          for (const item of this.#outbox()) await this.#post(item);
+        }
+        const page = await this.#rest(
+          "GET",
+          "/api/v1/webchat/messages",
+          null,
+          this.lastId ? { after: this.lastId } : {},
+        );
+        for (const message of page.data) this.#message(message);
+      } catch {
+        this.status.textContent = "Offline, retrying…";
+      }
+      this.#timer = setTimeout(() => this.#poll(), POLL_EVERY_MS);
     }
 
     #typed() {

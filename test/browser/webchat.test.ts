@@ -106,3 +106,19 @@ test("a visitor types, sees the (fallback) reply, reloads and sees the history",
   const texts = await chat.locator("li .text").allTextContents();
   assert.deepEqual(texts.slice(-2), [text, FALLBACK_REPLY]);
 });
+
+test("a visitor whose network blocks WebSockets chats over HTTP polling", { timeout: 120_000 }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.routeWebSocket(/\/api\/v1\/webchat\/connect/, (socket) => socket.close());
+  await page.goto(`${base}/widget/demo`);
+  const chat = page.locator("borde-chat");
+  await chat.locator(".status", { hasText: "without WebSocket" }).waitFor({ timeout: 30_000 });
+
+  const text = `Polling hello ${Date.now()}`;
+  await chat.locator("textarea").fill(text);
+  await chat.locator("textarea").press("Enter");
+  await chat.locator("li.visitor:not(.pending)", { hasText: text }).waitFor();
+  await chat.locator("li.assistant", { hasText: FALLBACK_REPLY }).waitFor({ timeout: 30_000 });
+  await context.close();
+});

@@ -173,6 +173,29 @@ describe("webchat REST fallback for visitors", () => {
   });
 });
 
+describe("webchat same-origin pages", () => {
+  it("accepts a same-origin poll without Origin when the API's own origin is allowed, and nothing else", async () => {
+    const { owner, widgetKey } = await webchatTenant({ assistant: false });
+    const opened = await visitorCall("POST", "/api/v1/webchat/sessions", { key: widgetKey, body: {} });
+    const { visitor_token } = await opened.json<{ visitor_token: string }>();
+    const poll = (headers: Record<string, string>) =>
+      SELF.fetch(`${BASE}/api/v1/webchat/messages?key=${widgetKey}`, {
+        headers: { "x-visitor-token": visitor_token, "cf-connecting-ip": randomIp(), ...headers },
+      });
+    expect((await poll({})).status).toBe(403);
+    expect((await poll({ "sec-fetch-site": "same-origin" })).status).toBe(403);
+    const [key] = (
+      await (await callAs(owner, "GET", "/api/v1/widget-keys")).json<{ data: { id: string }[] }>()
+    ).data;
+    const patched = await callAs(owner, "PATCH", `/api/v1/widget-keys/${key?.id}`, {
+      allowed_origins: [SHOP_ORIGIN, BASE],
+    });
+    expect(patched.status).toBe(200);
+    expect((await poll({ "sec-fetch-site": "same-origin" })).status).toBe(200);
+    expect((await poll({ "sec-fetch-site": "cross-site" })).status).toBe(403);
+  });
+});
+
 describe("webchat CORS", () => {
   it("lets a tenant's site call the visitor routes from its own origin", async () => {
     const preflight = await SELF.fetch(`${BASE}/api/v1/webchat/messages?key=wk_000000000000000000000000`, {

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { messagesAfter } from "../../conversations/messages.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { jsonBody, jsonResponse } from "../../http/openapi.ts";
@@ -19,6 +20,16 @@ import { renderMessage } from "../protocol.ts";
 import { existingVisitor, openVisitorSession, widgetTenant } from "../visitor-sessions.ts";
 
 const TAGS = ["Webchat visitors"];
+
+/**
+ * The origin of the page calling. Browsers send Origin on upgrades and cross-origin requests, but not on a
+ * same-origin GET; there Sec-Fetch-Site (which pages cannot set either) vouches for this API's own origin.
+ */
+function pageOrigin(c: Context<AppEnv>): string | undefined {
+  const origin = c.req.header("origin");
+  if (origin) return origin;
+  return c.req.header("sec-fetch-site") === "same-origin" ? new URL(c.req.url).origin : undefined;
+}
 
 const connectRoute = createRoute({
   method: "get",
@@ -99,7 +110,7 @@ export function registerWebchatVisitorRoutes(app: OpenAPIHono<AppEnv>): void {
       });
     }
     const database = c.get("database");
-    const tenantId = await widgetTenant(database, key, c.req.header("origin"));
+    const tenantId = await widgetTenant(database, key, pageOrigin(c));
     const participant = await openVisitorSession(c.get("config"), database, tenantId, token);
     const headers = new Headers(c.req.raw.headers);
     headers.set(PARTICIPANT_HEADER, JSON.stringify(participant));
@@ -114,7 +125,7 @@ export function registerWebchatVisitorRoutes(app: OpenAPIHono<AppEnv>): void {
     const { key } = c.req.valid("query");
     const { visitor_token } = c.req.valid("json");
     const database = c.get("database");
-    const tenantId = await widgetTenant(database, key, c.req.header("origin"));
+    const tenantId = await widgetTenant(database, key, pageOrigin(c));
     const session = await openVisitorSession(c.get("config"), database, tenantId, visitor_token);
     return c.json({ conversation_id: session.conversationId, visitor_token: session.visitorToken }, 201);
   });
@@ -123,7 +134,7 @@ export function registerWebchatVisitorRoutes(app: OpenAPIHono<AppEnv>): void {
     const { key } = c.req.valid("query");
     const token = c.req.valid("header")["x-visitor-token"];
     const message = c.req.valid("json");
-    const tenantId = await widgetTenant(c.get("database"), key, c.req.header("origin"));
+    const tenantId = await widgetTenant(c.get("database"), key, pageOrigin(c));
     const visitor = await existingVisitor(c.get("config"), tenantId, token);
     const outcome = await sessionStub(c.env.WEBCHAT_SESSION, visitor.conversationId).sendMessage(
       visitor,
@@ -137,7 +148,7 @@ export function registerWebchatVisitorRoutes(app: OpenAPIHono<AppEnv>): void {
     const { key, after, limit } = c.req.valid("query");
     const token = c.req.valid("header")["x-visitor-token"];
     const database = c.get("database");
-    const tenantId = await widgetTenant(database, key, c.req.header("origin"));
+    const tenantId = await widgetTenant(database, key, pageOrigin(c));
     const visitor = await existingVisitor(c.get("config"), tenantId, token);
     const rows = await database.tenant(
       tenantId,
