@@ -5,7 +5,8 @@ import { messages } from "../../../workers/conversations/schema.ts";
 import { sessionStub } from "../../../workers/webchat/participants.ts";
 import { MAX_FRAME_BYTES } from "../../../workers/webchat/protocol.ts";
 import { withTestDatabase } from "../support/database.ts";
-import { connectVisitor, webchatTenant } from "./support.ts";
+import { callAs } from "../support/identity.ts";
+import { connectVisitor, sleep, webchatTenant } from "./support.ts";
 
 const storedRows = (conversationId: string) =>
   withTestDatabase((db) => db.select().from(messages).where(eq(messages.conversationId, conversationId)));
@@ -105,5 +106,25 @@ describe("webchat protocol", () => {
     expect((await tabTwo.visitor.next("message")).message.id).toBe(ack.message_id);
     const [row] = await storedRows(tabOne.ready.conversation_id);
     expect(row?.conversationId).toBe(tabOne.ready.conversation_id);
+  });
+
+  it("marks what the other side sent as read when the visitor says so", async () => {
+    const { owner, widgetKey } = await webchatTenant({ assistant: false });
+    const { visitor, ready } = await connectVisitor(widgetKey);
+    const sent = await callAs(owner, "POST", `/api/v1/conversations/${ready.conversation_id}/messages`, {
+      client_message_id: "agent-hello",
+      text: "Hello, how can I help?",
+    });
+    const { message_id } = await sent.json<{ message_id: string }>();
+    expect((await visitor.next("message")).message.delivery).toBe("stored");
+    visitor.send({ type: "read", up_to_id: message_id });
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const [row] = await withTestDatabase((db) =>
+        db.select().from(messages).where(eq(messages.id, message_id)),
+      );
+      if (row?.delivery === "read") return;
+      await sleep(50);
+    }
+    throw new Error("the message was never marked read");
   });
 });
