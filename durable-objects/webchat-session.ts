@@ -92,7 +92,11 @@ export class WebchatSession extends DurableObject<Env> {
   }
 
   override webSocketClose(socket: WebSocket, code: number, reason: string): void {
-    socket.close(code, reason);
+    try {
+      socket.close(code, reason);
+    } catch {
+      // The runtime already answered the close, or the code (1005, 1006) is one that may not be sent.
+    }
   }
 
   /** The REST fallback's send: same storage, same ack; the assistant answers after the response. */
