@@ -40,6 +40,19 @@ describe("webchat protocol", () => {
     expect(await storedRows(ready.conversation_id)).toHaveLength(1);
   });
 
+  it("stores a client message id sent from two tabs at once a single time, and acks both with its id", async () => {
+    const { widgetKey } = await webchatTenant({ assistant: false });
+    const tabOne = await connectVisitor(widgetKey);
+    const tabTwo = await connectVisitor(widgetKey, { token: tabOne.ready.visitor_token });
+    const frame = { type: "message", client_message_id: "racing", text: "sent twice" };
+    tabOne.visitor.send(frame);
+    tabTwo.visitor.send(frame);
+    const [first, second] = await Promise.all([tabOne.visitor.next("ack"), tabTwo.visitor.next("ack")]);
+    expect(first.message_id).toBe(second.message_id);
+    expect([first.duplicate, second.duplicate].sort()).toEqual([false, true]);
+    expect(await storedRows(tabOne.ready.conversation_id)).toHaveLength(1);
+  });
+
   it("resumes a returning visitor's conversation and sends what they missed, in order", async () => {
     const { widgetKey } = await webchatTenant({ assistant: false });
     const first = await connectVisitor(widgetKey);
