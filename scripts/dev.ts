@@ -1,7 +1,7 @@
 // `npm run dev`: the whole API on this machine with no account and no network. Ctrl-C stops everything.
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { buildDocsAssets } from "./lib/docs-assets.ts";
-import { LOCAL_DATA_DIR, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
+import { LOCAL_DATA_DIR, ROOT, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
 import { DEMO, seedDemo } from "./lib/seed.ts";
 import { localSigningKeys } from "./lib/signing-keys.ts";
 
@@ -46,7 +46,7 @@ console.log(`
   Docs      ${origin}/docs
   OpenAPI   ${origin}/openapi.json
   Health    ${origin}/ready
-  Database  ${database.embedded ? `embedded PGlite in .borde/pgdata (${database.databaseUrl})` : "DATABASE_URL"}
+  Database  ${database.embedded ? `embedded PGlite in ${relative(ROOT, join(dataDir, "pgdata"))} (${database.databaseUrl})` : "DATABASE_URL"}
   Demo      tenant "${DEMO.tenantSlug}": sign in as ${DEMO.email} / ${DEMO.password}
   Webchat   ${origin}/widget/demo (the widget on the demo tenant; fallback replies without OPENAI_API_KEY)
   Cron      curl "${origin}/__scheduled?cron=*/5+*+*+*+*"
