@@ -6,6 +6,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { auditsPerMinute, parseRate } from "./lib/audit-bench.ts";
+import { benchWebchat } from "./lib/bench-webchat.ts";
 import { buildDocsAssets } from "./lib/docs-assets.ts";
 import { ROOT, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
 import { DEMO, seedDemo } from "./lib/seed.ts";
@@ -17,6 +18,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const port = Number(process.env.BENCH_PORT ?? 8797);
+const idleSockets = Number(process.env.BENCH_IDLE_SOCKETS ?? 1000);
 
 const baseScenarios: Scenario[] = [
   {
@@ -150,6 +152,8 @@ try {
   console.log(`audits through the queue: ${JSON.stringify(audits)}`);
   const parser = await parseRate(seconds);
   console.log(`HTMLRewriter page parser: ${JSON.stringify(parser)}`);
+  console.log("webchat: one conversation's Durable Object");
+  const webchat = await benchWebchat(worker.url, seconds * rounds, idleSockets);
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
@@ -162,8 +166,10 @@ try {
     results,
     audits,
     parser,
+    webchat,
   };
   console.table(results.map(({ note: _note, ...row }) => row));
+  console.table(Object.entries(webchat).map(([measure, value]) => ({ measure, value })));
   mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
   const file = join(ROOT, "bench", "results", `${report.date.replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);

@@ -1,34 +1,44 @@
 // `npm run dev`: the whole API on this machine with no account and no network. Ctrl-C stops everything.
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { buildDocsAssets } from "./lib/docs-assets.ts";
-import { LOCAL_DATA_DIR, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
+import { LOCAL_DATA_DIR, ROOT, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
 import { DEMO, seedDemo } from "./lib/seed.ts";
 import { localSigningKeys } from "./lib/signing-keys.ts";
 
 const port = Number(process.env.PORT ?? 8787);
+// Another directory keeps a second stack (the browser test's) apart from yours.
+const dataDir = process.env.BORDE_DATA_DIR ?? LOCAL_DATA_DIR;
 const started = performance.now();
 
 buildDocsAssets();
 const database = await startLocalDatabase({
   databaseUrl: process.env.DATABASE_URL,
-  dataDir: join(LOCAL_DATA_DIR, "pgdata"),
+  dataDir: join(dataDir, "pgdata"),
   dbPort: Number(process.env.BORDE_DB_PORT ?? 54320),
   relayPort: Number(process.env.BORDE_DB_RELAY_PORT ?? 54321),
 });
-await seedDemo(database.databaseUrl);
-
 const origin = `http://localhost:${port}`;
+await seedDemo(database.databaseUrl, [origin, `http://127.0.0.1:${port}`]);
+
+// OpenAI settings from the environment, when set, so the assistant is the real one (else the fallback).
+const openaiVars = Object.fromEntries(
+  ["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL"].flatMap((name) => {
+    const value = process.env[name];
+    return value ? [[name, value]] : [];
+  }),
+);
 const worker = await startWranglerDev({
   port,
-  persistTo: join(LOCAL_DATA_DIR, "wrangler"),
+  persistTo: join(dataDir, "wrangler"),
   vars: {
     ENVIRONMENT: "development",
     DATABASE_URL: database.databaseUrl,
     LOCAL_DB_RELAY: database.relayAddress,
     ALLOWED_ORIGINS: `${origin},http://127.0.0.1:${port}`,
-    JWT_SIGNING_KEYS: await localSigningKeys(join(LOCAL_DATA_DIR, "jwt-signing-keys.json")),
+    JWT_SIGNING_KEYS: await localSigningKeys(join(dataDir, "jwt-signing-keys.json")),
     // Lets a developer audit a site running on this machine; never honoured in production.
     AUDIT_ALLOW_PRIVATE_TARGETS: "true",
+    ...openaiVars,
   },
 });
 
@@ -38,8 +48,9 @@ console.log(`
   Docs      ${origin}/docs
   OpenAPI   ${origin}/openapi.json
   Health    ${origin}/ready
-  Database  ${database.embedded ? `embedded PGlite in .borde/pgdata (${database.databaseUrl})` : "DATABASE_URL"}
+  Database  ${database.embedded ? `embedded PGlite in ${relative(ROOT, join(dataDir, "pgdata"))} (${database.databaseUrl})` : "DATABASE_URL"}
   Demo      tenant "${DEMO.tenantSlug}": sign in as ${DEMO.email} / ${DEMO.password}
+  Webchat   ${origin}/widget/demo (the widget on the demo tenant; fallback replies without OPENAI_API_KEY)
   Cron      curl "${origin}/__scheduled?cron=*/5+*+*+*+*"
   Stop with Ctrl-C.
 `);

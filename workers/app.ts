@@ -3,9 +3,11 @@ import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { getPath } from "hono/utils/url";
+import { registerAssistantRoutes } from "./assistants/routes.ts";
 import { registerAuditRoutes } from "./audits/routes/audits.ts";
 import { registerAuditReportRoutes } from "./audits/routes/reports.ts";
 import { loadConfig } from "./config/config.ts";
+import { registerConversationRoutes } from "./conversations/routes.ts";
 import { registerDocsRoutes } from "./docs/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
 import type { AppEnv } from "./http/app-env.ts";
@@ -26,6 +28,9 @@ import { registerTenantRoutes } from "./identity/routes/tenant.ts";
 import { uuidv7 } from "./lib/uuid.ts";
 import { registerProjectRoutes } from "./projects/routes/projects.ts";
 import { rateLimit } from "./ratelimit/middleware.ts";
+import { registerWebchatVisitorRoutes } from "./webchat/routes/visitor.ts";
+import { registerWidgetRoutes } from "./webchat/routes/widget.ts";
+import { registerWidgetKeyRoutes } from "./webchat/routes/widget-keys.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -94,6 +99,11 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerProjectRoutes(app);
   registerAuditRoutes(app);
   registerAuditReportRoutes(app);
+  registerAssistantRoutes(app);
+  registerWidgetKeyRoutes(app);
+  registerConversationRoutes(app);
+  registerWebchatVisitorRoutes(app);
+  registerWidgetRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

@@ -18,7 +18,7 @@ const AccessClaimsSchema = z.object({
 });
 export type AccessClaims = z.infer<typeof AccessClaimsSchema>;
 
-type KeySet = {
+export type KeySet = {
   signingKid: string;
   signingKey: CryptoKey;
   verifyKeys: Map<string, CryptoKey>;
@@ -28,7 +28,8 @@ type KeySet = {
 // Importing keys costs CPU; do it once per isolate and configuration.
 const keySets = new WeakMap<Config, Promise<KeySet>>();
 
-function keySet(config: Config): Promise<KeySet> {
+/** The imported signing and verification keys, shared by every kind of token this API signs. */
+export function keySet(config: Config): Promise<KeySet> {
   let keys = keySets.get(config);
   if (!keys) {
     keys = (async () => {

@@ -8,6 +8,10 @@ export const SCOPES = [
   "projects:write",
   "audits:read",
   "audits:write",
+  "assistants:read",
+  "assistants:write",
+  "conversations:read",
+  "conversations:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -1,0 +1,55 @@
+import { z } from "@hono/zod-openapi";
+import type { Assistant } from "./assistants.ts";
+
+const timestamp = () => z.string().openapi({ format: "date-time", example: "2026-11-22T12:00:00.000Z" });
+
+export const AssistantSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    model: z.string(),
+    instructions: z.string(),
+    temperature: z.number(),
+    enabled: z.boolean(),
+    created_at: timestamp(),
+    updated_at: timestamp(),
+  })
+  .openapi("Assistant");
+
+export const AssistantCreateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    model: z.string().trim().min(1).max(120).openapi({ example: "gpt-4o-mini" }),
+    instructions: z
+      .string()
+      .trim()
+      .min(1)
+      .max(20_000)
+      .openapi({ description: "The system prompt the assistant answers with." }),
+    temperature: z.number().min(0).max(2).default(0.3),
+    enabled: z.boolean().default(true),
+  })
+  .openapi("AssistantCreate");
+
+export const AssistantUpdateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    model: z.string().trim().min(1).max(120),
+    instructions: z.string().trim().min(1).max(20_000),
+    temperature: z.number().min(0).max(2),
+    enabled: z.boolean(),
+  })
+  .partial()
+  .refine((changes) => Object.keys(changes).length > 0, "name at least one field to change")
+  .openapi("AssistantUpdate");
+
+export const renderAssistant = (assistant: Assistant) => ({
+  id: assistant.id,
+  name: assistant.name,
+  model: assistant.model,
+  instructions: assistant.instructions,
+  temperature: assistant.temperature,
+  enabled: assistant.enabled,
+  created_at: assistant.createdAt.toISOString(),
+  updated_at: assistant.updatedAt.toISOString(),
+});

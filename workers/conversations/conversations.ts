@@ -1,0 +1,111 @@
+import { and, asc, eq, gt } from "drizzle-orm";
+import type { Database } from "../db/client.ts";
+import type { Page } from "../http/pagination.ts";
+import {
+  type Channel,
+  type ConversationStatus,
+  contacts,
+  conversationEvents,
+  conversations,
+} from "./schema.ts";
+
+export type Conversation = typeof conversations.$inferSelect;
+
+/** A new anonymous contact and its first conversation, with its `opened` event. */
+export async function openConversation(
+  db: Database,
+  tenantId: string,
+  channel: Channel,
+): Promise<Conversation> {
+  const [contact] = await db.insert(contacts).values({ tenantId, channel }).returning({ id: contacts.id });
+  if (!contact) throw new Error("insert returned no contact");
+  const [conversation] = await db
+    .insert(conversations)
+    .values({ tenantId, channel, contactId: contact.id })
+    .returning();
+  if (!conversation) throw new Error("insert returned no conversation");
+  await db.insert(conversationEvents).values({ tenantId, conversationId: conversation.id, type: "opened" });
+  return conversation;
+}
+
+export async function getConversation(
+  db: Database,
+  tenantId: string,
+  id: string,
+): Promise<Conversation | null> {
+  const [conversation] = await db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.tenantId, tenantId), eq(conversations.id, id)));
+  return conversation ?? null;
+}
+
+export type ConversationFilter = { status?: ConversationStatus | undefined; channel?: Channel | undefined };
+
+export function listConversations(
+  db: Database,
+  tenantId: string,
+  filter: ConversationFilter,
+  page: Page,
+): Promise<Conversation[]> {
+  return db
+    .select()
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.tenantId, tenantId),
+        filter.status ? eq(conversations.status, filter.status) : undefined,
+        filter.channel ? eq(conversations.channel, filter.channel) : undefined,
+        page.cursor ? gt(conversations.id, page.cursor) : undefined,
+      ),
+    )
+    .orderBy(asc(conversations.id))
+    .limit(page.limit + 1);
+}
+
+/**
+ * Hands an open conversation to a person: from now on the assistant stays quiet. Returns the conversation,
+ * and whether this call is what assigned it (so `agent_joined` is announced once per person).
+ */
+export async function assignAgent(
+  db: Database,
+  tenantId: string,
+  id: string,
+  userId: string,
+): Promise<{ conversation: Conversation; joined: boolean } | null> {
+  const current = await getConversation(db, tenantId, id);
+  if (!current) return null;
+  if (current.assignedUserId === userId || current.status === "closed") {
+    return { conversation: current, joined: false };
+  }
+  const [conversation] = await db
+    .update(conversations)
+    .set({ assignedUserId: userId, updatedAt: new Date() })
+    .where(and(eq(conversations.tenantId, tenantId), eq(conversations.id, id)))
+    .returning();
+  if (!conversation) return null;
+  await db
+    .insert(conversationEvents)
+    .values({ tenantId, conversationId: id, type: "agent_joined", actorUserId: userId });
+  return { conversation, joined: true };
+}
+
+export async function closeConversation(
+  db: Database,
+  tenantId: string,
+  id: string,
+  userId: string,
+): Promise<Conversation | null> {
+  const current = await getConversation(db, tenantId, id);
+  if (!current || current.status === "closed") return current;
+  const now = new Date();
+  const [conversation] = await db
+    .update(conversations)
+    .set({ status: "closed", closedAt: now, updatedAt: now })
+    .where(and(eq(conversations.tenantId, tenantId), eq(conversations.id, id)))
+    .returning();
+  await db
+    .insert(conversationEvents)
+    .values({ tenantId, conversationId: id, type: "closed", actorUserId: userId });
+  return conversation ?? null;
+}

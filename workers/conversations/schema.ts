@@ -1,0 +1,117 @@
+import { sql } from "drizzle-orm";
+import { index, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { createdAt, id, updatedAt } from "../db/columns.ts";
+import { tenants, users } from "../identity/schema.ts";
+
+/** Every way a contact reaches a tenant; the tables are shared so one inbox covers them all. */
+export const CHANNELS = ["webchat", "whatsapp", "voice"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const CONVERSATION_STATUSES = ["open", "closed"] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+export const MESSAGE_ROLES = ["visitor", "assistant", "agent", "system"] as const;
+export type MessageRole = (typeof MESSAGE_ROLES)[number];
+
+/** How far a message got: stored (acknowledged to its sender), delivered to the other side, read there. */
+export const DELIVERY_STATES = ["stored", "delivered", "read"] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+/** Where an assistant message came from: the model, or the labelled fallback when the model was unavailable. */
+export const MESSAGE_SOURCES = ["openai", "fallback"] as const;
+export type MessageSource = (typeof MESSAGE_SOURCES)[number];
+
+export const CONVERSATION_EVENT_TYPES = ["opened", "agent_joined", "agent_left", "closed", "rated"] as const;
+export type ConversationEventType = (typeof CONVERSATION_EVENT_TYPES)[number];
+
+const tenantId = () =>
+  uuid("tenant_id")
+    .notNull()
+    .references(() => tenants.id, { onDelete: "cascade" });
+
+/** Someone who talks to a tenant: an anonymous webchat visitor, or a phone number. */
+export const contacts = pgTable(
+  "contacts",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    channel: text("channel", { enum: CHANNELS }).notNull(),
+    /** The phone number for whatsapp and voice; null for anonymous visitors. */
+    address: text("address"),
+    name: text("name"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index("contacts_tenant_idx").on(table.tenantId),
+    unique("contacts_tenant_channel_address_key").on(table.tenantId, table.channel, table.address),
+  ],
+);
+
+export const conversations = pgTable(
+  "conversations",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    channel: text("channel", { enum: CHANNELS }).notNull(),
+    status: text("status", { enum: CONVERSATION_STATUSES }).notNull().default("open"),
+    /** The person who took the conversation over; while set, the assistant stays quiet. */
+    assignedUserId: uuid("assigned_user_id").references(() => users.id, { onDelete: "set null" }),
+    lastMessageAt: timestamp("last_message_at", { withTimezone: true }),
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index("conversations_tenant_status_idx").on(table.tenantId, table.status, table.id),
+    index("conversations_contact_idx").on(table.contactId),
+  ],
+);
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    role: text("role", { enum: MESSAGE_ROLES }).notNull(),
+    text: text("text").notNull(),
+    /** The sender's own id for the message, so a resend is recognised instead of stored twice. */
+    clientMessageId: text("client_message_id"),
+    /** For assistant messages only. */
+    source: text("source", { enum: MESSAGE_SOURCES }),
+    /** The agent who wrote it, for agent messages. */
+    authorUserId: uuid("author_user_id").references(() => users.id, { onDelete: "set null" }),
+    delivery: text("delivery", { enum: DELIVERY_STATES }).notNull().default("stored"),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("messages_tenant_idx").on(table.tenantId),
+    index("messages_conversation_idx").on(table.conversationId, table.id),
+    unique("messages_conversation_client_id_key").on(table.conversationId, table.clientMessageId),
+  ],
+);
+
+export const conversationEvents = pgTable(
+  "conversation_events",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    type: text("type", { enum: CONVERSATION_EVENT_TYPES }).notNull(),
+    actorUserId: uuid("actor_user_id").references(() => users.id, { onDelete: "set null" }),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("conversation_events_tenant_idx").on(table.tenantId),
+    index("conversation_events_conversation_idx").on(table.conversationId, table.id),
+  ],
+);

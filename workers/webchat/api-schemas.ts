@@ -1,0 +1,98 @@
+import { z } from "@hono/zod-openapi";
+import { MAX_MESSAGE_CHARS, MessageViewSchema } from "./protocol.ts";
+import type { WidgetKey } from "./widget-keys.ts";
+import { WIDGET_KEY_PATTERN } from "./widget-keys.ts";
+
+const timestamp = () => z.string().openapi({ format: "date-time", example: "2026-11-22T12:00:00.000Z" });
+
+export const WidgetKeyQuerySchema = z.object({
+  key: z
+    .string()
+    .regex(WIDGET_KEY_PATTERN, "must be a widget key (wk_…)")
+    .openapi({ description: "The tenant's publishable widget key.", example: "wk_0123456789abcdefghijklmn" }),
+});
+
+export const VisitorTokenHeaderSchema = z.object({
+  "x-visitor-token": z.string().min(1).max(2000).openapi({ description: "The token from the session." }),
+});
+
+export const VisitorSessionCreateSchema = z
+  .object({
+    visitor_token: z
+      .string()
+      .max(2000)
+      .optional()
+      .openapi({ description: "A token from an earlier session, to resume its conversation." }),
+  })
+  .openapi("VisitorSessionCreate");
+
+export const VisitorSessionSchema = z
+  .object({
+    conversation_id: z.uuid(),
+    visitor_token: z.string().openapi({ description: "Keep it, and send it to resume this conversation." }),
+  })
+  .openapi("VisitorSession");
+
+export const OutgoingMessageSchema = z
+  .object({
+    client_message_id: z
+      .string()
+      .min(1)
+      .max(100)
+      .openapi({ description: "The sender's own id for the message: a resend with it is not stored twice." }),
+    text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
+  })
+  .openapi("OutgoingMessage");
+
+export const AckSchema = z
+  .object({
+    type: z.literal("ack"),
+    client_message_id: z.string(),
+    message_id: z.uuid(),
+    duplicate: z.boolean(),
+  })
+  .openapi("MessageAck");
+
+export const MessageSchema = MessageViewSchema.openapi("Message");
+
+export const WidgetKeySchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    key: z.string().openapi({ description: "Publishable: it goes in the page, in `<borde-chat key>`." }),
+    allowed_origins: z.array(z.string()),
+    created_at: timestamp(),
+    updated_at: timestamp(),
+  })
+  .openapi("WidgetKey");
+
+const OriginSchema = z
+  .url()
+  .refine((value) => new URL(value).origin === value, "must be an origin such as https://www.example.com")
+  .openapi({ example: "https://www.example.com" });
+
+export const WidgetKeyCreateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    allowed_origins: z.array(OriginSchema).min(1).max(50),
+  })
+  .openapi("WidgetKeyCreate");
+
+export const WidgetKeyUpdateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    allowed_origins: z.array(OriginSchema).min(1).max(50).optional(),
+  })
+  .refine((changes) => changes.name !== undefined || changes.allowed_origins !== undefined, {
+    message: "name at least one field to change",
+  })
+  .openapi("WidgetKeyUpdate");
+
+export const renderWidgetKey = (widgetKey: WidgetKey) => ({
+  id: widgetKey.id,
+  name: widgetKey.name,
+  key: widgetKey.key,
+  allowed_origins: widgetKey.allowedOrigins,
+  created_at: widgetKey.createdAt.toISOString(),
+  updated_at: widgetKey.updatedAt.toISOString(),
+});

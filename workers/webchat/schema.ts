@@ -1,0 +1,24 @@
+import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { createdAt, id, updatedAt } from "../db/columns.ts";
+import { tenants } from "../identity/schema.ts";
+
+/**
+ * A publishable key for the widget (`wk_…`): it is public by design, so it is stored as is. It only names
+ * the tenant; what protects it is the list of origins whose pages may use it.
+ */
+export const widgetKeys = pgTable(
+  "widget_keys",
+  {
+    id: id(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    key: text("key").notNull().unique(),
+    allowedOrigins: text("allowed_origins").array().notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index("widget_keys_tenant_idx").on(table.tenantId)],
+);

@@ -1,0 +1,79 @@
+import { and, asc, eq, gt, isNull } from "drizzle-orm";
+import type { Database } from "../db/client.ts";
+import type { Page } from "../http/pagination.ts";
+import { widgetKeys } from "./schema.ts";
+
+export type WidgetKey = typeof widgetKeys.$inferSelect;
+
+export const WIDGET_KEY_PATTERN = /^wk_[A-Za-z0-9]{24}$/;
+const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+function newWidgetKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return `wk_${Array.from(bytes, (byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length]).join("")}`;
+}
+
+export async function createWidgetKey(
+  db: Database,
+  tenantId: string,
+  values: { name: string; allowedOrigins: string[] },
+): Promise<WidgetKey> {
+  const [widgetKey] = await db
+    .insert(widgetKeys)
+    .values({ ...values, tenantId, key: newWidgetKey() })
+    .returning();
+  if (!widgetKey) throw new Error("insert returned no widget key");
+  return widgetKey;
+}
+
+export function listWidgetKeys(db: Database, tenantId: string, page: Page): Promise<WidgetKey[]> {
+  return db
+    .select()
+    .from(widgetKeys)
+    .where(
+      and(
+        eq(widgetKeys.tenantId, tenantId),
+        isNull(widgetKeys.revokedAt),
+        page.cursor ? gt(widgetKeys.id, page.cursor) : undefined,
+      ),
+    )
+    .orderBy(asc(widgetKeys.id))
+    .limit(page.limit + 1);
+}
+
+export async function updateWidgetKey(
+  db: Database,
+  tenantId: string,
+  id: string,
+  changes: { name?: string | undefined; allowedOrigins?: string[] | undefined },
+): Promise<WidgetKey | null> {
+  const [widgetKey] = await db
+    .update(widgetKeys)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(and(eq(widgetKeys.tenantId, tenantId), eq(widgetKeys.id, id), isNull(widgetKeys.revokedAt)))
+    .returning();
+  return widgetKey ?? null;
+}
+
+export async function revokeWidgetKey(db: Database, tenantId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .update(widgetKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(widgetKeys.tenantId, tenantId), eq(widgetKeys.id, id), isNull(widgetKeys.revokedAt)))
+    .returning({ id: widgetKeys.id });
+  return rows.length > 0;
+}
+
+/** The live key a widget presented (system context: the key is what names the tenant). */
+export async function findWidgetKey(
+  db: Database,
+  key: string,
+): Promise<Pick<WidgetKey, "id" | "tenantId" | "allowedOrigins"> | null> {
+  if (!WIDGET_KEY_PATTERN.test(key)) return null;
+  const [row] = await db
+    .select({ id: widgetKeys.id, tenantId: widgetKeys.tenantId, allowedOrigins: widgetKeys.allowedOrigins })
+    .from(widgetKeys)
+    .where(and(eq(widgetKeys.key, key), isNull(widgetKeys.revokedAt)))
+    .limit(1);
+  return row ?? null;
+}
