@@ -101,6 +101,19 @@ describe("auditing the clean fixture site", () => {
   });
 });
 
+describe("a start URL that redirects to another origin", () => {
+  it("crawls the site under the origin it redirects to", async () => {
+    const siteUrl = inject("cleanSiteUrl");
+    const projectId = await createProject(owner, { site_url: `${siteUrl}moved`, max_pages: 5 });
+    const { id } = await startAudit(owner, projectId);
+    await waitForAudit(owner, id);
+    const movedOrigin = new URL(siteUrl).origin.replace("127.0.0.1", "localhost");
+    const urls = (await resultOf(owner, id)).pages.map((page) => page.url);
+    expect(urls[0]).toBe(`${siteUrl}moved`);
+    expect(urls).toContain(`${movedOrigin}/guide`);
+  });
+});
+
 describe("unreachable sites", () => {
   it("records a network failure as a failed check, not a crashed audit", async () => {
     const projectId = await createProject(owner, { site_url: "http://127.0.0.1:9/" });
