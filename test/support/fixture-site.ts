@@ -81,7 +81,7 @@ function cleanPages(origin: string): Record<string, Page> {
     "/moved": {
       status: 301,
       body: "",
-      headers: { location: origin.replace("127.0.0.1", "localhost") + "/" },
+      headers: { location: `${origin.replace("127.0.0.1", "localhost")}/` },
     },
     "/": page(
       "/",
