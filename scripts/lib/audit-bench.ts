@@ -85,7 +85,7 @@ function samplePage(bytes: number): string {
 <img src="/img/a.jpg" alt="A shoe"><img src="/img/b.jpg"></p><meta property="og:x" content="y"></section>\n`;
   const head = `<!doctype html><html lang="en"><head><title>Shoes</title><meta name="description" content="Shoes">
 <meta name="viewport" content="width=device-width"><link rel="canonical" href="https://example.com/"></head><body><h1>Shoes</h1>\n`;
-  return head + block.repeat(Math.ceil(bytes / block.length)) + "</body></html>";
+  return `${head + block.repeat(Math.ceil(bytes / block.length))}</body></html>`;
 }
 
 /**

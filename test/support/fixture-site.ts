@@ -77,6 +77,12 @@ function cleanPages(origin: string): Record<string, Page> {
   <url><loc>${origin}/guide</loc></url>
 </urlset>`,
     },
+    // The site under another origin, as example.com → www.example.com would be.
+    "/moved": {
+      status: 301,
+      body: "",
+      headers: { location: `${origin.replace("127.0.0.1", "localhost")}/` },
+    },
     "/": page(
       "/",
       "Running shoes for every trail",

@@ -7,12 +7,16 @@ import { audits } from "./schema.ts";
 
 export type Audit = typeof audits.$inferSelect;
 
+/** How long an Idempotency-Key keeps returning the audit it created (the API convention: 24 h). */
+export const IDEMPOTENCY_HOURS = 24;
+
 /** A claimed audit that has not finished within this long is taken to have lost its consumer. */
 const RUN_LEASE_MINUTES = 15;
 
 /**
- * Creates a queued audit of a tenant's project, or returns the audit first created with the same
- * Idempotency-Key. One statement does both, so two racing requests with one key get one audit.
+ * Creates a queued audit of a tenant's project, or returns the audit created with the same
+ * Idempotency-Key in the last 24 hours. The insert and the unique key do it in one statement, so two
+ * racing requests with one key get one audit.
  * Null when the project is not the tenant's.
  */
 export async function createAudit(
@@ -27,6 +31,19 @@ export async function createAudit(
     .where(and(eq(projects.tenantId, tenantId), eq(projects.id, projectId)))
     .limit(1);
   if (!project) return null;
+  if (idempotencyKey !== null) {
+    // An expired key is let go, so the same key starts a new audit.
+    await db
+      .update(audits)
+      .set({ idempotencyKey: null })
+      .where(
+        and(
+          eq(audits.tenantId, tenantId),
+          eq(audits.idempotencyKey, idempotencyKey),
+          lt(audits.createdAt, sql`now() - make_interval(hours => ${IDEMPOTENCY_HOURS})`),
+        ),
+      );
+  }
   const [inserted] = await db
     .insert(audits)
     .values({ tenantId, projectId, idempotencyKey })

@@ -99,6 +99,8 @@ async function fetchPage(url: string, allowPrivate: boolean): Promise<Omit<Crawl
 export async function crawlSite(siteUrl: string, options: CrawlOptions): Promise<Crawl> {
   const start = new URL(siteUrl);
   const origin = start.origin;
+  // The site's own origins: the start URL's, and the one it redirects to (example.com → www.example.com).
+  const siteOrigins = new Set([origin]);
   const robotsFetch = await fetchText(`${origin}/robots.txt`, options.allowPrivate);
   const robots: Crawl["robots"] =
     robotsFetch.status === null
@@ -123,7 +125,7 @@ export async function crawlSite(siteUrl: string, options: CrawlOptions): Promise
   const pages: CrawledPage[] = [];
   const frontier: string[] = [];
   const enqueue = (url: URL, from: string | null) => {
-    if (url.origin !== origin) return;
+    if (!siteOrigins.has(url.origin)) return;
     const key = normalise(url);
     if (from) {
       const sources = linkedFrom.get(key) ?? new Set<string>();
@@ -135,6 +137,7 @@ export async function crawlSite(siteUrl: string, options: CrawlOptions): Promise
     if (robots.parsed && !robotsAllows(robots.parsed, url)) disallowed.push(key);
     else frontier.push(key);
   };
+  const startKey = normalise(start);
   enqueue(start, null);
   for (const location of sitemap.locations) enqueue(new URL(location), null);
 
@@ -142,6 +145,7 @@ export async function crawlSite(siteUrl: string, options: CrawlOptions): Promise
     const batch = frontier.splice(0, Math.min(CRAWL_CONCURRENCY, options.maxPages - pages.length));
     const fetched = await Promise.all(batch.map((url) => fetchPage(url, options.allowPrivate)));
     for (const page of fetched) {
+      if (page.url === startKey) siteOrigins.add(new URL(page.finalUrl).origin);
       pages.push({ ...page, linkedFrom: [] });
       seen.add(normalise(new URL(page.finalUrl)));
       for (const anchor of page.facts.anchors) {
@@ -159,12 +163,12 @@ export async function crawlSite(siteUrl: string, options: CrawlOptions): Promise
     const plain = new URL(start.href);
     plain.protocol = "http:";
     try {
-      const { url, response } = await fetchAsBot(plain.href, options.allowPrivate, { method: "HEAD" });
+      const { url, response } = await fetchAsBot(plain.href, options.allowPrivate);
       await response.body?.cancel();
       httpVersionRedirectsTo = url;
     } catch {
       httpVersionRedirectsTo = null;
     }
   }
-  return { startUrl: normalise(start), robots, sitemap, disallowed, pages, httpVersionRedirectsTo };
+  return { startUrl: startKey, robots, sitemap, disallowed, pages, httpVersionRedirectsTo };
 }

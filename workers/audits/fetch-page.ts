@@ -25,7 +25,7 @@ export class FetchRefused extends Error {
 export async function fetchAsBot(
   target: string,
   allowPrivate: boolean,
-  init: { method?: "GET" | "HEAD"; timeoutMs?: number } = {},
+  init: { timeoutMs?: number } = {},
 ): Promise<FetchedResponse> {
   const signal = AbortSignal.timeout(init.timeoutMs ?? FETCH_TIMEOUT_MS);
   const redirects: string[] = [];
@@ -35,7 +35,6 @@ export async function fetchAsBot(
     if (!check.ok) throw new FetchRefused(`${url} ${check.reason}`);
     const started = performance.now();
     const response = await fetch(check.url, {
-      method: init.method ?? "GET",
       redirect: "manual",
       signal,
       headers: { "user-agent": USER_AGENT, accept: "text/html,application/xhtml+xml,*/*;q=0.8" },

@@ -38,6 +38,20 @@ describe("starting an audit", () => {
     expect(rows).toHaveLength(1);
   });
 
+  it("starts a new audit for a key first used more than 24 hours ago", async () => {
+    const key = `key-${crypto.randomUUID()}`;
+    const first = await startAudit(owner, projectId, key);
+    await withTestDatabase((db) =>
+      db
+        .update(audits)
+        .set({ createdAt: new Date(Date.now() - 25 * 3600_000) })
+        .where(eq(audits.id, first.id)),
+    );
+    const second = await startAudit(owner, projectId, key);
+    expect(second.id).not.toBe(first.id);
+    expect((await startAudit(owner, projectId, key)).id).toBe(second.id);
+  });
+
   it("refuses a reused Idempotency-Key for another project with 409", async () => {
     const key = `key-${crypto.randomUUID()}`;
     await startAudit(owner, projectId, key);
