@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { getPath } from "hono/utils/url";
+import { registerVoiceRoutes } from "./channels/voice/routes.ts";
 import { loadConfig } from "./config/config.ts";
 import { registerDocsRoutes } from "./docs/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
@@ -88,6 +89,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerMemberRoutes(app);
   registerInvitationRoutes(app);
   registerApiKeyRoutes(app);
+  registerVoiceRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);
