@@ -9,7 +9,15 @@ import {
 } from "../../../workers/channels/twilio/client.ts";
 import { loadConfig } from "../../../workers/config/config.ts";
 import { TEST_TWILIO_ACCOUNT_SID, TEST_TWILIO_AUTH_TOKEN } from "../../support/constants.ts";
-import type { RecordedTwilioRequest } from "../../support/fake-twilio.ts";
+
+/** A request as the local Twilio server (test/support/fake-twilio.ts) records it. */
+type RecordedTwilioRequest = {
+  path: string;
+  authorization: string | undefined;
+  form: Record<string, string>;
+  status: number;
+  at: number;
+};
 
 const FAST_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 2_000, timeoutMs: 2_000 };
 
