@@ -51,7 +51,9 @@ export class VoiceCall extends DurableObject<Env> {
   private inbound: Promise<void> = Promise.resolve();
   private responding = false;
   private ended = false;
-  private marks = 0;
+  /** Marks are numbered; Twilio echoes each once the audio before it has played. */
+  private lastMarkSent = 0;
+  private lastMarkPlayed = 0;
   private framesIn = 0;
   private framesOut = 0;
 
@@ -107,7 +109,7 @@ export class VoiceCall extends DurableObject<Env> {
     const parsed = TwilioStreamEventSchema.safeParse(json);
     if (!parsed.success) {
       recordCallEvent(this.ctx.storage.sql, "invalid_message", {
-        issues: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
+        issues: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "),
       });
       return;
     }
@@ -125,7 +127,7 @@ export class VoiceCall extends DurableObject<Env> {
         this.sendRealtime({ type: "input_audio_buffer.append", audio: event.media.payload });
         return;
       case "mark":
-        recordCallEvent(this.ctx.storage.sql, "mark", { name: event.mark.name });
+        this.onMarkPlayed(event.mark.name);
         return;
       case "dtmf":
         recordCallEvent(this.ctx.storage.sql, "dtmf", { digit: event.dtmf.digit });
@@ -165,7 +167,8 @@ export class VoiceCall extends DurableObject<Env> {
     startStream(sql, this.call, event.streamSid);
     recordCallEvent(sql, "start", {
       stream_sid: event.streamSid,
-      media_format: event.start.mediaFormat ?? null,
+      encoding: event.start.mediaFormat?.encoding ?? null,
+      sample_rate: event.start.mediaFormat?.sampleRate ?? null,
     });
     try {
       this.realtime = await openRealtimeSocket(this.config);
@@ -201,18 +204,14 @@ export class VoiceCall extends DurableObject<Env> {
       case "response.audio.delta":
         this.framesOut++;
         this.sendTwilio({ event: "media", streamSid: this.streamSid, media: { payload: event.delta } });
-        // Twilio echoes the mark back once the audio before it has played.
         this.sendTwilio({
           event: "mark",
           streamSid: this.streamSid,
-          mark: { name: `assistant-${++this.marks}` },
+          mark: { name: `assistant-${++this.lastMarkSent}` },
         });
         return;
       case "input_audio_buffer.speech_started":
-        this.sendTwilio({ event: "clear", streamSid: this.streamSid });
-        if (this.responding) this.sendRealtime({ type: "response.cancel" });
-        recordCallEvent(sql, "barge_in", { cancelled_response: this.responding });
-        this.responding = false;
+        this.onCallerSpeaks();
         return;
       case "response.created":
         this.responding = true;
@@ -234,6 +233,27 @@ export class VoiceCall extends DurableObject<Env> {
         });
         return;
     }
+  }
+
+  /**
+   * Barge-in: the caller talks while the assistant is still answering (a response is being generated, or
+   * audio sent to Twilio has not played yet), so Twilio drops its queued audio and the response stops.
+   */
+  private onCallerSpeaks(): void {
+    const playing = this.lastMarkPlayed < this.lastMarkSent;
+    if (!playing && !this.responding) return;
+    this.sendTwilio({ event: "clear", streamSid: this.streamSid });
+    if (this.responding) this.sendRealtime({ type: "response.cancel" });
+    recordCallEvent(this.ctx.storage.sql, "barge_in", { cancelled_response: this.responding });
+    this.responding = false;
+    this.lastMarkPlayed = this.lastMarkSent;
+  }
+
+  private onMarkPlayed(name: string): void {
+    const mark = Number(name.match(/^assistant-(\d+)$/)?.[1]);
+    if (!(mark > this.lastMarkPlayed)) return;
+    this.lastMarkPlayed = mark;
+    if (mark === this.lastMarkSent) recordCallEvent(this.ctx.storage.sql, "assistant_played", { mark: name });
   }
 
   private sendTwilio(message: Record<string, unknown>): void {

@@ -3,18 +3,15 @@
 // transcripts and response.cancel. Its VAD is real, if crude: a frame whose peak is above SPEECH_PEAK is
 // speech. When the caller starts speaking it sends `input_audio_buffer.speech_started`; when they stop, the
 // caller's transcript and a response of RESPONSE_FRAMES audio deltas (one every 20 ms, the first at once),
-// its transcript and `response.done`. `response.cancel` stops a response. `GET /__sessions` lists what
+// its transcript and `response.done` (see realtime-script.ts). `response.cancel` stops a response. `GET /__sessions` lists what
 // every connection received.
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
-import { peakOf, sineFrames } from "./mulaw.ts";
+import { peakOf } from "./mulaw.ts";
+import { ASSISTANT_TRANSCRIPT, callerTranscript, responseAudio, SPEECH_PEAK } from "./realtime-script.ts";
 
-export const SPEECH_PEAK = 1000;
-export const RESPONSE_FRAMES = 5;
-export const ASSISTANT_TRANSCRIPT = "Fake realtime answer";
-/** The audio of every response: a 660 Hz tone, distinct from what tests send. */
-export const RESPONSE_AUDIO = sineFrames(RESPONSE_FRAMES, 660, 6000);
+const RESPONSE_AUDIO = responseAudio();
 
 export type RealtimeSession = {
   id: number;
@@ -89,7 +86,7 @@ export async function startFakeRealtime(port = 0): Promise<FakeRealtime> {
       let sent = 0;
       const delta = () => {
         const audio = RESPONSE_AUDIO[sent++];
-        if (audio === undefined) return finishResponse("completed");
+        if (audio === undefined) return;
         send({
           type: "response.output_audio.delta",
           response_id: id,
@@ -98,6 +95,7 @@ export async function startFakeRealtime(port = 0): Promise<FakeRealtime> {
           content_index: 0,
           delta: audio,
         });
+        if (sent === RESPONSE_AUDIO.length) finishResponse("completed");
       };
       active = { id, timer: setInterval(delta, 20) };
       delta();
@@ -142,7 +140,7 @@ export async function startFakeRealtime(port = 0): Promise<FakeRealtime> {
               type: "conversation.item.input_audio_transcription.completed",
               item_id: `item_in_${item}`,
               content_index: 0,
-              transcript: `caller spoke for ${speechFrames * 20} ms`,
+              transcript: callerTranscript(speechFrames),
             });
             respond();
           }

@@ -2,7 +2,8 @@
 // `registerCall`, `startStream`, `recordCallEvent`, `recordTranscript` and `finishCall`, so pointing the
 // record at the tenant's conversation in Postgres changes this file only.
 
-export type CallEvent = { at: string; type: string; detail: Record<string, unknown> };
+export type EventDetail = Record<string, string | number | boolean | null>;
+export type CallEvent = { at: string; type: string; detail: EventDetail };
 export type TranscriptEntry = { at: string; speaker: "caller" | "assistant"; text: string };
 
 export type CallRecord = {
@@ -83,7 +84,7 @@ export function startStream(sql: SqlStorage, call: CallDetails, streamSid: strin
   sql.exec("UPDATE call SET stream_sid = ?, started_at = ? WHERE id = 1", streamSid, now());
 }
 
-export function recordCallEvent(sql: SqlStorage, type: string, detail: Record<string, unknown> = {}): void {
+export function recordCallEvent(sql: SqlStorage, type: string, detail: EventDetail = {}): void {
   sql.exec("INSERT INTO call_event (at, type, detail) VALUES (?, ?, ?)", now(), type, JSON.stringify(detail));
 }
 
@@ -124,7 +125,7 @@ export function readCall(sql: SqlStorage): CallRecord | null {
       "SELECT at, type, detail FROM call_event ORDER BY seq",
     )
     .toArray()
-    .map((event) => ({ ...event, detail: JSON.parse(event.detail) as Record<string, unknown> }));
+    .map((event) => ({ ...event, detail: JSON.parse(event.detail) as EventDetail }));
   const transcript = sql
     .exec<TranscriptEntry>("SELECT at, speaker, text FROM transcript ORDER BY seq")
     .toArray()
