@@ -79,35 +79,46 @@ export class VoiceCall extends DurableObject<Env> {
     }
     const callSid = CallSidSchema.safeParse(new URL(request.url).pathname.slice(1));
     if (!callSid.success) return new Response("Unknown call", { status: 404 });
-    if (this.twilio) return new Response("This call already has a media stream", { status: 409 });
+    if (this.streamSid || this.ended) {
+      return new Response("This call already has a media stream", { status: 409 });
+    }
+    // A socket that has not proved itself with a valid `start` gives way to the next one, so someone who
+    // learnt the CallSid cannot hold the call's line by connecting first.
+    this.end(CLOSE_POLICY, "replaced by another connection");
     const { 0: client, 1: server } = new WebSocketPair();
     server.accept();
     this.twilio = server;
     server.addEventListener("message", (event) => {
       const data = event.data;
       this.inbound = this.inbound
-        .then(() => (typeof data === "string" ? this.onTwilioMessage(callSid.data, data) : undefined))
+        .then(() => (typeof data === "string" ? this.onTwilioMessage(server, callSid.data, data) : undefined))
         .catch((error) => {
           log("error", "voice call message failed", { call_sid: callSid.data, ...errorFields(error) });
-          this.end(CLOSE_FAILURE, "internal error");
+          if (server === this.twilio) this.end(CLOSE_FAILURE, "internal error");
         });
     });
-    server.addEventListener("close", () => this.end(CLOSE_NORMAL, "caller hung up"));
-    server.addEventListener("error", () => this.end(CLOSE_FAILURE, "media stream failed"));
+    server.addEventListener("close", () => {
+      if (server === this.twilio) this.end(CLOSE_NORMAL, "caller hung up");
+    });
+    server.addEventListener("error", () => {
+      if (server === this.twilio) this.end(CLOSE_FAILURE, "media stream failed");
+    });
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  private async onTwilioMessage(callSid: string, data: string): Promise<void> {
-    if (this.ended) return;
+  private async onTwilioMessage(socket: WebSocket, callSid: string, data: string): Promise<void> {
+    if (this.ended || socket !== this.twilio) return;
     let json: unknown;
     try {
       json = JSON.parse(data);
     } catch {
-      recordCallEvent(this.ctx.storage.sql, "invalid_message", { reason: "not JSON" });
+      if (this.streamSid) recordCallEvent(this.ctx.storage.sql, "invalid_message", { reason: "not JSON" });
       return;
     }
     const parsed = TwilioStreamEventSchema.safeParse(json);
     if (!parsed.success) {
+      // Before a valid `start` the sender is unknown: its noise is not worth storing.
+      if (!this.streamSid) return;
       recordCallEvent(this.ctx.storage.sql, "invalid_message", {
         issues: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "),
       });
@@ -159,8 +170,7 @@ export class VoiceCall extends DurableObject<Env> {
     } catch (error) {
       if (!(error instanceof InvalidStreamToken)) throw error;
       recordCallEvent(sql, "stream_refused", { reason: error.message });
-      this.ended = true;
-      this.twilio?.close(CLOSE_POLICY, "invalid stream token");
+      this.end(CLOSE_POLICY, "invalid stream token");
       return;
     }
     this.streamSid = event.streamSid;
@@ -264,20 +274,29 @@ export class VoiceCall extends DurableObject<Env> {
     if (this.realtime?.readyState === WebSocket.OPEN) this.realtime.send(JSON.stringify(message));
   }
 
-  /** Ends the call once: records its end and closes both sockets. */
+  /**
+   * Ends the call once: records its end and closes both sockets. Before the call has started, only lets go
+   * of the current socket, so the genuine stream can still connect.
+   */
   private end(code: number, reason: string): void {
     if (this.ended) return;
+    if (!this.streamSid) {
+      const socket = this.twilio;
+      this.twilio = undefined;
+      closeQuietly(socket, code, reason);
+      return;
+    }
     this.ended = true;
-    if (this.streamSid) {
-      finishCall(this.ctx.storage.sql, { in: this.framesIn, out: this.framesOut });
-      recordCallEvent(this.ctx.storage.sql, "ended", { reason });
-    }
-    for (const socket of [this.realtime, this.twilio]) {
-      try {
-        socket?.close(code, reason);
-      } catch {
-        // Already closed by the other side.
-      }
-    }
+    finishCall(this.ctx.storage.sql, { in: this.framesIn, out: this.framesOut });
+    recordCallEvent(this.ctx.storage.sql, "ended", { reason });
+    for (const socket of [this.realtime, this.twilio]) closeQuietly(socket, code, reason);
+  }
+}
+
+function closeQuietly(socket: WebSocket | undefined, code: number, reason: string): void {
+  try {
+    socket?.close(code, reason);
+  } catch {
+    // Already closed by the other side.
   }
 }

@@ -259,9 +259,9 @@ describe("voice calls", () => {
     ]);
   });
 
-  it("close a stream whose start carries no valid token, and forward nothing", async () => {
+  it("close a stream whose start carries no valid token, forward nothing, and still take the genuine one", async () => {
     const callSid = newCallSid();
-    await answerCall(callSid);
+    const { token } = await answerCall(callSid);
     const twilio = await openStream(callSid);
     twilio.start("forged.token");
     const speech = sineFrames(2, 440, 8000, Math.random() * Math.PI);
@@ -274,6 +274,12 @@ describe("voice calls", () => {
       type: "stream_refused",
       detail: { reason: "token signature is invalid" },
     });
+
+    const genuine = await openStream(callSid);
+    genuine.start(token);
+    await waitFor(async () => (await voiceCallStub(callSid).callRecord())?.stream_sid, "the genuine stream");
+    genuine.send({ event: "stop", streamSid: genuine.streamSid });
+    expect(await genuine.closed).toBe(1000);
   });
 
   it("close a stream that presents the token of another call", async () => {

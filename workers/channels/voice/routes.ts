@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../http/app-env.ts";
 import { problemResponses } from "../../http/openapi-responses.ts";
-import { HttpProblem } from "../../http/problem.ts";
+import { HttpProblem, PROBLEM_CONTENT_TYPE, ProblemSchema } from "../../http/problem.ts";
 import { TWIML_CONTENT_TYPE } from "../twilio/twiml.ts";
 import { twilioWebhook } from "../twilio/webhook.ts";
 import { answerIncomingCall, voiceCall } from "./calls.ts";
@@ -55,7 +55,7 @@ const mediaStream = createRoute({
     101: { description: "Switching to the WebSocket protocol" },
     426: {
       description: "Not a WebSocket upgrade",
-      content: { "application/problem+json": { schema: z.object({}).passthrough() } },
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
     },
     ...problemResponses(),
   },
