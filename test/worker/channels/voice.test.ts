@@ -259,6 +259,18 @@ describe("voice calls", () => {
     ]);
   });
 
+  it("keep bridging a call that lasts longer than the OpenAI timeout (which bounds only the handshake)", async () => {
+    const callSid = newCallSid();
+    const { token } = await answerCall(callSid);
+    const twilio = await openStream(callSid);
+    twilio.start(token);
+    await new Promise((resolve) => setTimeout(resolve, Number(env.OPENAI_TIMEOUT_MS) + 200));
+    twilio.sendAudio([...sineFrames(2, 440, 8000, Math.random() * Math.PI), silentFrame()]);
+    await waitFor(() => media(twilio.received).length > 0, "the assistant's audio");
+    twilio.send({ event: "stop", streamSid: twilio.streamSid });
+    expect(await twilio.closed).toBe(1000);
+  });
+
   it("close a stream whose start carries no valid token, forward nothing, and still take the genuine one", async () => {
     const callSid = newCallSid();
     const { token } = await answerCall(callSid);

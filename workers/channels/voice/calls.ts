@@ -1,13 +1,15 @@
+import type { z } from "@hono/zod-openapi";
 import type { Config } from "../../config/config.ts";
 import type { Env } from "../../config/env.ts";
 import { connectStreamTwiml, sayAndHangUpTwiml } from "../twilio/twiml.ts";
 import type { CallDetails } from "./call-record.ts";
+import type { IncomingCallSchema } from "./schemas.ts";
 import { signStreamToken } from "./stream-token.ts";
 
 export const FALLBACK_GREETING =
   "Thank you for calling. Our voice assistant is not available right now; please try again later.";
 
-export type IncomingCall = { CallSid: string; AccountSid: string; From: string; To: string };
+export type IncomingCall = z.output<typeof IncomingCallSchema>;
 
 export type CallAnswer = { twiml: string; source: "assistant" | "fallback" };
 

@@ -18,14 +18,20 @@ export async function openRealtimeSocket(config: Config): Promise<WebSocket> {
   const url = new URL(realtimeUrl);
   url.protocol = url.protocol === "wss:" ? "https:" : "http:";
   url.searchParams.set("model", realtimeModel);
+  // The timeout bounds the handshake only: an abort signal on this fetch could also end the call's socket.
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  const upgrade = fetch(url, { headers: { Upgrade: "websocket", Authorization: `Bearer ${apiKey}` } });
+  upgrade.catch(() => undefined); // once timed out, a late failure has no one to report to
   let response: Response;
   try {
-    response = await fetch(url, {
-      headers: { Upgrade: "websocket", Authorization: `Bearer ${apiKey}` },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    response = await Promise.race([upgrade, timedOut]);
   } catch (error) {
     throw new RealtimeUnavailable(`could not reach the Realtime API: ${String(error)}`);
+  } finally {
+    clearTimeout(timer);
   }
   const socket = response.webSocket;
   if (!socket) throw new RealtimeUnavailable(`the Realtime API refused the connection (${response.status})`);
