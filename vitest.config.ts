@@ -1,7 +1,11 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { buildDocsAssets } from "./scripts/lib/docs-assets.ts";
-import { TEST_ALLOWED_ORIGIN } from "./test/support/constants.ts";
+import {
+  TEST_ALLOWED_ORIGIN,
+  TEST_TWILIO_ACCOUNT_SID,
+  TEST_TWILIO_AUTH_TOKEN,
+} from "./test/support/constants.ts";
 
 buildDocsAssets();
 
@@ -25,6 +29,10 @@ export default defineConfig({
                 OPENAI_BASE_URL: inject("openaiBaseUrl"),
                 OPENAI_TIMEOUT_MS: "1500",
                 AUDIT_ALLOW_PRIVATE_TARGETS: "true",
+                OPENAI_REALTIME_URL: inject("realtimeUrl"),
+                TWILIO_ACCOUNT_SID: TEST_TWILIO_ACCOUNT_SID,
+                TWILIO_AUTH_TOKEN: TEST_TWILIO_AUTH_TOKEN,
+                TWILIO_API_BASE_URL: inject("twilioBaseUrl"),
               },
             },
           })),

@@ -1,16 +1,19 @@
 // `npm run bench`: the Worker under wrangler dev with a fresh embedded database, driven from this process by
 // autocannon over loopback. Routes are measured in interleaved rounds, so a noisy machine slows all alike
-// and the ratios between routes hold. Not part of `npm test`.
+// and the ratios between routes hold. Then the voice bridge: media-stream latency of the VoiceCall object
+// against the local Realtime server (scripts/lib/voice-bench.ts). Not part of `npm test`.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { startFakeRealtime } from "../test/support/fake-realtime.ts";
 import { auditsPerMinute, parseRate } from "./lib/audit-bench.ts";
 import { benchWebchat } from "./lib/bench-webchat.ts";
 import { buildDocsAssets } from "./lib/docs-assets.ts";
 import { ROOT, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
 import { DEMO, seedDemo } from "./lib/seed.ts";
 import { newSigningKey } from "./lib/signing-keys.ts";
+import { BENCH_TWILIO, measureBridgeLatency, percentile } from "./lib/voice-bench.ts";
 
 type Scenario = { name: string; path: string; note: string; headers?: Record<string, string> };
 
@@ -19,6 +22,8 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const port = Number(process.env.BENCH_PORT ?? 8797);
 const idleSockets = Number(process.env.BENCH_IDLE_SOCKETS ?? 1000);
+/** Caller turns per round of the voice bridge measurement. */
+const voiceTurns = Number(process.env.BENCH_VOICE_TURNS ?? Math.max(20, seconds * 40));
 
 const baseScenarios: Scenario[] = [
   {
@@ -93,6 +98,7 @@ const persist = mkdtempSync(join(tmpdir(), "borde-bench-"));
 // DATABASE_URL=postgres://… benches against a PostgreSQL server instead of the embedded database.
 const database = await startLocalDatabase({ databaseUrl: process.env.DATABASE_URL });
 await seedDemo(database.databaseUrl);
+const realtime = await startFakeRealtime();
 const worker = await startWranglerDev({
   port,
   quiet: true,
@@ -106,6 +112,10 @@ const worker = await startWranglerDev({
     RATE_LIMIT_SCALE: "100000",
     // The audit scenario crawls a loopback fixture site.
     AUDIT_ALLOW_PRIVATE_TARGETS: "true",
+    OPENAI_API_KEY: "sk-bench-local",
+    OPENAI_REALTIME_URL: realtime.url,
+    TWILIO_ACCOUNT_SID: BENCH_TWILIO.accountSid,
+    TWILIO_AUTH_TOKEN: BENCH_TWILIO.authToken,
   },
 });
 
@@ -130,6 +140,18 @@ try {
     for (const scenario of scenarios) samples.get(scenario.name)?.push(await measure(worker.url, scenario));
     console.log(`round ${round}/${rounds} done`);
   }
+  await measureBridgeLatency(worker.url, 5); // warm-up, not recorded
+  const voiceLatencies: number[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    voiceLatencies.push(...(await measureBridgeLatency(worker.url, voiceTurns)));
+  }
+  const voiceBridge = {
+    note: "one caller frame in to the first answer frame out, Twilio-side WebSocket → Worker → VoiceCall DO → local Realtime server → back",
+    turns: voiceLatencies.length,
+    p50_ms: percentile(voiceLatencies, 0.5),
+    p99_ms: percentile(voiceLatencies, 0.99),
+    max_ms: percentile(voiceLatencies, 1),
+  };
   const baseline = median((samples.get("health") ?? []).map((sample) => sample.requestsPerSecond));
   const results = scenarios.map((scenario) => {
     const runs = samples.get(scenario.name) ?? [];
@@ -167,15 +189,18 @@ try {
     audits,
     parser,
     webchat,
+    voice_bridge: voiceBridge,
   };
   console.table(results.map(({ note: _note, ...row }) => row));
   console.table(Object.entries(webchat).map(([measure, value]) => ({ measure, value })));
+  console.log("voice bridge latency:", voiceBridge);
   mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
   const file = join(ROOT, "bench", "results", `${report.date.replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`written to ${file}`);
 } finally {
   await worker.stop();
+  await realtime.close();
   await database.stop();
   rmSync(persist, { recursive: true, force: true });
 }

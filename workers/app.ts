@@ -6,6 +6,7 @@ import { getPath } from "hono/utils/url";
 import { registerAssistantRoutes } from "./assistants/routes.ts";
 import { registerAuditRoutes } from "./audits/routes/audits.ts";
 import { registerAuditReportRoutes } from "./audits/routes/reports.ts";
+import { registerVoiceRoutes } from "./channels/voice/routes.ts";
 import { loadConfig } from "./config/config.ts";
 import { registerConversationRoutes } from "./conversations/routes.ts";
 import { registerDocsRoutes } from "./docs/routes.ts";
@@ -104,6 +105,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerConversationRoutes(app);
   registerWebchatVisitorRoutes(app);
   registerWidgetRoutes(app);
+  registerVoiceRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

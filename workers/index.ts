@@ -4,6 +4,7 @@ import { handleQueue } from "./jobs/consumer.ts";
 import { handleScheduled } from "./jobs/scheduler.ts";
 
 export { RateLimiter } from "../durable-objects/rate-limiter.ts";
+export { VoiceCall } from "../durable-objects/voice-call.ts";
 export { WebchatSession } from "../durable-objects/webchat-session.ts";
 
 const app = createApp();

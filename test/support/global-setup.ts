@@ -1,12 +1,15 @@
 // Starts what the Worker under test talks to: the database (embedded PGlite, or the PostgreSQL server
 // named by TEST_DATABASE_URL) migrated to the current schema, the WebSocket relay in front of it, and a
-// local server that speaks OpenAI's protocol, and the websites audit tests crawl.
+// local servers that speak OpenAI's protocol (chat completions over HTTP, Realtime over WebSocket) and
+// Twilio's Messages API, and the websites audit tests crawl.
 import type { TestProject } from "vitest/node";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "../../scripts/lib/embedded-postgres.ts";
 import { migrateDatabase } from "../../scripts/lib/migrate.ts";
 import { newSigningKey } from "../../scripts/lib/signing-keys.ts";
 import { startRelay } from "../../scripts/lib/ws-relay.ts";
 import { startFakeOpenAI } from "./fake-openai.ts";
+import { startFakeRealtime } from "./fake-realtime.ts";
+import { startFakeTwilio } from "./fake-twilio.ts";
 import { startCleanSite, startDefectiveSite } from "./fixture-site.ts";
 
 declare module "vitest" {
@@ -17,6 +20,8 @@ declare module "vitest" {
     openaiBaseUrl: string;
     defectiveSiteUrl: string;
     cleanSiteUrl: string;
+    realtimeUrl: string;
+    twilioBaseUrl: string;
   }
 }
 
@@ -30,15 +35,21 @@ export default async function setup(project: TestProject) {
   const [defectiveSite, cleanSite] = await Promise.all([startDefectiveSite(), startCleanSite()]);
   project.provide("defectiveSiteUrl", defectiveSite.url);
   project.provide("cleanSiteUrl", cleanSite.url);
+  const realtime = await startFakeRealtime();
+  const twilio = await startFakeTwilio();
   project.provide("databaseUrl", databaseUrl);
   project.provide("dbRelay", relay.address);
   project.provide("openaiBaseUrl", openai.baseUrl);
+  project.provide("realtimeUrl", realtime.url);
+  project.provide("twilioBaseUrl", twilio.baseUrl);
   project.provide("jwtSigningKeys", JSON.stringify([await newSigningKey(), await newSigningKey()]));
   console.log(`test database: ${external ? "PostgreSQL server from TEST_DATABASE_URL" : "embedded PGlite"}`);
   return async () => {
     await openai.close();
     await defectiveSite.close();
     await cleanSite.close();
+    await realtime.close();
+    await twilio.close();
     await relay.close();
     await embedded?.stop();
   };

@@ -68,6 +68,19 @@ const configSchema = z.object({
     .max(120_000)
     .default(20_000),
   AUDIT_ALLOW_PRIVATE_TARGETS: z.enum(["true", "false"]).default("false"),
+  OPENAI_REALTIME_URL: z
+    .url({ protocol: /^wss?$/, message: "OPENAI_REALTIME_URL must be a ws:// or wss:// URL" })
+    .default("wss://api.openai.com/v1/realtime"),
+  OPENAI_REALTIME_MODEL: z.string().trim().min(1).default("gpt-realtime"),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .trim()
+    .regex(/^AC[0-9a-fA-F]{32}$/, "TWILIO_ACCOUNT_SID must be AC followed by 32 hex digits")
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().trim().min(1).optional(),
+  TWILIO_API_BASE_URL: z
+    .url({ message: "TWILIO_API_BASE_URL must be a URL such as https://api.twilio.com" })
+    .default("https://api.twilio.com"),
 });
 
 export type SigningKey = z.infer<typeof signingKeys>[number];
@@ -82,10 +95,20 @@ export type Config = {
   signingKeys: SigningKey[];
   /** Multiplies every rate limit: 1 in production; load tests raise it. */
   rateLimitScale: number;
-  /** OpenAI, or an API that speaks its protocol; without a key, features that use it fall back and say so. */
-  openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string; timeoutMs: number };
   /** Whether audits may crawl localhost and private addresses: for local sites in development and tests only. */
   auditAllowPrivateTargets: boolean;
+  /** OpenAI, or an API that speaks its protocol; without a key, features that use it fall back and say so. */
+  openai: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    model: string;
+    timeoutMs: number;
+    /** The Realtime API's WebSocket endpoint and model, for voice calls. */
+    realtimeUrl: string;
+    realtimeModel: string;
+  };
+  /** Twilio, or a server speaking its API; without credentials, the Twilio webhooks answer 503. */
+  twilio: { accountSid: string | undefined; authToken: string | undefined; apiBaseUrl: string };
 };
 
 export class ConfigError extends Error {
@@ -115,6 +138,13 @@ export function loadConfig(env: Env): Config {
       baseUrl: result.data.OPENAI_BASE_URL,
       model: result.data.OPENAI_MODEL,
       timeoutMs: result.data.OPENAI_TIMEOUT_MS,
+      realtimeUrl: result.data.OPENAI_REALTIME_URL,
+      realtimeModel: result.data.OPENAI_REALTIME_MODEL,
+    },
+    twilio: {
+      accountSid: result.data.TWILIO_ACCOUNT_SID,
+      authToken: result.data.TWILIO_AUTH_TOKEN,
+      apiBaseUrl: result.data.TWILIO_API_BASE_URL.replace(/\/+$/, ""),
     },
     auditAllowPrivateTargets:
       result.data.AUDIT_ALLOW_PRIVATE_TARGETS === "true" && result.data.ENVIRONMENT !== "production",

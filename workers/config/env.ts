@@ -1,4 +1,5 @@
 import type { RateLimiter } from "../../durable-objects/rate-limiter.ts";
+import type { VoiceCall } from "../../durable-objects/voice-call.ts";
 import type { WebchatSession } from "../../durable-objects/webchat-session.ts";
 import type { JobMessage } from "../jobs/messages.ts";
 
@@ -15,8 +16,14 @@ export interface Env {
   OPENAI_MODEL?: string;
   OPENAI_TIMEOUT_MS?: string;
   AUDIT_ALLOW_PRIVATE_TARGETS?: string;
+  OPENAI_REALTIME_URL?: string;
+  OPENAI_REALTIME_MODEL?: string;
+  TWILIO_ACCOUNT_SID?: string;
+  TWILIO_AUTH_TOKEN?: string;
+  TWILIO_API_BASE_URL?: string;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   WEBCHAT_SESSION: DurableObjectNamespace<WebchatSession>;
+  VOICE_CALL: DurableObjectNamespace<VoiceCall>;
   JOBS: Queue<JobMessage>;
   ASSETS: Fetcher;
 }

@@ -1,0 +1,87 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../http/app-env.ts";
+import { problemResponses } from "../../http/openapi-responses.ts";
+import { HttpProblem, PROBLEM_CONTENT_TYPE, ProblemSchema } from "../../http/problem.ts";
+import { TWIML_CONTENT_TYPE } from "../twilio/twiml.ts";
+import { twilioWebhook } from "../twilio/webhook.ts";
+import { answerIncomingCall, voiceCall } from "./calls.ts";
+import { IncomingCallSchema, StreamPathSchema } from "./schemas.ts";
+
+const TwimlSchema = z.string().openapi("TwiML", {
+  example:
+    '<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="wss://borde.example/api/v1/channels/voice/stream/CA…"><Parameter name="token" value="…"/></Stream></Connect></Response>',
+});
+
+const incomingCall = createRoute({
+  method: "post",
+  path: "/api/v1/channels/voice/incoming",
+  operationId: "answerIncomingCall",
+  tags: ["Channels"],
+  summary: "Twilio voice webhook: answer an incoming call",
+  description:
+    "Set as the number's voice webhook (HTTP POST). Requests must carry a valid `X-Twilio-Signature`. " +
+    "With an OpenAI key the call is connected to a media stream bridged to the Realtime API; without " +
+    "one it hears a short spoken fallback (`X-Borde-Source: fallback`) and the call is still recorded.",
+  security: [],
+  middleware: [twilioWebhook()] as const,
+  request: {
+    body: {
+      required: true,
+      content: { "application/x-www-form-urlencoded": { schema: IncomingCallSchema } },
+    },
+  },
+  responses: {
+    200: {
+      description: "TwiML for the call",
+      headers: z.object({ "X-Borde-Source": z.enum(["assistant", "fallback"]) }),
+      content: { "text/xml": { schema: TwimlSchema } },
+    },
+    ...problemResponses(403, 503),
+  },
+});
+
+const mediaStream = createRoute({
+  method: "get",
+  path: "/api/v1/channels/voice/stream/{call_sid}",
+  operationId: "connectCallMediaStream",
+  tags: ["Channels"],
+  summary: "Twilio media stream of a call (WebSocket)",
+  description:
+    "Opened by Twilio from the TwiML of the incoming-call webhook. The stream is accepted only if its " +
+    "`start` event carries the token that TwiML gave for this call; otherwise it is closed (1008).",
+  security: [],
+  request: { params: StreamPathSchema },
+  responses: {
+    101: { description: "Switching to the WebSocket protocol" },
+    426: {
+      description: "Not a WebSocket upgrade",
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+    },
+    ...problemResponses(),
+  },
+});
+
+export function registerVoiceRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(incomingCall, async (c) => {
+    const answer = await answerIncomingCall(c.env, c.get("config"), c.req.valid("form"), c.req.url);
+    return c.body(answer.twiml, 200, { "content-type": TWIML_CONTENT_TYPE, "x-borde-source": answer.source });
+  });
+
+  app.openapi(mediaStream, async (c) => {
+    const { call_sid } = c.req.valid("param");
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+      throw new HttpProblem(426, "Upgrade Required", "This route only accepts a WebSocket upgrade.", {
+        headers: { Upgrade: "websocket" },
+      });
+    }
+    const response = await voiceCall(c.env, call_sid).fetch(`https://voice-call/${call_sid}`, {
+      headers: { Upgrade: "websocket" },
+    });
+    // A fresh response, so the middleware after this handler may still add its headers.
+    return new Response(response.body, {
+      status: response.status,
+      headers: response.headers,
+      webSocket: response.webSocket,
+    });
+  });
+}
