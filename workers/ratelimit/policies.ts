@@ -11,6 +11,13 @@ export const ANONYMOUS_POLICY = perMinute(60);
 /** Login, register, refresh and password change: few attempts, so passwords cannot be guessed at speed. */
 export const CREDENTIALS_POLICY = perMinute(10);
 
+/**
+ * Twilio's webhooks and media streams, per IP: Twilio calls from few addresses on behalf of every caller,
+ * so the anonymous limit would refuse a busy number. Each request is still checked by its signature.
+ */
+export const TWILIO_POLICY = perMinute(6000);
+const TWILIO_ROUTES = "/api/v1/channels/";
+
 /** Signed-in people and API keys, per caller, by their tenant's plan. */
 export const PLAN_POLICIES: Record<Plan, BucketPolicy> = {
   free: perMinute(300),
@@ -27,8 +34,8 @@ export const CREDENTIAL_ROUTES = new Set([
 ]);
 
 /**
- * The one bucket a request draws from: the credentials bucket of the IP on login-like routes, otherwise
- * the caller's bucket (by plan) or, for anonymous calls, the IP's. `scale` multiplies every limit
+ * The one bucket a request draws from: the credentials bucket of the IP on login-like routes, Twilio's on
+ * the channel webhooks, otherwise the caller's bucket (by plan) or, for anonymous calls, the IP's. `scale` multiplies every limit
  * (RATE_LIMIT_SCALE: 1 in production; load tests raise it).
  */
 export function bucketFor(
@@ -42,6 +49,7 @@ export function bucketFor(
     refillPerSecond: policy.refillPerSecond * scale,
   });
   if (CREDENTIAL_ROUTES.has(path)) return { key: `credentials:ip:${ip}`, policy: scaled(CREDENTIALS_POLICY) };
+  if (path.startsWith(TWILIO_ROUTES)) return { key: `twilio:ip:${ip}`, policy: scaled(TWILIO_POLICY) };
   if (principal) return { key: principalId(principal), policy: scaled(PLAN_POLICIES[principal.plan]) };
   return { key: `ip:${ip}`, policy: scaled(ANONYMOUS_POLICY) };
 }

@@ -54,3 +54,15 @@ describe("rate limits through the API", () => {
     expect(response.headers.get("ratelimit-remaining")).toBe("59");
   });
 });
+
+describe("Twilio's webhooks", () => {
+  it("draw from their own, larger per-IP bucket", async () => {
+    const response = await SELF.fetch(`${BASE}/api/v1/channels/voice/incoming`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": randomIp() },
+      body: "CallSid=CA00000000000000000000000000000000",
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.get("ratelimit-limit")).toBe("6000");
+  });
+});
