@@ -1,9 +1,10 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/app-env.ts";
 import { errorFields, log } from "../lib/log.ts";
-import { InvalidAccessToken, verifyAccessToken } from "./access-tokens.ts";
+import { verifyAccessToken } from "./access-tokens.ts";
 import { looksLikeApiKey, touchApiKey, verifyApiKey } from "./api-keys.ts";
 import { readAccessCookie } from "./cookies.ts";
+import { InvalidToken } from "./jwt.ts";
 import type { Principal } from "./principal.ts";
 
 /**
@@ -22,7 +23,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       let principal: Principal | undefined;
       if (apiKey) {
         const key = await verifyApiKey(c.get("database").db, apiKey);
-        if (!key) throw new InvalidAccessToken("API key is invalid, expired or revoked");
+        if (!key) throw new InvalidToken("API key is invalid, expired or revoked");
         principal = {
           kind: "api_key",
           apiKeyId: key.id,
@@ -52,7 +53,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
         c.set("tenantId", principal.tenantId);
       }
     } catch (error) {
-      if (!(error instanceof InvalidAccessToken)) throw error;
+      if (!(error instanceof InvalidToken)) throw error;
       c.set("authError", error.message);
     }
     await next();

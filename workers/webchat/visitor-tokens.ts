@@ -1,11 +1,8 @@
-import { jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import type { Config } from "../config/config.ts";
-import { keySet } from "../identity/access-tokens.ts";
+import { InvalidToken, signToken, verifyToken } from "../identity/jwt.ts";
 
-const ISSUER = "borde";
 const AUDIENCE = "borde-webchat";
-const ALGORITHM = "EdDSA";
 const TTL = "30d";
 
 const VisitorClaimsSchema = z.object({ sub: z.uuid(), tid: z.uuid(), cid: z.uuid() });
@@ -14,34 +11,22 @@ const VisitorClaimsSchema = z.object({ sub: z.uuid(), tid: z.uuid(), cid: z.uuid
 export type VisitorClaims = z.infer<typeof VisitorClaimsSchema>;
 
 /** Signed with the API's keys but for another audience, so it can never pass as an access token. */
-export async function signVisitorToken(config: Config, claims: VisitorClaims): Promise<string> {
-  const { signingKid, signingKey } = await keySet(config);
-  return new SignJWT({ tid: claims.tid, cid: claims.cid })
-    .setProtectedHeader({ alg: ALGORITHM, kid: signingKid, typ: "JWT" })
-    .setSubject(claims.sub)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(TTL)
-    .sign(signingKey);
+export function signVisitorToken(config: Config, claims: VisitorClaims): Promise<string> {
+  return signToken(config, {
+    audience: AUDIENCE,
+    subject: claims.sub,
+    claims: { tid: claims.tid, cid: claims.cid },
+    expiresIn: TTL,
+  });
 }
 
 /** The claims of a valid token, or null: an invalid or expired token just starts a new conversation. */
 export async function verifyVisitorToken(config: Config, token: string): Promise<VisitorClaims | null> {
-  const { verifyKeys } = await keySet(config);
   try {
-    const { payload } = await jwtVerify(
-      token,
-      (header) => {
-        const key = header.kid ? verifyKeys.get(header.kid) : undefined;
-        if (!key) throw new Error("unknown signing key");
-        return key;
-      },
-      { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE },
-    );
-    const claims = VisitorClaimsSchema.safeParse(payload);
+    const claims = VisitorClaimsSchema.safeParse(await verifyToken(config, token, AUDIENCE));
     return claims.success ? claims.data : null;
-  } catch {
-    return null;
+  } catch (error) {
+    if (error instanceof InvalidToken) return null;
+    throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../http/app-env.ts";
 import { jsonResponse } from "../../http/openapi.ts";
-import { publicJwks } from "../access-tokens.ts";
+import { publicJwks } from "../jwt.ts";
 
 const JwksSchema = z
   .object({
