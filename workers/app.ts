@@ -6,6 +6,7 @@ import { getPath } from "hono/utils/url";
 import { registerAssistantRoutes } from "./assistants/routes.ts";
 import { registerAuditRoutes } from "./audits/routes/audits.ts";
 import { registerAuditReportRoutes } from "./audits/routes/reports.ts";
+import { registerChannelNumberRoutes } from "./channels/numbers/routes.ts";
 import { registerVoiceRoutes } from "./channels/voice/routes.ts";
 import { loadConfig } from "./config/config.ts";
 import { registerConversationRoutes } from "./conversations/routes.ts";
@@ -105,6 +106,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerConversationRoutes(app);
   registerWebchatVisitorRoutes(app);
   registerWidgetRoutes(app);
+  registerChannelNumberRoutes(app);
   registerVoiceRoutes(app);
 
   app.notFound(handleNotFound);
