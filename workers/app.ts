@@ -8,6 +8,7 @@ import { registerAuditRoutes } from "./audits/routes/audits.ts";
 import { registerAuditReportRoutes } from "./audits/routes/reports.ts";
 import { registerChannelNumberRoutes } from "./channels/numbers/routes.ts";
 import { registerVoiceRoutes } from "./channels/voice/routes.ts";
+import { registerWhatsAppRoutes } from "./channels/whatsapp/routes.ts";
 import { loadConfig } from "./config/config.ts";
 import { registerConversationRoutes } from "./conversations/routes.ts";
 import { registerDocsRoutes } from "./docs/routes.ts";
@@ -108,6 +109,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerWidgetRoutes(app);
   registerChannelNumberRoutes(app);
   registerVoiceRoutes(app);
+  registerWhatsAppRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

@@ -49,3 +49,5 @@ export const voiceCallStub = (callSid: string) => env.VOICE_CALL.get(env.VOICE_C
 
 /** A fresh E.164 number, so tests running in parallel never claim the same one. */
 export const newPhoneNumber = () => `+1${String(2_000_000_000 + Math.floor(Math.random() * 7_999_999_999))}`;
+
+export const newMessageSid = () => `SM${hex(32)}`;

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt } from "drizzle-orm";
-import { getAssistant } from "../../assistants/assistants.ts";
+import { type Assistant, enabledAssistant, getAssistant } from "../../assistants/assistants.ts";
+import { assistants } from "../../assistants/schema.ts";
 import type { Database } from "../../db/client.ts";
 import type { Page } from "../../http/pagination.ts";
 import { channelNumbers, type NumberChannel } from "./schema.ts";
@@ -111,4 +112,32 @@ export async function routeNumber(
       ),
     );
   return number ?? null;
+}
+
+/**
+ * The assistant that answers on one of the tenant's numbers: the number's own, when it has one and it is
+ * enabled, else the tenant's enabled assistant; null when none is (then nobody answers automatically).
+ */
+export async function answeringAssistant(
+  db: Database,
+  tenantId: string,
+  channel: NumberChannel,
+  phoneNumber: string | null,
+): Promise<Assistant | null> {
+  if (phoneNumber) {
+    const [own] = await db
+      .select({ assistant: assistants })
+      .from(channelNumbers)
+      .innerJoin(assistants, eq(assistants.id, channelNumbers.assistantId))
+      .where(
+        and(
+          eq(channelNumbers.tenantId, tenantId),
+          eq(channelNumbers.channel, channel),
+          eq(channelNumbers.phoneNumber, phoneNumber),
+          eq(assistants.enabled, true),
+        ),
+      );
+    if (own) return own.assistant;
+  }
+  return enabledAssistant(db, tenantId);
 }
