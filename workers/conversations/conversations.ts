@@ -38,14 +38,15 @@ export type PhoneContact = {
 
 /**
  * The contact's open conversation on a phone channel (WhatsApp, voice), or a new one with its `opened`
- * event: a phone number is one contact per tenant and channel, and keeps writing into the same
- * conversation until it is closed.
+ * event: a phone number is one contact per tenant and channel. WhatsApp keeps writing into the open
+ * conversation until it is closed; each call is a conversation of its own (`reuseOpen: false`).
  */
 export async function openPhoneConversation(
   db: Database,
   tenantId: string,
   channel: Exclude<Channel, "webchat">,
   contact: PhoneContact,
+  options: { reuseOpen: boolean } = { reuseOpen: true },
 ): Promise<Conversation> {
   const [row] = await db
     .insert(contacts)
@@ -56,19 +57,21 @@ export async function openPhoneConversation(
     })
     .returning({ id: contacts.id });
   if (!row) throw new Error("upsert returned no contact");
-  const [open] = await db
-    .select()
-    .from(conversations)
-    .where(
-      and(
-        eq(conversations.tenantId, tenantId),
-        eq(conversations.contactId, row.id),
-        eq(conversations.channel, channel),
-        eq(conversations.status, "open"),
-      ),
-    )
-    .orderBy(desc(conversations.id))
-    .limit(1);
+  const [open] = !options.reuseOpen
+    ? []
+    : await db
+        .select()
+        .from(conversations)
+        .where(
+          and(
+            eq(conversations.tenantId, tenantId),
+            eq(conversations.contactId, row.id),
+            eq(conversations.channel, channel),
+            eq(conversations.status, "open"),
+          ),
+        )
+        .orderBy(desc(conversations.id))
+        .limit(1);
   if (open) return open;
   const [conversation] = await db
     .insert(conversations)
