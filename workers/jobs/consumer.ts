@@ -1,5 +1,6 @@
 import { failAudit } from "../audits/audits.ts";
 import { runAudit } from "../audits/run-audit.ts";
+import { markUnsent } from "../channels/whatsapp/messages.ts";
 import { replyOnWhatsApp, sendOnWhatsApp } from "../channels/whatsapp/replies.ts";
 import { type Config, loadConfig } from "../config/config.ts";
 import type { Env } from "../config/env.ts";
@@ -27,10 +28,16 @@ async function runJob(session: DatabaseSession, config: Config, job: JobMessage)
   }
 }
 
-/** What a job that ran out of retries leaves behind: an audit says it failed, and why. */
+/**
+ * What a job that ran out of retries leaves behind: an audit says it failed, and why; a WhatsApp message
+ * Twilio never took is marked failed.
+ */
 async function giveUpOn(db: Database, job: JobMessage): Promise<void> {
   if (job.type === "audit.run") {
     await failAudit(db, job.audit_id, "The audit could not be run: its retries ran out.");
+  }
+  if (job.type === "whatsapp.send") {
+    await markUnsent(db, job.tenant_id, job.message_id);
   }
 }
 

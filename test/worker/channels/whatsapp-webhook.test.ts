@@ -1,7 +1,10 @@
-import { env } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { FALLBACK_REPLY } from "../../../workers/assistants/replies.ts";
 import { messages } from "../../../workers/conversations/schema.ts";
+import worker from "../../../workers/index.ts";
+import type { JobMessage } from "../../../workers/jobs/messages.ts";
 import { TEST_TWILIO_ACCOUNT_SID } from "../../support/constants.ts";
 import { withTestDatabase } from "../support/database.ts";
 import { callAs, registerTenant, type TestAccount } from "../support/identity.ts";
@@ -238,6 +241,86 @@ describe("WhatsApp replies", () => {
     expect(await twilioRequestsTo(contact)).toHaveLength(2);
     const rows = await conversationMessages(visitor?.conversationId ?? "");
     expect(rows.map((row) => row.role)).toEqual(["visitor", "assistant", "agent", "visitor"]);
+  });
+});
+
+/** Delivers one job to the JOBS consumer (or its dead-letter queue) as the queue would. */
+async function deliver(job: JobMessage, queue = "borde-jobs") {
+  const batch = createMessageBatch(queue, [
+    { id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: job },
+  ]);
+  await worker.queue(batch, env);
+  return getQueueResult(batch, createExecutionContext());
+}
+
+describe("WhatsApp reply jobs", () => {
+  it("send the labelled fallback when the model cannot answer", async () => {
+    const contact = newPhoneNumber();
+    await postInbound(inbound(tenantA.number, contact, "fake-openai:error"));
+    await vi.waitFor(
+      async () => {
+        const [request] = await twilioRequestsTo(contact);
+        expect(request?.form.Body).toBe(FALLBACK_REPLY);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+  });
+
+  it("neither answer nor send twice when a reply job is delivered again", async () => {
+    const contact = newPhoneNumber();
+    const form = inbound(tenantA.number, contact, "Just once");
+    await postInbound(form);
+    await vi.waitFor(async () => expect(await twilioRequestsTo(contact)).toHaveLength(1), {
+      timeout: 10_000,
+      interval: 100,
+    });
+    const [visitor] = await storedBySid(form.MessageSid);
+    const result = await deliver({
+      type: "whatsapp.reply",
+      tenant_id: tenantA.account.tenantId,
+      conversation_id: visitor?.conversationId ?? "",
+      message_id: visitor?.id ?? "",
+      status_callback: "https://borde.test/api/v1/channels/whatsapp/status",
+    });
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(await twilioRequestsTo(contact)).toHaveLength(1);
+    const rows = await conversationMessages(visitor?.conversationId ?? "");
+    expect(rows.map((row) => row.role)).toEqual(["visitor", "assistant"]);
+  });
+
+  it("mark a message failed when its send ran out of retries", async () => {
+    const form = inbound(tenantA.number, newPhoneNumber(), "hello");
+    await postInbound(form);
+    const [visitor] = await storedBySid(form.MessageSid);
+    // An agent's message whose send job is dead-lettered (stored here without a job of its own).
+    const [agent] = await withTestDatabase((db) =>
+      db
+        .insert(messages)
+        .values({
+          tenantId: tenantA.account.tenantId,
+          conversationId: visitor?.conversationId ?? "",
+          role: "agent",
+          text: "never delivered",
+        })
+        .returning(),
+    );
+    const result = await deliver(
+      {
+        type: "whatsapp.send",
+        tenant_id: tenantA.account.tenantId,
+        message_id: agent?.id ?? "",
+        status_callback: "https://borde.test/api/v1/channels/whatsapp/status",
+      },
+      "borde-jobs-dlq",
+    );
+    expect(result.explicitAcks).toHaveLength(1);
+    const [row] = await withTestDatabase((db) =>
+      db
+        .select()
+        .from(messages)
+        .where(eq(messages.id, agent?.id ?? "")),
+    );
+    expect(row?.externalStatus).toBe("failed");
   });
 });
 

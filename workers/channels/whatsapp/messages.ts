@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { nextMessageId } from "../../conversations/messages.ts";
 import { contacts, conversations, type MediaReference, messages } from "../../conversations/schema.ts";
 import type { Database } from "../../db/client.ts";
@@ -38,6 +38,26 @@ export async function storeInboundMessage(
   return stored;
 }
 
+/** The message stored under the sender's own id in the conversation, if any. */
+export async function messageByClientId(
+  db: Database,
+  tenantId: string,
+  conversationId: string,
+  clientMessageId: string,
+): Promise<{ id: string } | null> {
+  const [row] = await db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.tenantId, tenantId),
+        eq(messages.conversationId, conversationId),
+        eq(messages.clientMessageId, clientMessageId),
+      ),
+    );
+  return row ?? null;
+}
+
 export type OutboundMessage = {
   text: string;
   externalId: string | null;
@@ -74,12 +94,20 @@ export async function recordSent(
   db: Database,
   tenantId: string,
   messageId: string,
-  sent: { externalId: string | null; status: string },
+  sent: { sid: string; status: string },
 ): Promise<void> {
   await db
     .update(messages)
-    .set({ externalId: sent.externalId, externalStatus: sent.status })
+    .set({ externalId: sent.sid, externalStatus: sent.status })
     .where(and(eq(messages.tenantId, tenantId), eq(messages.id, messageId)));
+}
+
+/** Twilio refused the message, or never took it: it is marked failed (unless it was sent after all). */
+export async function markUnsent(db: Database, tenantId: string, messageId: string): Promise<void> {
+  await db
+    .update(messages)
+    .set({ externalStatus: "failed" })
+    .where(and(eq(messages.tenantId, tenantId), eq(messages.id, messageId), isNull(messages.externalId)));
 }
 
 const isMessageStatus = (status: string | null): status is MessageStatus =>

@@ -7,7 +7,7 @@ import type { JobMessage } from "../../jobs/messages.ts";
 import { log } from "../../lib/log.ts";
 import { answeringAssistant } from "../numbers/numbers.ts";
 import { TwilioRejected, twilioClient } from "../twilio/client.ts";
-import { outboundMessage, recordSent } from "./messages.ts";
+import { markUnsent, messageByClientId, outboundMessage, recordSent } from "./messages.ts";
 
 /**
  * Sends a stored message of a WhatsApp conversation through Twilio, once: a message that already has a
@@ -28,21 +28,19 @@ export async function sendOnWhatsApp(
   if (!message.from || !message.to) throw new Error("a WhatsApp conversation without its numbers");
   const twilio = twilioClient(config);
   if (!twilio) throw new Error("Twilio is not configured: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN");
-  let sent: { externalId: string | null; status: string };
   try {
-    const result = await twilio.sendWhatsApp({
+    const sent = await twilio.sendWhatsApp({
       from: message.from,
       to: message.to,
       body: message.text,
       statusCallback,
     });
-    sent = { externalId: result.sid, status: result.status };
+    await session.tenant(tenantId, (db) => recordSent(db, tenantId, messageId, sent));
   } catch (error) {
     if (!(error instanceof TwilioRejected)) throw error;
     log("warn", "Twilio refused a WhatsApp message", { message_id: messageId, status: error.status });
-    sent = { externalId: null, status: "failed" };
+    await session.tenant(tenantId, (db) => markUnsent(db, tenantId, messageId));
   }
-  await session.tenant(tenantId, (db) => recordSent(db, tenantId, messageId, sent));
 }
 
 type ReplyJob = Extract<JobMessage, { type: "whatsapp.reply" }>;
@@ -59,9 +57,13 @@ export async function replyOnWhatsApp(
   job: ReplyJob,
 ): Promise<void> {
   const { tenant_id: tenantId, conversation_id: conversationId } = job;
+  const replyKey = `reply-to:${job.message_id}`;
   const context = await session.tenant(
     tenantId,
     async (db) => {
+      // A retry after the reply was stored but not sent only sends it: the model is not asked twice.
+      const earlier = await messageByClientId(db, tenantId, conversationId, replyKey);
+      if (earlier) return { earlier };
       const conversation = await getConversation(db, tenantId, conversationId);
       if (conversation?.status !== "open" || conversation.assignedUserId) return null;
       const assistant = await answeringAssistant(db, tenantId, "whatsapp", conversation.localAddress);
@@ -71,13 +73,17 @@ export async function replyOnWhatsApp(
     { readOnly: true },
   );
   if (!context) return;
+  if (context.earlier) {
+    await sendOnWhatsApp(session, config, tenantId, context.earlier.id, job.status_callback);
+    return;
+  }
   const reply = await streamAssistantReply(config, context.assistant, context.history, () => undefined);
   const stored = await session.tenant(tenantId, (db) =>
     storeMessage(db, tenantId, conversationId, {
       role: "assistant",
       text: reply.text,
       source: reply.source,
-      clientMessageId: `reply-to:${job.message_id}`,
+      clientMessageId: replyKey,
     }),
   );
   if (!("message" in stored)) return;
