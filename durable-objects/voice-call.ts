@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { answeringAssistant } from "../workers/channels/numbers/numbers.ts";
 import {
   type CallDetails,
   type CallEvent,
@@ -202,6 +203,18 @@ export class VoiceCall extends DurableObject<Env> {
       encoding: event.start.mediaFormat?.encoding ?? null,
       sample_rate: event.start.mediaFormat?.sampleRate ?? null,
     });
+    // The tenant's assistant for this number speaks on the call; looked up while the socket opens.
+    const instructions = withDatabase(this.config, (session) =>
+      session.tenant(call.tenant_id, (db) => answeringAssistant(db, call.tenant_id, "voice", call.to), {
+        readOnly: true,
+      }),
+    ).then(
+      (assistant) => assistant?.instructions ?? null,
+      (error) => {
+        log("warn", "voice assistant lookup failed, using the default instructions", errorFields(error));
+        return null;
+      },
+    );
     try {
       this.realtime = await openRealtimeSocket(this.config);
     } catch (error) {
@@ -216,7 +229,7 @@ export class VoiceCall extends DurableObject<Env> {
       if (!this.ended) this.event("assistant_disconnected", { code: close.code });
       this.end(CLOSE_FAILURE, "assistant disconnected");
     });
-    this.sendRealtime(sessionUpdate(this.config));
+    this.sendRealtime(sessionUpdate(this.config, await instructions));
   }
 
   private onRealtimeMessage(data: string): void {

@@ -32,6 +32,7 @@ type RealtimeSession = {
   model: string;
   session_update: {
     type: string;
+    instructions: string;
     audio: {
       input: { format: { type: string }; turn_detection: { type: string } };
       output: { format: { type: string } };
@@ -54,8 +55,8 @@ async function waitFor<T>(check: () => T | undefined | false | Promise<T | undef
 }
 
 /** Answers an incoming call through the webhook and returns the stream URL and token from its TwiML. */
-async function answerCall(callSid: string) {
-  const response = await postTwilioWebhook(INCOMING, incomingCallForm(callSid, line.number));
+async function answerCall(callSid: string, number = line.number) {
+  const response = await postTwilioWebhook(INCOMING, incomingCallForm(callSid, number));
   expect(response.status, await response.clone().text()).toBe(200);
   const twiml = await response.text();
   const url = twiml.match(/<Stream url="([^"]+)">/)?.[1];
@@ -307,6 +308,35 @@ describe("voice calls", () => {
       "visitor",
       "assistant",
     ]);
+  });
+
+  it("give the call the instructions of the tenant's assistant for the number", async () => {
+    const own = await voiceLine();
+    const assistant = await callAs(own.account, "POST", "/api/v1/assistants", {
+      name: "Lighthouse",
+      model: "gpt-4o-mini",
+      instructions: "Speak like a lighthouse keeper.",
+    });
+    const { id } = (await assistant.json()) as { id: string };
+    const numbers = (await (await callAs(own.account, "GET", "/api/v1/channels/numbers")).json()) as {
+      data: { id: string }[];
+    };
+    const numberId = numbers.data[0]?.id;
+    expect(
+      (await callAs(own.account, "PATCH", `/api/v1/channels/numbers/${numberId}`, { assistant_id: id }))
+        .status,
+    ).toBe(200);
+    const callSid = newCallSid();
+    const { token } = await answerCall(callSid, own.number);
+    const twilio = await openStream(callSid);
+    twilio.start(token);
+    const speech = sineFrames(2, 440, 8000, Math.random() * Math.PI);
+    twilio.sendAudio([...speech, silentFrame()]);
+    await waitFor(() => media(twilio.received).length > 0, "the assistant's audio");
+    twilio.send({ event: "stop", streamSid: twilio.streamSid });
+    expect(await twilio.closed).toBe(1000);
+    const session = await waitFor(() => realtimeSessionWith(speech[0] as string), "the realtime session");
+    expect(session.session_update.instructions).toBe("Speak like a lighthouse keeper.");
   });
 
   it("keep bridging a call that lasts longer than the OpenAI timeout (which bounds only the handshake)", async () => {
