@@ -1,5 +1,4 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { statusCallbackUrl } from "../channels/whatsapp/status.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import { AUTHENTICATED, jsonBody, jsonResponse, SIGNED_IN } from "../http/openapi.ts";
 import { problemResponses } from "../http/openapi-responses.ts";
@@ -16,6 +15,8 @@ import { closeConversation, getConversation, listConversations } from "./convers
 import { transcriptPage } from "./messages.ts";
 
 const TAGS = ["Conversations"];
+
+const originOf = (url: string) => new URL(url).origin;
 
 const listRoute = createRoute({
   method: "get",
@@ -68,7 +69,7 @@ const sendRoute = createRoute({
   operationId: "sendAgentMessage",
   tags: TAGS,
   summary: "Answer as a person: this takes the conversation over, and the assistant stays quiet",
-  description: "In a WhatsApp conversation the message is then sent to the contact through Twilio.",
+  description: "In a WhatsApp conversation the message also goes to the contact through Twilio.",
   security: SIGNED_IN,
   middleware: [authorize({ role: "analyst" })] as const,
   request: { params: IdParamSchema, body: jsonBody(OutgoingMessageSchema) },
@@ -152,22 +153,15 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>): void {
     const { tenantId, userId } = userOf(c);
     const { id } = c.req.valid("param");
     const message = c.req.valid("json");
-    const conversation = await c
-      .get("database")
-      .tenant(tenantId, (db) => getConversation(db, tenantId, id), { readOnly: true });
-    if (!conversation) throw notFound("conversation");
-    const agent: Participant = { role: "agent", tenantId, conversationId: id, userId };
+    const agent: Participant = {
+      role: "agent",
+      tenantId,
+      conversationId: id,
+      userId,
+      origin: originOf(c.req.url),
+    };
     const outcome = await sessionStub(c.env.WEBCHAT_SESSION, id).sendMessage(agent, message);
     if (outcome.type === "error") throw messageRefused(outcome);
-    // On WhatsApp the contact is reached through Twilio, off the request path (the queue retries).
-    if (conversation.channel === "whatsapp" && !outcome.duplicate) {
-      await c.env.JOBS.send({
-        type: "whatsapp.send",
-        tenant_id: tenantId,
-        message_id: outcome.message_id,
-        status_callback: statusCallbackUrl(c.req.url),
-      });
-    }
     return c.json(outcome, outcome.duplicate ? 200 : 201);
   });
 
@@ -192,7 +186,13 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>): void {
       .get("database")
       .tenant(tenantId, (db) => getConversation(db, tenantId, id), { readOnly: true });
     if (!conversation) throw notFound("conversation");
-    const agent: Participant = { role: "agent", tenantId, conversationId: id, userId };
+    const agent: Participant = {
+      role: "agent",
+      tenantId,
+      conversationId: id,
+      userId,
+      origin: originOf(c.req.url),
+    };
     const headers = new Headers(c.req.raw.headers);
     headers.set(PARTICIPANT_HEADER, JSON.stringify(agent));
     const upstream = await sessionStub(c.env.WEBCHAT_SESSION, id).fetch(c.req.url, { headers });

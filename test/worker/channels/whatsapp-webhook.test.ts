@@ -8,6 +8,7 @@ import type { JobMessage } from "../../../workers/jobs/messages.ts";
 import { TEST_TWILIO_ACCOUNT_SID } from "../../support/constants.ts";
 import { withTestDatabase } from "../support/database.ts";
 import { callAs, registerTenant, type TestAccount } from "../support/identity.ts";
+import { connectAgent } from "../webchat/support.ts";
 import { newMessageSid, newPhoneNumber, postTwilioWebhook } from "./support.ts";
 
 type RecordedTwilioRequest = { form: Record<string, string>; status: number; at: number };
@@ -321,6 +322,28 @@ describe("WhatsApp reply jobs", () => {
         .where(eq(messages.id, agent?.id ?? "")),
     );
     expect(row?.externalStatus).toBe("failed");
+  });
+});
+
+describe("WhatsApp agents live", () => {
+  it("send what an agent types on the live socket to the contact through Twilio", async () => {
+    const contact = newPhoneNumber();
+    const form = inbound(tenantB.number, contact, "Live help please");
+    await postInbound(form);
+    const [visitor] = await storedBySid(form.MessageSid);
+    const agent = await connectAgent(tenantB.account, visitor?.conversationId ?? "");
+    agent.send({ type: "hello" });
+    await agent.next("ready");
+    agent.send({ type: "message", client_message_id: "live-1", text: "Typing live from the inbox." });
+    await agent.next("ack");
+    await vi.waitFor(
+      async () => {
+        const bodies = (await twilioRequestsTo(contact)).map((request) => request.form.Body);
+        expect(bodies).toContain("Typing live from the inbox.");
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    agent.close();
   });
 });
 
