@@ -1,14 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
+import { answeringAssistant } from "../workers/channels/numbers/numbers.ts";
 import {
   type CallDetails,
-  type CallRecord,
-  createCallTables,
+  type CallEvent,
+  type EventDetail,
   finishCall,
-  readCall,
-  recordCallEvent,
+  recordCallEvents,
   recordTranscript,
-  registerCall,
-  startStream,
 } from "../workers/channels/voice/call-record.ts";
 import { openRealtimeSocket, sessionUpdate } from "../workers/channels/voice/realtime.ts";
 import {
@@ -22,6 +20,7 @@ import {
 import { InvalidStreamToken, verifyStreamToken } from "../workers/channels/voice/stream-token.ts";
 import { type Config, loadConfig } from "../workers/config/config.ts";
 import type { Env } from "../workers/config/env.ts";
+import { type Database, withDatabase } from "../workers/db/client.ts";
 import { errorFields, log } from "../workers/lib/log.ts";
 
 /** WebSocket close codes: 1008 policy violation (bad token), 1011 the other side failed. */
@@ -38,8 +37,9 @@ const CLOSE_FAILURE = 1011;
  * Not hibernatable, on purpose: during a call the object holds an outbound WebSocket to the Realtime API,
  * and an outbound socket keeps the object in memory anyway, so hibernating the Twilio side would save
  * nothing and cost a state restore per frame (50 a second). Both sockets are therefore accepted with
- * `accept()`, the live state of the call is in fields, and what must outlast it is in SQLite
- * (workers/channels/voice/call-record.ts).
+ * `accept()`, and the live state of the call is in fields. What must outlast it (events, duration,
+ * transcript) goes to the tenant's conversation in Postgres (workers/channels/voice/call-record.ts), one
+ * write after another, so the object keeps no storage of its own.
  */
 export class VoiceCall extends DurableObject<Env> {
   private readonly config: Config;
@@ -56,21 +56,37 @@ export class VoiceCall extends DurableObject<Env> {
   private lastMarkPlayed = 0;
   private framesIn = 0;
   private framesOut = 0;
+  private startedAt = 0;
+  /** Events before the stream proved which call (and tenant) it is, written once it has. */
+  private earlyEvents: CallEvent[] = [];
+  /** The call's writes to Postgres, in order; the last one settles before the call is over. */
+  private writes: Promise<void> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.config = loadConfig(env);
-    createCallTables(ctx.storage.sql);
   }
 
-  /** The webhook's record of an incoming call (before any stream), including calls given the fallback. */
-  registerCall(call: CallDetails, answeredWith: CallRecord["answered_with"]): void {
-    registerCall(this.ctx.storage.sql, call, answeredWith);
+  /** Queues a write to the call's conversation after the ones before it; a failed write is logged. */
+  private record(work: (db: Database, call: CallDetails) => Promise<void>): void {
+    const call = this.call;
+    if (!call) return;
+    this.writes = this.writes.then(() =>
+      withDatabase(this.config, (session) => session.tenant(call.tenant_id, (db) => work(db, call))).catch(
+        (error) =>
+          log("error", "voice call record failed", { call_sid: call.call_sid, ...errorFields(error) }),
+      ),
+    );
+    this.ctx.waitUntil(this.writes);
   }
 
-  /** The call as recorded so far: its events, duration and transcript. */
-  callRecord(): CallRecord | null {
-    return readCall(this.ctx.storage.sql);
+  private event(name: string, detail: EventDetail = {}): void {
+    const event: CallEvent = { name, detail, at: new Date() };
+    if (!this.call) {
+      this.earlyEvents.push(event);
+      return;
+    }
+    this.record((db, call) => recordCallEvents(db, call, [event]));
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -112,14 +128,14 @@ export class VoiceCall extends DurableObject<Env> {
     try {
       json = JSON.parse(data);
     } catch {
-      if (this.streamSid) recordCallEvent(this.ctx.storage.sql, "invalid_message", { reason: "not JSON" });
+      if (this.streamSid) this.event("invalid_message", { reason: "not JSON" });
       return;
     }
     const parsed = TwilioStreamEventSchema.safeParse(json);
     if (!parsed.success) {
       // Before a valid `start` the sender is unknown: its noise is not worth storing.
       if (!this.streamSid) return;
-      recordCallEvent(this.ctx.storage.sql, "invalid_message", {
+      this.event("invalid_message", {
         issues: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "),
       });
       return;
@@ -129,7 +145,7 @@ export class VoiceCall extends DurableObject<Env> {
     if (event.event !== "connected" && event.event !== "start" && !this.streamSid) return;
     switch (event.event) {
       case "connected":
-        recordCallEvent(this.ctx.storage.sql, "connected", { protocol: event.protocol ?? null });
+        this.event("connected", { protocol: event.protocol ?? null });
         return;
       case "start":
         return this.onStart(callSid, event);
@@ -141,10 +157,10 @@ export class VoiceCall extends DurableObject<Env> {
         this.onMarkPlayed(event.mark.name);
         return;
       case "dtmf":
-        recordCallEvent(this.ctx.storage.sql, "dtmf", { digit: event.dtmf.digit });
+        this.event("dtmf", { digit: event.dtmf.digit });
         return;
       case "stop":
-        recordCallEvent(this.ctx.storage.sql, "stop", {});
+        this.event("stop");
         this.end(CLOSE_NORMAL, "call ended");
         return;
     }
@@ -152,38 +168,57 @@ export class VoiceCall extends DurableObject<Env> {
 
   private async onStart(callSid: string, event: StreamStart): Promise<void> {
     if (this.streamSid) return;
-    const sql = this.ctx.storage.sql;
     const { authToken } = this.config.twilio;
+    let call: CallDetails;
     try {
       if (!authToken) throw new InvalidStreamToken("Twilio is not configured");
       const claims = await verifyStreamToken(authToken, event.start.customParameters.token ?? "");
       if (claims.call_sid !== callSid || event.start.callSid !== callSid) {
         throw new InvalidStreamToken("token is for another call");
       }
-      this.call = {
+      call = {
         call_sid: claims.call_sid,
         account_sid: claims.account_sid,
         tenant_id: claims.tenant_id,
+        conversation_id: claims.conversation_id,
         from: claims.from,
         to: claims.to,
       };
     } catch (error) {
       if (!(error instanceof InvalidStreamToken)) throw error;
-      recordCallEvent(sql, "stream_refused", { reason: error.message });
+      // Nothing is stored for a stream that could not say whose call it is.
+      log("warn", "voice stream refused", { call_sid: callSid, reason: error.message });
+      this.earlyEvents = [];
       this.end(CLOSE_POLICY, "invalid stream token");
       return;
     }
+    this.call = call;
     this.streamSid = event.streamSid;
-    startStream(sql, this.call, event.streamSid);
-    recordCallEvent(sql, "start", {
+    this.startedAt = Date.now();
+    const early = this.earlyEvents;
+    this.earlyEvents = [];
+    this.record((db) => recordCallEvents(db, call, early));
+    this.event("start", {
       stream_sid: event.streamSid,
       encoding: event.start.mediaFormat?.encoding ?? null,
       sample_rate: event.start.mediaFormat?.sampleRate ?? null,
     });
+    // The tenant's assistant for this number speaks on the call; looked up while the socket opens.
+    const instructions = withDatabase(this.config, (session) =>
+      session.tenant(call.tenant_id, (db) => answeringAssistant(db, call.tenant_id, "voice", call.to), {
+        readOnly: true,
+      }),
+    ).then(
+      (assistant) => assistant?.instructions ?? null,
+      (error) => {
+        log("warn", "voice assistant lookup failed, using the default instructions", errorFields(error));
+        return null;
+      },
+    );
     try {
       this.realtime = await openRealtimeSocket(this.config);
     } catch (error) {
-      recordCallEvent(sql, "assistant_unavailable", { reason: String(error) });
+      this.event("assistant_unavailable", { reason: String(error) });
       this.end(CLOSE_FAILURE, "assistant unavailable");
       return;
     }
@@ -191,10 +226,10 @@ export class VoiceCall extends DurableObject<Env> {
       if (typeof message.data === "string") this.onRealtimeMessage(message.data);
     });
     this.realtime.addEventListener("close", (close) => {
-      if (!this.ended) recordCallEvent(sql, "assistant_disconnected", { code: close.code });
+      if (!this.ended) this.event("assistant_disconnected", { code: close.code });
       this.end(CLOSE_FAILURE, "assistant disconnected");
     });
-    this.sendRealtime(sessionUpdate(this.config));
+    this.sendRealtime(sessionUpdate(this.config, await instructions));
   }
 
   private onRealtimeMessage(data: string): void {
@@ -208,7 +243,6 @@ export class VoiceCall extends DurableObject<Env> {
     const parsed = RealtimeServerEventSchema.safeParse(json);
     if (!parsed.success) return; // one of the many events the bridge has no use for
     const event: RealtimeServerEvent = parsed.data;
-    const sql = this.ctx.storage.sql;
     switch (event.type) {
       case "response.output_audio.delta":
       case "response.audio.delta":
@@ -230,14 +264,14 @@ export class VoiceCall extends DurableObject<Env> {
         this.responding = false;
         return;
       case "conversation.item.input_audio_transcription.completed":
-        recordTranscript(sql, "caller", event.transcript);
+        this.record((db, call) => recordTranscript(db, call, "caller", event.transcript));
         return;
       case "response.output_audio_transcript.done":
       case "response.audio_transcript.done":
-        recordTranscript(sql, "assistant", event.transcript);
+        this.record((db, call) => recordTranscript(db, call, "assistant", event.transcript));
         return;
       case "error":
-        recordCallEvent(sql, "assistant_error", {
+        this.event("assistant_error", {
           message: event.error.message,
           code: event.error.code ?? null,
         });
@@ -254,7 +288,7 @@ export class VoiceCall extends DurableObject<Env> {
     if (!playing && !this.responding) return;
     this.sendTwilio({ event: "clear", streamSid: this.streamSid });
     if (this.responding) this.sendRealtime({ type: "response.cancel" });
-    recordCallEvent(this.ctx.storage.sql, "barge_in", { cancelled_response: this.responding });
+    this.event("barge_in", { cancelled_response: this.responding });
     this.responding = false;
     this.lastMarkPlayed = this.lastMarkSent;
   }
@@ -263,7 +297,7 @@ export class VoiceCall extends DurableObject<Env> {
     const mark = Number(name.match(/^assistant-(\d+)$/)?.[1]);
     if (!(mark > this.lastMarkPlayed)) return;
     this.lastMarkPlayed = mark;
-    if (mark === this.lastMarkSent) recordCallEvent(this.ctx.storage.sql, "assistant_played", { mark: name });
+    if (mark === this.lastMarkSent) this.event("assistant_played", { mark: name });
   }
 
   private sendTwilio(message: Record<string, unknown>): void {
@@ -287,8 +321,14 @@ export class VoiceCall extends DurableObject<Env> {
       return;
     }
     this.ended = true;
-    finishCall(this.ctx.storage.sql, { in: this.framesIn, out: this.framesOut });
-    recordCallEvent(this.ctx.storage.sql, "ended", { reason });
+    const summary = {
+      stream_sid: this.streamSid,
+      reason,
+      duration_ms: Date.now() - this.startedAt,
+      frames_in: this.framesIn,
+      frames_out: this.framesOut,
+    };
+    this.record((db, call) => finishCall(db, call, summary));
     for (const socket of [this.realtime, this.twilio]) closeQuietly(socket, code, reason);
   }
 }

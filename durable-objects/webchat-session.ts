@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { enabledAssistant } from "../workers/assistants/assistants.ts";
 import { HISTORY_LIMIT, streamAssistantReply } from "../workers/assistants/replies.ts";
+import { statusCallbackUrl } from "../workers/channels/whatsapp/status.ts";
 import { loadConfig } from "../workers/config/config.ts";
 import type { Env } from "../workers/config/env.ts";
 import { assignAgent, getConversation } from "../workers/conversations/conversations.ts";
@@ -221,6 +222,15 @@ export class WebchatSession extends DurableObject<Env> {
     if (stored.outcome === "duplicate") return { frame: ack };
     if (result.joined) this.#broadcast({ type: "agent_joined" });
     this.#broadcast({ type: "message", message: renderMessage(stored.message) });
+    // A WhatsApp contact is not on a socket: the agent's answer reaches them through Twilio, by the queue.
+    if (participant.role === "agent" && stored.conversation.channel === "whatsapp") {
+      await this.env.JOBS.send({
+        type: "whatsapp.send",
+        tenant_id: tenantId,
+        message_id: stored.message.id,
+        status_callback: statusCallbackUrl(participant.origin),
+      });
+    }
     const assistantMayAnswer = participant.role === "visitor" && stored.conversation.assignedUserId === null;
     return { frame: ack, ...(assistantMayAnswer ? { reply: this.#reply(participant) } : {}) };
   }

@@ -13,7 +13,7 @@ import { buildDocsAssets } from "./lib/docs-assets.ts";
 import { ROOT, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
 import { DEMO, seedDemo } from "./lib/seed.ts";
 import { newSigningKey } from "./lib/signing-keys.ts";
-import { BENCH_TWILIO, measureBridgeLatency, percentile } from "./lib/voice-bench.ts";
+import { BENCH_TWILIO, measureBridgeLatency, percentile, routeBenchNumber } from "./lib/voice-bench.ts";
 
 type Scenario = { name: string; path: string; note: string; headers?: Record<string, string> };
 
@@ -40,8 +40,8 @@ const baseScenarios: Scenario[] = [
   },
 ];
 
-/** Signs the demo owner in and returns the access cookie, for the authenticated scenario. */
-async function demoSessionCookie(url: string): Promise<string> {
+/** Signs the demo owner in: its access cookie (for the authenticated scenario) and access token. */
+async function demoSession(url: string): Promise<{ cookie: string; accessToken: string }> {
   const response = await fetch(`${url}/api/v1/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -50,7 +50,8 @@ async function demoSessionCookie(url: string): Promise<string> {
   if (!response.ok) throw new Error(`demo login failed: ${response.status} ${await response.text()}`);
   const cookie = response.headers.getSetCookie().find((line) => line.startsWith("borde_access="));
   if (!cookie) throw new Error("demo login set no access cookie");
-  return cookie.split(";")[0] ?? "";
+  const { access_token } = (await response.json()) as { access_token: string };
+  return { cookie: cookie.split(";")[0] ?? "", accessToken: access_token };
 }
 
 /** Connections and client frames (round trips) the database relay sees for one request of the scenario. */
@@ -120,13 +121,14 @@ const worker = await startWranglerDev({
 });
 
 try {
+  const demo = await demoSession(worker.url);
   const scenarios: Scenario[] = [
     ...baseScenarios,
     {
       name: "authenticated",
       path: "/api/v1/tenants/current",
       note: "JWT cookie verified at the edge + rate-limit DO call + one tenant-scoped read under RLS",
-      headers: { cookie: await demoSessionCookie(worker.url) },
+      headers: { cookie: demo.cookie },
     },
   ];
   const samples = new Map<string, Sample[]>(scenarios.map((scenario) => [scenario.name, []]));
@@ -140,6 +142,7 @@ try {
     for (const scenario of scenarios) samples.get(scenario.name)?.push(await measure(worker.url, scenario));
     console.log(`round ${round}/${rounds} done`);
   }
+  await routeBenchNumber(worker.url, demo.accessToken);
   await measureBridgeLatency(worker.url, 5); // warm-up, not recorded
   const voiceLatencies: number[] = [];
   for (let round = 1; round <= rounds; round++) {

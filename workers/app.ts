@@ -6,7 +6,9 @@ import { getPath } from "hono/utils/url";
 import { registerAssistantRoutes } from "./assistants/routes.ts";
 import { registerAuditRoutes } from "./audits/routes/audits.ts";
 import { registerAuditReportRoutes } from "./audits/routes/reports.ts";
+import { registerChannelNumberRoutes } from "./channels/numbers/routes.ts";
 import { registerVoiceRoutes } from "./channels/voice/routes.ts";
+import { registerWhatsAppRoutes } from "./channels/whatsapp/routes.ts";
 import { loadConfig } from "./config/config.ts";
 import { registerConversationRoutes } from "./conversations/routes.ts";
 import { registerDocsRoutes } from "./docs/routes.ts";
@@ -105,7 +107,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerConversationRoutes(app);
   registerWebchatVisitorRoutes(app);
   registerWidgetRoutes(app);
+  registerChannelNumberRoutes(app);
   registerVoiceRoutes(app);
+  registerWhatsAppRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

@@ -12,6 +12,21 @@ export const BENCH_TWILIO = {
   authToken: "bench-twilio-auth-token",
 };
 
+/** The number the bench calls; `routeBenchNumber` routes it to the demo tenant. */
+export const BENCH_VOICE_NUMBER = "+14155550199";
+
+/** Routes the bench number's calls to the signed-in tenant (already routed from an earlier run is fine). */
+export async function routeBenchNumber(url: string, accessToken: string): Promise<void> {
+  const response = await fetch(`${url}/api/v1/channels/numbers`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify({ channel: "voice", phone_number: BENCH_VOICE_NUMBER }),
+  });
+  if (response.status !== 201 && response.status !== 409) {
+    throw new Error(`routing the bench number failed: ${response.status} ${await response.text()}`);
+  }
+}
+
 type StreamMessage = { event: string; mark?: { name: string } };
 
 const callSid = () => `CA${crypto.randomUUID().replace(/-/g, "")}`;
@@ -23,7 +38,7 @@ async function answerCall(url: string, sid: string): Promise<string> {
     CallSid: sid,
     AccountSid: BENCH_TWILIO.accountSid,
     From: "+14155550100",
-    To: "+14155550199",
+    To: BENCH_VOICE_NUMBER,
   };
   const response = await fetch(target, {
     method: "POST",

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import type { Page } from "../http/pagination.ts";
 import {
@@ -22,6 +22,60 @@ export async function openConversation(
   const [conversation] = await db
     .insert(conversations)
     .values({ tenantId, channel, contactId: contact.id })
+    .returning();
+  if (!conversation) throw new Error("insert returned no conversation");
+  await db.insert(conversationEvents).values({ tenantId, conversationId: conversation.id, type: "opened" });
+  return conversation;
+}
+
+export type PhoneContact = {
+  /** The contact's number, E.164. */
+  address: string;
+  /** The tenant's number the contact reached. */
+  localAddress: string;
+  name?: string | null;
+};
+
+/**
+ * The contact's open conversation on a phone channel (WhatsApp, voice), or a new one with its `opened`
+ * event: a phone number is one contact per tenant and channel. WhatsApp keeps writing into the open
+ * conversation until it is closed; each call is a conversation of its own (`reuseOpen: false`).
+ */
+export async function openPhoneConversation(
+  db: Database,
+  tenantId: string,
+  channel: Exclude<Channel, "webchat">,
+  contact: PhoneContact,
+  options: { reuseOpen: boolean } = { reuseOpen: true },
+): Promise<Conversation> {
+  const [row] = await db
+    .insert(contacts)
+    .values({ tenantId, channel, address: contact.address, name: contact.name ?? null })
+    .onConflictDoUpdate({
+      target: [contacts.tenantId, contacts.channel, contacts.address],
+      set: { name: sql`coalesce(excluded.name, ${contacts.name})`, updatedAt: new Date() },
+    })
+    .returning({ id: contacts.id });
+  if (!row) throw new Error("upsert returned no contact");
+  const [open] = !options.reuseOpen
+    ? []
+    : await db
+        .select()
+        .from(conversations)
+        .where(
+          and(
+            eq(conversations.tenantId, tenantId),
+            eq(conversations.contactId, row.id),
+            eq(conversations.channel, channel),
+            eq(conversations.status, "open"),
+          ),
+        )
+        .orderBy(desc(conversations.id))
+        .limit(1);
+  if (open) return open;
+  const [conversation] = await db
+    .insert(conversations)
+    .values({ tenantId, channel, contactId: row.id, localAddress: contact.localAddress })
     .returning();
   if (!conversation) throw new Error("insert returned no conversation");
   await db.insert(conversationEvents).values({ tenantId, conversationId: conversation.id, type: "opened" });

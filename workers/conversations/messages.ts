@@ -3,7 +3,13 @@ import type { Database } from "../db/client.ts";
 import type { Page } from "../http/pagination.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 import type { Conversation } from "./conversations.ts";
-import { conversations, type MessageRole, type MessageSource, messages } from "./schema.ts";
+import {
+  conversations,
+  type MediaReference,
+  type MessageRole,
+  type MessageSource,
+  messages,
+} from "./schema.ts";
 
 export type Message = typeof messages.$inferSelect;
 
@@ -15,7 +21,7 @@ let lastIdTime = 0;
  * millisecond: each id here takes a later millisecond than the one before in this isolate. All of a
  * conversation's writes go through its one Durable Object, hence one isolate.
  */
-function nextMessageId(): string {
+export function nextMessageId(): string {
   lastIdTime = Math.max(Date.now(), lastIdTime + 1);
   return uuidv7(lastIdTime);
 }
@@ -26,6 +32,7 @@ export type NewMessage = {
   clientMessageId?: string | null;
   source?: MessageSource | null;
   authorUserId?: string | null;
+  media?: MediaReference[] | null;
 };
 
 export type StoreResult =

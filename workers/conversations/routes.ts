@@ -16,6 +16,8 @@ import { transcriptPage } from "./messages.ts";
 
 const TAGS = ["Conversations"];
 
+const originOf = (url: string) => new URL(url).origin;
+
 const listRoute = createRoute({
   method: "get",
   path: "/api/v1/conversations",
@@ -67,6 +69,7 @@ const sendRoute = createRoute({
   operationId: "sendAgentMessage",
   tags: TAGS,
   summary: "Answer as a person: this takes the conversation over, and the assistant stays quiet",
+  description: "In a WhatsApp conversation the message also goes to the contact through Twilio.",
   security: SIGNED_IN,
   middleware: [authorize({ role: "analyst" })] as const,
   request: { params: IdParamSchema, body: jsonBody(OutgoingMessageSchema) },
@@ -150,7 +153,13 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>): void {
     const { tenantId, userId } = userOf(c);
     const { id } = c.req.valid("param");
     const message = c.req.valid("json");
-    const agent: Participant = { role: "agent", tenantId, conversationId: id, userId };
+    const agent: Participant = {
+      role: "agent",
+      tenantId,
+      conversationId: id,
+      userId,
+      origin: originOf(c.req.url),
+    };
     const outcome = await sessionStub(c.env.WEBCHAT_SESSION, id).sendMessage(agent, message);
     if (outcome.type === "error") throw messageRefused(outcome);
     return c.json(outcome, outcome.duplicate ? 200 : 201);
@@ -177,7 +186,13 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>): void {
       .get("database")
       .tenant(tenantId, (db) => getConversation(db, tenantId, id), { readOnly: true });
     if (!conversation) throw notFound("conversation");
-    const agent: Participant = { role: "agent", tenantId, conversationId: id, userId };
+    const agent: Participant = {
+      role: "agent",
+      tenantId,
+      conversationId: id,
+      userId,
+      origin: originOf(c.req.url),
+    };
     const headers = new Headers(c.req.raw.headers);
     headers.set(PARTICIPANT_HEADER, JSON.stringify(agent));
     const upstream = await sessionStub(c.env.WEBCHAT_SESSION, id).fetch(c.req.url, { headers });

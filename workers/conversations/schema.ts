@@ -21,8 +21,19 @@ export type DeliveryState = (typeof DELIVERY_STATES)[number];
 export const MESSAGE_SOURCES = ["openai", "fallback"] as const;
 export type MessageSource = (typeof MESSAGE_SOURCES)[number];
 
-export const CONVERSATION_EVENT_TYPES = ["opened", "agent_joined", "agent_left", "closed", "rated"] as const;
+export const CONVERSATION_EVENT_TYPES = [
+  "opened",
+  "agent_joined",
+  "agent_left",
+  "closed",
+  "rated",
+  "call_started",
+  "call_event",
+  "call_ended",
+] as const;
 export type ConversationEventType = (typeof CONVERSATION_EVENT_TYPES)[number];
+
+export type MediaReference = { url: string; content_type: string };
 
 const tenantId = () =>
   uuid("tenant_id")
@@ -60,6 +71,8 @@ export const conversations = pgTable(
     status: text("status", { enum: CONVERSATION_STATUSES }).notNull().default("open"),
     /** The person who took the conversation over; while set, the assistant stays quiet. */
     assignedUserId: uuid("assigned_user_id").references(() => users.id, { onDelete: "set null" }),
+    /** For whatsapp and voice: the tenant's own number the contact reached, which replies go out from. */
+    localAddress: text("local_address"),
     lastMessageAt: timestamp("last_message_at", { withTimezone: true }),
     closedAt: timestamp("closed_at", { withTimezone: true }),
     createdAt: createdAt(),
@@ -88,12 +101,19 @@ export const messages = pgTable(
     /** The agent who wrote it, for agent messages. */
     authorUserId: uuid("author_user_id").references(() => users.id, { onDelete: "set null" }),
     delivery: text("delivery", { enum: DELIVERY_STATES }).notNull().default("stored"),
+    /** The carrier's id for the message (Twilio's MessageSid), so a redelivered webhook is recognised. */
+    externalId: text("external_id"),
+    /** The carrier's delivery status (Twilio's queued, sent, delivered, read, failed …). */
+    externalStatus: text("external_status"),
+    /** Media that came with the message, as references (URL and content type), never copied. */
+    media: jsonb("media").$type<MediaReference[]>(),
     createdAt: createdAt(),
   },
   (table) => [
     index("messages_tenant_idx").on(table.tenantId),
     index("messages_conversation_idx").on(table.conversationId, table.id),
     unique("messages_conversation_client_id_key").on(table.conversationId, table.clientMessageId),
+    unique("messages_external_id_key").on(table.externalId),
   ],
 );
 

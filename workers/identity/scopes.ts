@@ -12,6 +12,8 @@ export const SCOPES = [
   "assistants:write",
   "conversations:read",
   "conversations:write",
+  "channels:read",
+  "channels:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -1,29 +1,43 @@
 import { failAudit } from "../audits/audits.ts";
 import { runAudit } from "../audits/run-audit.ts";
+import { markUnsent } from "../channels/whatsapp/messages.ts";
+import { replyOnWhatsApp, sendOnWhatsApp } from "../channels/whatsapp/replies.ts";
 import { type Config, loadConfig } from "../config/config.ts";
 import type { Env } from "../config/env.ts";
-import { type Database, withDatabase } from "../db/client.ts";
+import { type Database, type DatabaseSession, withDatabase } from "../db/client.ts";
 import { errorFields, log } from "../lib/log.ts";
 import { type JobMessage, JobMessageSchema } from "./messages.ts";
 import { markTickConsumed } from "./scheduler-runs.ts";
 
 export const DEAD_LETTER_QUEUE = "borde-jobs-dlq";
 
-async function runJob(db: Database, config: Config, job: JobMessage): Promise<void> {
+async function runJob(session: DatabaseSession, config: Config, job: JobMessage): Promise<void> {
   switch (job.type) {
     case "scheduler.tick":
-      await markTickConsumed(db, job.run_id);
+      await markTickConsumed(session.db, job.run_id);
       return;
     case "audit.run":
-      await runAudit(db, config, job.audit_id);
+      await runAudit(session.db, config, job.audit_id);
+      return;
+    case "whatsapp.reply":
+      await replyOnWhatsApp(session, config, job);
+      return;
+    case "whatsapp.send":
+      await sendOnWhatsApp(session, config, job.tenant_id, job.message_id, job.status_callback);
       return;
   }
 }
 
-/** What a job that ran out of retries leaves behind: an audit says it failed, and why. */
+/**
+ * What a job that ran out of retries leaves behind: an audit says it failed, and why; a WhatsApp message
+ * Twilio never took is marked failed.
+ */
 async function giveUpOn(db: Database, job: JobMessage): Promise<void> {
   if (job.type === "audit.run") {
     await failAudit(db, job.audit_id, "The audit could not be run: its retries ran out.");
+  }
+  if (job.type === "whatsapp.send") {
+    await markUnsent(db, job.tenant_id, job.message_id);
   }
 }
 
@@ -58,7 +72,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
     });
     return;
   }
-  await withDatabase(config, async ({ db }) => {
+  await withDatabase(config, async (session) => {
     for (const message of batch.messages) {
       const parsed = JobMessageSchema.safeParse(message.body);
       if (!parsed.success) {
@@ -67,7 +81,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
         continue;
       }
       try {
-        await runJob(db, config, parsed.data);
+        await runJob(session, config, parsed.data);
         message.ack();
       } catch (error) {
         log("warn", "job failed, will retry", {

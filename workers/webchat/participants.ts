@@ -14,7 +14,14 @@ export const ParticipantSchema = z.discriminatedUnion("role", [
     contactId: z.uuid(),
     visitorToken: z.string().optional(),
   }),
-  z.object({ role: z.literal("agent"), tenantId: z.uuid(), conversationId: z.uuid(), userId: z.uuid() }),
+  z.object({
+    role: z.literal("agent"),
+    tenantId: z.uuid(),
+    conversationId: z.uuid(),
+    userId: z.uuid(),
+    /** The API's origin as the agent reached it: where Twilio reports the delivery of WhatsApp answers. */
+    origin: z.url(),
+  }),
 ]);
 export type Participant = z.infer<typeof ParticipantSchema>;
 

@@ -2,7 +2,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../../workers/app.ts";
 import { isValidTwilioSignature, twilioSignature } from "../../../workers/channels/twilio/signature.ts";
-import { incomingCallForm, postTwilioWebhook, voiceCallStub } from "./support.ts";
+import { callRecord, incomingCallForm, postTwilioWebhook, voiceLine } from "./support.ts";
 
 // Twilio's published request-validation examples (twilio-ruby, spec/util/request_validator_spec.rb).
 const PUBLISHED_TOKEN = "2bd9e9638872de601313dc77410d3b23";
@@ -95,11 +95,12 @@ describe("Twilio request signatures", () => {
 
 describe("Twilio webhook validation over HTTP", () => {
   it("accepts a correctly signed webhook", async () => {
-    const form = incomingCallForm();
+    const line = await voiceLine();
+    const form = incomingCallForm(undefined, line.number);
     const response = await postTwilioWebhook(INCOMING, form);
     expect(response.status, await response.clone().text()).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/xml");
-    expect(await voiceCallStub(form.CallSid).callRecord()).toMatchObject({
+    expect(await callRecord(form.CallSid)).toMatchObject({
       call_sid: form.CallSid,
     });
   });
@@ -114,7 +115,7 @@ describe("Twilio webhook validation over HTTP", () => {
       status: 403,
       detail: expect.stringContaining("does not match"),
     });
-    expect(await voiceCallStub(form.CallSid).callRecord()).toBeNull();
+    expect(await callRecord(form.CallSid)).toBeNull();
   });
 
   it("refuses a signature made for another URL with 403 and stores nothing", async () => {
@@ -123,7 +124,7 @@ describe("Twilio webhook validation over HTTP", () => {
       signedUrl: "https://borde.test/api/v1/channels/whatsapp/webhook",
     });
     expect(response.status).toBe(403);
-    expect(await voiceCallStub(form.CallSid).callRecord()).toBeNull();
+    expect(await callRecord(form.CallSid)).toBeNull();
   });
 
   it("refuses a request without X-Twilio-Signature with 403 and stores nothing", async () => {
@@ -131,14 +132,14 @@ describe("Twilio webhook validation over HTTP", () => {
     const response = await postTwilioWebhook(INCOMING, form, { signature: null });
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ detail: "The X-Twilio-Signature header is missing." });
-    expect(await voiceCallStub(form.CallSid).callRecord()).toBeNull();
+    expect(await callRecord(form.CallSid)).toBeNull();
   });
 
   it("refuses a correctly signed request for another Twilio account", async () => {
     const form = { ...incomingCallForm(), AccountSid: "ACffffffffffffffffffffffffffffffff" };
     const response = await postTwilioWebhook(INCOMING, form);
     expect(response.status).toBe(403);
-    expect(await voiceCallStub(form.CallSid).callRecord()).toBeNull();
+    expect(await callRecord(form.CallSid)).toBeNull();
   });
 
   it("answers a signed but malformed webhook with a 400 naming the field", async () => {

@@ -1,5 +1,5 @@
 import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../../workers/app.ts";
 import { TEST_TWILIO_ACCOUNT_SID } from "../../support/constants.ts";
 import { silentFrame, sineFrames } from "../../support/mulaw.ts";
@@ -9,10 +9,15 @@ import {
   RESPONSE_FRAMES,
   responseAudio,
 } from "../../support/realtime-script.ts";
-import { BASE, randomIp } from "../support/identity.ts";
-import { incomingCallForm, newCallSid, postTwilioWebhook, voiceCallStub } from "./support.ts";
+import { BASE, callAs, randomIp, type TestAccount } from "../support/identity.ts";
+import { callRecord, incomingCallForm, newCallSid, postTwilioWebhook, voiceLine } from "./support.ts";
 
 const INCOMING = "/api/v1/channels/voice/incoming";
+
+let line: { account: TestAccount; number: string };
+beforeAll(async () => {
+  line = await voiceLine();
+});
 
 type StreamMessage = {
   event: string;
@@ -27,6 +32,7 @@ type RealtimeSession = {
   model: string;
   session_update: {
     type: string;
+    instructions: string;
     audio: {
       input: { format: { type: string }; turn_detection: { type: string } };
       output: { format: { type: string } };
@@ -49,8 +55,8 @@ async function waitFor<T>(check: () => T | undefined | false | Promise<T | undef
 }
 
 /** Answers an incoming call through the webhook and returns the stream URL and token from its TwiML. */
-async function answerCall(callSid: string) {
-  const response = await postTwilioWebhook(INCOMING, incomingCallForm(callSid));
+async function answerCall(callSid: string, number = line.number) {
+  const response = await postTwilioWebhook(INCOMING, incomingCallForm(callSid, number));
   expect(response.status, await response.clone().text()).toBe(200);
   const twiml = await response.text();
   const url = twiml.match(/<Stream url="([^"]+)">/)?.[1];
@@ -126,14 +132,48 @@ describe("voice calls", () => {
     expect(answer.source).toBe("assistant");
     expect(answer.url).toBe(`wss://borde.test/api/v1/channels/voice/stream/${callSid}`);
     expect(answer.twiml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Response><Connect><Stream /);
-    expect(await voiceCallStub(callSid).callRecord()).toMatchObject({
+    const record = await callRecord(callSid);
+    expect(record).toMatchObject({
+      tenant_id: line.account.tenantId,
       call_sid: callSid,
-      account_sid: TEST_TWILIO_ACCOUNT_SID,
       from: "+14155550100",
-      to: "+14155550199",
+      to: line.number,
       answered_with: "assistant",
-      events: [{ type: "incoming" }],
+      events: [{ type: "opened" }, { type: "call_started" }],
     });
+    expect(record?.conversation).toMatchObject({
+      channel: "voice",
+      status: "open",
+      localAddress: line.number,
+    });
+  });
+
+  it("record a call once when Twilio retries the webhook", async () => {
+    const callSid = newCallSid();
+    await answerCall(callSid);
+    await answerCall(callSid);
+    const record = await callRecord(callSid);
+    expect(record?.events.map((event) => event.type)).toEqual(["opened", "call_started"]);
+  });
+
+  it("answer a call to a number no tenant has with a short message, recording nothing", async () => {
+    const callSid = newCallSid();
+    const response = await postTwilioWebhook(INCOMING, incomingCallForm(callSid, "+14155550123"));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-borde-source")).toBe("unknown_number");
+    expect(await response.text()).toMatch(/<Response><Say>[^<]+<\/Say><Hangup\/><\/Response>$/);
+    expect(await callRecord(callSid)).toBeNull();
+  });
+
+  it("keep a tenant's calls away from another tenant", async () => {
+    const callSid = newCallSid();
+    await answerCall(callSid);
+    const record = await callRecord(callSid);
+    const other = await voiceLine();
+    const path = `/api/v1/conversations/${record?.conversation?.id}`;
+    expect((await callAs(line.account, "GET", path)).status).toBe(200);
+    expect((await callAs(other.account, "GET", path)).status).toBe(404);
+    expect((await callAs(other.account, "GET", `${path}/messages`)).status).toBe(404);
   });
 
   it("answer with a spoken fallback and record the call when no OpenAI key is set", async () => {
@@ -143,7 +183,7 @@ describe("voice calls", () => {
     const callSid = newCallSid();
     const response = await postTwilioWebhook(
       INCOMING,
-      incomingCallForm(callSid),
+      incomingCallForm(callSid, line.number),
       {},
       {
         fetch: (request) => Promise.resolve(app.fetch(request, withoutKey, ctx)),
@@ -155,10 +195,7 @@ describe("voice calls", () => {
     const twiml = await response.text();
     expect(twiml).toMatch(/<Response><Say>[^<]+<\/Say><Hangup\/><\/Response>$/);
     expect(twiml).not.toContain("<Stream");
-    expect(await voiceCallStub(callSid).callRecord()).toMatchObject({
-      call_sid: callSid,
-      answered_with: "fallback",
-    });
+    expect(await callRecord(callSid)).toMatchObject({ call_sid: callSid, answered_with: "fallback" });
   });
 
   it("bridge a scripted media stream to the Realtime API both ways, with barge-in, and record it", async () => {
@@ -190,9 +227,9 @@ describe("voice calls", () => {
     const lastMark = twilio.received.filter((message) => message.event === "mark").at(-1)?.mark?.name;
     twilio.send({ event: "mark", streamSid: twilio.streamSid, mark: { name: lastMark } });
     await waitFor(async () => {
-      const record = await voiceCallStub(callSid).callRecord();
+      const record = await callRecord(callSid);
       const played = record?.events.some((event) => event.type === "assistant_played");
-      return played && record?.transcript.some((entry) => entry.speaker === "assistant");
+      return played && record?.transcript.some((entry) => entry.role === "assistant");
     }, "the answer to be played and its transcript recorded");
     twilio.send({ event: "dtmf", streamSid: twilio.streamSid, dtmf: { track: "inbound_track", digit: "5" } });
     twilio.send({
@@ -231,32 +268,75 @@ describe("voice calls", () => {
       if (message.event === "media") expect(twilio.received[index + 1]?.event).toBe("mark");
     }
 
-    // The call is recorded: its events, duration, frame counts and both sides of the transcript.
-    const record = await voiceCallStub(callSid).callRecord();
-    expect(record).toMatchObject({
-      call_sid: callSid,
+    // The call is recorded in its conversation: events, duration, frame counts, and the transcript as
+    // messages (the caller as visitor).
+    const record = await waitFor(async () => {
+      const found = await callRecord(callSid);
+      return found?.ended ? found : undefined;
+    }, "the call's end to be recorded");
+    expect(record.ended).toMatchObject({
       stream_sid: twilio.streamSid,
+      reason: "call ended",
       frames_in: sent.length,
       frames_out: played.length,
     });
-    expect(record?.duration_ms).toBeGreaterThanOrEqual(0);
-    expect(record?.ended_at).not.toBeNull();
-    expect(record?.events.map((event) => event.type)).toEqual([
-      "incoming",
+    expect(record.ended?.duration_ms).toBeGreaterThanOrEqual(0);
+    expect(record.events.map((event) => event.type)).toEqual([
+      "opened",
+      "call_started",
       "connected",
       "start",
       "barge_in",
       "assistant_played",
       "dtmf",
       "stop",
-      "ended",
+      "call_ended",
     ]);
-    expect(record?.events.find((event) => event.type === "dtmf")?.detail).toEqual({ digit: "5" });
-    expect(record?.transcript.map(({ speaker, text }) => ({ speaker, text }))).toEqual([
-      { speaker: "caller", text: callerTranscript(5) },
-      { speaker: "caller", text: callerTranscript(3) },
-      { speaker: "assistant", text: ASSISTANT_TRANSCRIPT },
+    expect(record.events.find((event) => event.type === "dtmf")?.detail).toEqual({ digit: "5" });
+    expect(record.transcript).toEqual([
+      { role: "visitor", text: callerTranscript(5) },
+      { role: "visitor", text: callerTranscript(3) },
+      { role: "assistant", text: ASSISTANT_TRANSCRIPT },
     ]);
+    const transcript = await callAs(
+      line.account,
+      "GET",
+      `/api/v1/conversations/${record.conversation?.id}/messages`,
+    );
+    expect(((await transcript.json()) as { data: { role: string }[] }).data.map((m) => m.role)).toEqual([
+      "visitor",
+      "visitor",
+      "assistant",
+    ]);
+  });
+
+  it("give the call the instructions of the tenant's assistant for the number", async () => {
+    const own = await voiceLine();
+    const assistant = await callAs(own.account, "POST", "/api/v1/assistants", {
+      name: "Lighthouse",
+      model: "gpt-4o-mini",
+      instructions: "Speak like a lighthouse keeper.",
+    });
+    const { id } = (await assistant.json()) as { id: string };
+    const numbers = (await (await callAs(own.account, "GET", "/api/v1/channels/numbers")).json()) as {
+      data: { id: string }[];
+    };
+    const numberId = numbers.data[0]?.id;
+    expect(
+      (await callAs(own.account, "PATCH", `/api/v1/channels/numbers/${numberId}`, { assistant_id: id }))
+        .status,
+    ).toBe(200);
+    const callSid = newCallSid();
+    const { token } = await answerCall(callSid, own.number);
+    const twilio = await openStream(callSid);
+    twilio.start(token);
+    const speech = sineFrames(2, 440, 8000, Math.random() * Math.PI);
+    twilio.sendAudio([...speech, silentFrame()]);
+    await waitFor(() => media(twilio.received).length > 0, "the assistant's audio");
+    twilio.send({ event: "stop", streamSid: twilio.streamSid });
+    expect(await twilio.closed).toBe(1000);
+    const session = await waitFor(() => realtimeSessionWith(speech[0] as string), "the realtime session");
+    expect(session.session_update.instructions).toBe("Speak like a lighthouse keeper.");
   });
 
   it("keep bridging a call that lasts longer than the OpenAI timeout (which bounds only the handshake)", async () => {
@@ -280,16 +360,18 @@ describe("voice calls", () => {
     twilio.sendAudio(speech);
     expect(await twilio.closed).toBe(1008);
     expect(await realtimeSessionWith(speech[0] as string)).toBeUndefined();
-    const record = await voiceCallStub(callSid).callRecord();
-    expect(record?.stream_sid).toBeNull();
-    expect(record?.events.at(-1)).toMatchObject({
-      type: "stream_refused",
-      detail: { reason: "token signature is invalid" },
-    });
+    // A stream that cannot say whose call it is leaves nothing in the call's record.
+    expect((await callRecord(callSid))?.events.map((event) => event.type)).toEqual([
+      "opened",
+      "call_started",
+    ]);
 
     const genuine = await openStream(callSid);
     genuine.start(token);
-    await waitFor(async () => (await voiceCallStub(callSid).callRecord())?.stream_sid, "the genuine stream");
+    await waitFor(
+      async () => (await callRecord(callSid))?.events.some((event) => event.type === "start"),
+      "the genuine stream",
+    );
     genuine.send({ event: "stop", streamSid: genuine.streamSid });
     expect(await genuine.closed).toBe(1000);
   });
@@ -301,8 +383,10 @@ describe("voice calls", () => {
     const twilio = await openStream(callSid);
     twilio.start(other.token);
     expect(await twilio.closed).toBe(1008);
-    const record = await voiceCallStub(callSid).callRecord();
-    expect(record?.events.at(-1)).toMatchObject({ detail: { reason: "token is for another call" } });
+    expect((await callRecord(callSid))?.events.map((event) => event.type)).toEqual([
+      "opened",
+      "call_started",
+    ]);
   });
 
   it("refuse a stream request that is not a WebSocket upgrade", async () => {

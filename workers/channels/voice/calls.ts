@@ -1,47 +1,62 @@
 import type { z } from "@hono/zod-openapi";
 import type { Config } from "../../config/config.ts";
 import type { Env } from "../../config/env.ts";
+import type { DatabaseSession } from "../../db/client.ts";
+import { routeNumber } from "../numbers/numbers.ts";
 import { connectStreamTwiml, sayAndHangUpTwiml } from "../twilio/twiml.ts";
-import type { CallDetails } from "./call-record.ts";
+import { startCall } from "./call-record.ts";
 import type { IncomingCallSchema } from "./schemas.ts";
 import { signStreamToken } from "./stream-token.ts";
 
 export const FALLBACK_GREETING =
   "Thank you for calling. Our voice assistant is not available right now; please try again later.";
 
+/** What a caller hears when the number is no tenant's (or is disabled): nothing is recorded. */
+export const UNKNOWN_NUMBER_GREETING = "This number is not in service.";
+
 export type IncomingCall = z.output<typeof IncomingCallSchema>;
 
-export type CallAnswer = { twiml: string; source: "assistant" | "fallback" };
+export type CallAnswer = { twiml: string; source: "assistant" | "fallback" | "unknown_number" };
 
 export const voiceCall = (env: Env, callSid: string) =>
   env.VOICE_CALL.get(env.VOICE_CALL.idFromName(callSid));
 
 /**
- * Answers an incoming call: with an OpenAI key, TwiML connecting the call to its media stream (carrying a
- * signed token the VoiceCall object checks on `start`, since Twilio drops query strings from stream URLs);
- * without one, a short spoken fallback and a hang-up. Either way the call is recorded first.
+ * Answers an incoming call to one of a tenant's numbers: records it as a `voice` conversation, then with
+ * an OpenAI key connects it to its media stream (carrying a signed token naming the call, tenant and
+ * conversation, which the VoiceCall object checks on `start`, since Twilio drops query strings from stream
+ * URLs); without one, a short spoken fallback and a hang-up. A number no tenant has gets a short message.
  */
 export async function answerIncomingCall(
-  env: Env,
+  session: DatabaseSession,
   config: Config,
   incoming: IncomingCall,
   requestUrl: string,
 ): Promise<CallAnswer> {
   const { authToken } = config.twilio;
   if (!authToken) throw new Error("voice webhooks run only behind twilioWebhook(), which requires a token");
-  const call: CallDetails = {
+  const number = await routeNumber(session.db, "voice", incoming.To);
+  if (!number) return { twiml: sayAndHangUpTwiml(UNKNOWN_NUMBER_GREETING), source: "unknown_number" };
+  const tenantId = number.tenantId;
+  const source = config.openai.apiKey ? "assistant" : "fallback";
+  const conversationId = await session.tenant(tenantId, (db) =>
+    startCall(db, tenantId, {
+      call_sid: incoming.CallSid,
+      from: incoming.From,
+      to: incoming.To,
+      answered_with: source,
+    }),
+  );
+  if (source === "fallback") return { twiml: sayAndHangUpTwiml(FALLBACK_GREETING), source };
+  const url = new URL(`/api/v1/channels/voice/stream/${incoming.CallSid}`, requestUrl);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  const token = await signStreamToken(authToken, {
     call_sid: incoming.CallSid,
     account_sid: incoming.AccountSid,
-    // Numbers are routed to tenants by the channel configuration, which arrives with the conversations.
-    tenant_id: null,
+    tenant_id: tenantId,
+    conversation_id: conversationId,
     from: incoming.From,
     to: incoming.To,
-  };
-  const source = config.openai.apiKey ? "assistant" : "fallback";
-  await voiceCall(env, call.call_sid).registerCall(call, source);
-  if (source === "fallback") return { twiml: sayAndHangUpTwiml(FALLBACK_GREETING), source };
-  const url = new URL(`/api/v1/channels/voice/stream/${call.call_sid}`, requestUrl);
-  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-  const token = await signStreamToken(authToken, call);
+  });
   return { twiml: connectStreamTwiml(url.href, { token }), source };
 }

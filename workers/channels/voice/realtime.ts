@@ -4,7 +4,7 @@ export class RealtimeUnavailable extends Error {
   override name = "RealtimeUnavailable";
 }
 
-/** What the assistant is told about the call; the per-tenant assistant's instructions replace it later. */
+/** What the assistant is told about the call when the tenant has no assistant of its own for it. */
 const CALL_INSTRUCTIONS =
   "You are a helpful voice assistant answering a phone call. Keep answers short and speak naturally.";
 
@@ -41,16 +41,17 @@ export async function openRealtimeSocket(config: Config): Promise<WebSocket> {
 
 /**
  * Phone audio both ways (G.711 µ-law at 8 kHz, what Twilio streams), server-side voice activity detection
- * so the model answers when the caller pauses, and transcription of the caller's turns.
+ * so the model answers when the caller pauses, and transcription of the caller's turns. The instructions
+ * are those of the tenant's assistant for the number, when it has one.
  */
-export function sessionUpdate(config: Config) {
+export function sessionUpdate(config: Config, instructions: string | null = null) {
   return {
     type: "session.update",
     session: {
       type: "realtime",
       model: config.openai.realtimeModel,
       output_modalities: ["audio"],
-      instructions: CALL_INSTRUCTIONS,
+      instructions: instructions ?? CALL_INSTRUCTIONS,
       audio: {
         input: {
           format: { type: "audio/pcmu" },

@@ -20,8 +20,10 @@ const incomingCall = createRoute({
   summary: "Twilio voice webhook: answer an incoming call",
   description:
     "Set as the number's voice webhook (HTTP POST). Requests must carry a valid `X-Twilio-Signature`. " +
+    "The call is recorded as a `voice` conversation of the tenant that registered the `To` number. " +
     "With an OpenAI key the call is connected to a media stream bridged to the Realtime API; without " +
-    "one it hears a short spoken fallback (`X-Borde-Source: fallback`) and the call is still recorded.",
+    "one it hears a short spoken fallback (`X-Borde-Source: fallback`). A number no tenant has gets a " +
+    "short message and a hang-up (`X-Borde-Source: unknown_number`), and nothing is recorded.",
   security: [],
   middleware: [twilioWebhook()] as const,
   request: {
@@ -33,7 +35,7 @@ const incomingCall = createRoute({
   responses: {
     200: {
       description: "TwiML for the call",
-      headers: z.object({ "X-Borde-Source": z.enum(["assistant", "fallback"]) }),
+      headers: z.object({ "X-Borde-Source": z.enum(["assistant", "fallback", "unknown_number"]) }),
       content: { "text/xml": { schema: TwimlSchema } },
     },
     ...problemResponses(403, 503),
@@ -63,7 +65,12 @@ const mediaStream = createRoute({
 
 export function registerVoiceRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(incomingCall, async (c) => {
-    const answer = await answerIncomingCall(c.env, c.get("config"), c.req.valid("form"), c.req.url);
+    const answer = await answerIncomingCall(
+      c.get("database"),
+      c.get("config"),
+      c.req.valid("form"),
+      c.req.url,
+    );
     return c.body(answer.twiml, 200, { "content-type": TWIML_CONTENT_TYPE, "x-borde-source": answer.source });
   });
 

@@ -12,8 +12,9 @@ const StreamClaimsSchema = z.object({
   account_sid: z.string().regex(/^AC[0-9a-fA-F]{32}$/),
   from: z.string(),
   to: z.string(),
-  /** The tenant the called number belongs to; null until numbers are routed to tenants. */
-  tenant_id: z.uuid().nullable(),
+  /** The tenant the called number belongs to, and the call's conversation there. */
+  tenant_id: z.uuid(),
+  conversation_id: z.uuid(),
   exp: z.number().int(),
 });
 export type StreamClaims = z.infer<typeof StreamClaimsSchema>;

@@ -29,3 +29,7 @@ export function nextStatus(current: MessageStatus, reported: MessageStatus): Mes
   if (isTerminal(current)) return current;
   return PROGRESS[reported] > PROGRESS[current] ? reported : current;
 }
+
+/** Where Twilio reports the delivery of what Borde sends: this route, on the host Twilio reached Borde at. */
+export const statusCallbackUrl = (requestUrl: string) =>
+  new URL("/api/v1/channels/whatsapp/status", requestUrl).href;

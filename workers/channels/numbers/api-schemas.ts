@@ -1,0 +1,49 @@
+import { z } from "@hono/zod-openapi";
+import type { ChannelNumber } from "./numbers.ts";
+import { NUMBER_CHANNELS } from "./schema.ts";
+
+const timestamp = () => z.string().openapi({ format: "date-time", example: "2026-11-22T12:00:00.000Z" });
+
+const E164Schema = z
+  .string()
+  .regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number such as +14155550100")
+  .openapi({ example: "+14155550100" });
+
+export const ChannelNumberSchema = z
+  .object({
+    id: z.uuid(),
+    channel: z.enum(NUMBER_CHANNELS),
+    phone_number: E164Schema,
+    assistant_id: z.uuid().nullable(),
+    enabled: z.boolean(),
+    created_at: timestamp(),
+    updated_at: timestamp(),
+  })
+  .openapi("ChannelNumber");
+
+export const ChannelNumberCreateSchema = z
+  .object({
+    channel: z.enum(NUMBER_CHANNELS),
+    phone_number: E164Schema,
+    assistant_id: z.uuid().nullable().default(null).openapi({
+      description: "The assistant that answers on this number; without one, the tenant's enabled assistant.",
+    }),
+    enabled: z.boolean().default(true),
+  })
+  .openapi("ChannelNumberCreate");
+
+export const ChannelNumberUpdateSchema = z
+  .object({ phone_number: E164Schema, assistant_id: z.uuid().nullable(), enabled: z.boolean() })
+  .partial()
+  .refine((changes) => Object.keys(changes).length > 0, "name at least one field to change")
+  .openapi("ChannelNumberUpdate");
+
+export const renderChannelNumber = (number: ChannelNumber) => ({
+  id: number.id,
+  channel: number.channel,
+  phone_number: number.phoneNumber,
+  assistant_id: number.assistantId,
+  enabled: number.enabled,
+  created_at: number.createdAt.toISOString(),
+  updated_at: number.updatedAt.toISOString(),
+});

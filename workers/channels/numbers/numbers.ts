@@ -1,0 +1,143 @@
+import { and, asc, eq, gt } from "drizzle-orm";
+import { type Assistant, enabledAssistant, getAssistant } from "../../assistants/assistants.ts";
+import { assistants } from "../../assistants/schema.ts";
+import type { Database } from "../../db/client.ts";
+import type { Page } from "../../http/pagination.ts";
+import { channelNumbers, type NumberChannel } from "./schema.ts";
+
+export type ChannelNumber = typeof channelNumbers.$inferSelect;
+export type ChannelNumberValues = Pick<ChannelNumber, "channel" | "phoneNumber" | "assistantId" | "enabled">;
+
+export type NumberWrite =
+  | { outcome: "saved"; number: ChannelNumber }
+  | { outcome: "not_found" }
+  | { outcome: "number_taken" }
+  | { outcome: "unknown_assistant" };
+
+/** The assistant must be one of the tenant's own (under RLS, another tenant's id is simply not found). */
+async function assistantBelongs(db: Database, tenantId: string, assistantId: string | null | undefined) {
+  return !assistantId || (await getAssistant(db, tenantId, assistantId)) !== null;
+}
+
+const UNIQUE_VIOLATION = "23505";
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if ((cause as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
+  }
+  return false;
+}
+
+export async function createChannelNumber(
+  db: Database,
+  tenantId: string,
+  values: ChannelNumberValues,
+): Promise<NumberWrite> {
+  if (!(await assistantBelongs(db, tenantId, values.assistantId))) return { outcome: "unknown_assistant" };
+  const [number] = await db
+    .insert(channelNumbers)
+    .values({ ...values, tenantId })
+    .onConflictDoNothing({ target: [channelNumbers.channel, channelNumbers.phoneNumber] })
+    .returning();
+  return number ? { outcome: "saved", number } : { outcome: "number_taken" };
+}
+
+export function listChannelNumbers(db: Database, tenantId: string, page: Page): Promise<ChannelNumber[]> {
+  return db
+    .select()
+    .from(channelNumbers)
+    .where(
+      and(
+        eq(channelNumbers.tenantId, tenantId),
+        page.cursor ? gt(channelNumbers.id, page.cursor) : undefined,
+      ),
+    )
+    .orderBy(asc(channelNumbers.id))
+    .limit(page.limit + 1);
+}
+
+export async function getChannelNumber(db: Database, tenantId: string, id: string) {
+  const [number] = await db
+    .select()
+    .from(channelNumbers)
+    .where(and(eq(channelNumbers.tenantId, tenantId), eq(channelNumbers.id, id)));
+  return number ?? null;
+}
+
+export async function updateChannelNumber(
+  db: Database,
+  tenantId: string,
+  id: string,
+  changes: Partial<Omit<ChannelNumberValues, "channel">>,
+): Promise<NumberWrite> {
+  if (!(await assistantBelongs(db, tenantId, changes.assistantId))) return { outcome: "unknown_assistant" };
+  try {
+    const [number] = await db
+      .update(channelNumbers)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(and(eq(channelNumbers.tenantId, tenantId), eq(channelNumbers.id, id)))
+      .returning();
+    return number ? { outcome: "saved", number } : { outcome: "not_found" };
+  } catch (error) {
+    if (isUniqueViolation(error)) return { outcome: "number_taken" };
+    throw error;
+  }
+}
+
+export async function deleteChannelNumber(db: Database, tenantId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(channelNumbers)
+    .where(and(eq(channelNumbers.tenantId, tenantId), eq(channelNumbers.id, id)))
+    .returning({ id: channelNumbers.id });
+  return rows.length > 0;
+}
+
+/**
+ * The enabled number a Twilio webhook was addressed to, whatever its tenant: system work, run before any
+ * tenant is known (the number is what tells the tenant).
+ */
+export async function routeNumber(
+  db: Database,
+  channel: NumberChannel,
+  phoneNumber: string,
+): Promise<ChannelNumber | null> {
+  const [number] = await db
+    .select()
+    .from(channelNumbers)
+    .where(
+      and(
+        eq(channelNumbers.channel, channel),
+        eq(channelNumbers.phoneNumber, phoneNumber),
+        eq(channelNumbers.enabled, true),
+      ),
+    );
+  return number ?? null;
+}
+
+/**
+ * The assistant that answers on one of the tenant's numbers: the number's own, when it has one and it is
+ * enabled, else the tenant's enabled assistant; null when none is (then nobody answers automatically).
+ */
+export async function answeringAssistant(
+  db: Database,
+  tenantId: string,
+  channel: NumberChannel,
+  phoneNumber: string | null,
+): Promise<Assistant | null> {
+  if (phoneNumber) {
+    const [own] = await db
+      .select({ assistant: assistants })
+      .from(channelNumbers)
+      .innerJoin(assistants, eq(assistants.id, channelNumbers.assistantId))
+      .where(
+        and(
+          eq(channelNumbers.tenantId, tenantId),
+          eq(channelNumbers.channel, channel),
+          eq(channelNumbers.phoneNumber, phoneNumber),
+          eq(assistants.enabled, true),
+        ),
+      );
+    if (own) return own.assistant;
+  }
+  return enabledAssistant(db, tenantId);
+}
