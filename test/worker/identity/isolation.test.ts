@@ -6,6 +6,7 @@ import {
   addMember,
   callAs,
   createApiKey,
+  memberIdOf,
   postJson,
   registerTenant,
   type TestAccount,
@@ -24,10 +25,7 @@ type Fixture = {
 async function tenantWithData(): Promise<Fixture> {
   const owner = await registerTenant();
   const member = await addMember(owner, "analyst");
-  const members = await (await callAs(owner, "GET", "/api/v1/tenants/current/members")).json<{
-    data: { id: string; user_id: string }[];
-  }>();
-  const memberId = members.data.find((row) => row.user_id === member.userId)?.id ?? "";
+  const memberId = await memberIdOf(owner, member);
   const invited = await callAs(owner, "POST", "/api/v1/tenants/current/members", {
     email: `pending-${crypto.randomUUID().slice(0, 8)}@example.com`,
     role: "viewer",

@@ -3,6 +3,7 @@ import {
   addMember,
   callAs,
   createApiKey,
+  memberIdOf,
   postJson,
   registerTenant,
   type TestAccount,
@@ -22,13 +23,7 @@ type Case = {
 const everyone: Role[] = ["owner", "admin", "analyst", "viewer"];
 const admins: Role[] = ["owner", "admin"];
 
-async function freshMemberId(owner: TestAccount): Promise<string> {
-  const member = await addMember(owner, "viewer");
-  const page = await (await callAs(owner, "GET", "/api/v1/tenants/current/members?limit=100")).json<{
-    data: { id: string; user_id: string }[];
-  }>();
-  return page.data.find((row) => row.user_id === member.userId)?.id ?? "";
-}
+const freshMemberId = async (owner: TestAccount) => memberIdOf(owner, await addMember(owner, "viewer"));
 
 const cases: Case[] = [
   {
@@ -136,11 +131,8 @@ describe("the owner role is guarded", () => {
   it("lets only an owner grant or take away ownership, and keeps the last owner", async () => {
     const owner = await registerTenant();
     const admin = await addMember(owner, "admin");
-    const members = await (await callAs(owner, "GET", "/api/v1/tenants/current/members")).json<{
-      data: { id: string; user_id: string }[];
-    }>();
-    const ownerMemberId = members.data.find((row) => row.user_id === owner.userId)?.id ?? "";
-    const adminMemberId = members.data.find((row) => row.user_id === admin.userId)?.id ?? "";
+    const ownerMemberId = await memberIdOf(owner, owner);
+    const adminMemberId = await memberIdOf(owner, admin);
 
     const inviteOwner = await callAs(admin, "POST", "/api/v1/tenants/current/members", {
       email: `o-${crypto.randomUUID().slice(0, 8)}@example.com`,
@@ -200,10 +192,7 @@ describe("the owner role is guarded", () => {
   it("ends a removed member's sessions in the tenant", async () => {
     const owner = await registerTenant();
     const member = await addMember(owner, "viewer");
-    const members = await (await callAs(owner, "GET", "/api/v1/tenants/current/members")).json<{
-      data: { id: string; user_id: string }[];
-    }>();
-    const memberId = members.data.find((row) => row.user_id === member.userId)?.id ?? "";
+    const memberId = await memberIdOf(owner, member);
     expect((await callAs(owner, "DELETE", `/api/v1/tenants/current/members/${memberId}`)).status).toBe(204);
     const refresh = await postJson("/api/v1/auth/refresh", { refresh_token: member.refreshToken });
     expect(refresh.status).toBe(401);

@@ -118,3 +118,13 @@ export function callAs(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
+
+/** The membership id of `account` in the tenant of `admin`, as the members list reports it. */
+export async function memberIdOf(admin: TestAccount, account: TestAccount): Promise<string> {
+  const page = await (await callAs(admin, "GET", "/api/v1/tenants/current/members?limit=100")).json<{
+    data: { id: string; user_id: string }[];
+  }>();
+  const id = page.data.find((row) => row.user_id === account.userId)?.id;
+  if (!id) throw new Error(`${account.email} is not a member of ${admin.tenantSlug}`);
+  return id;
+}

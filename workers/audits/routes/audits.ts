@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AUTHENTICATED, jsonBody, jsonResponse } from "../../http/openapi.ts";
 import { problemResponses } from "../../http/openapi-responses.ts";
@@ -13,7 +14,7 @@ import {
   IdempotencyHeaderSchema,
   renderAuditStatus,
 } from "../api-schemas.ts";
-import { createAudit, findAudit } from "../audits.ts";
+import { type Audit, createAudit, findAudit } from "../audits.ts";
 
 const TAGS = ["Audits"];
 // Viewers read results; analysts and above spend crawl budget.
@@ -62,6 +63,16 @@ const resultRoute = createRoute({
   },
 });
 
+/** The caller's tenant's audit with this id; 404 for unknown and foreign ids alike. */
+async function callersAudit(c: Context<AppEnv>, id: string): Promise<Audit> {
+  const { tenantId } = principalOf(c);
+  const audit = await c
+    .get("database")
+    .tenant(tenantId, (db) => findAudit(db, tenantId, id), { readOnly: true });
+  if (!audit) throw notFound("audit");
+  return audit;
+}
+
 export function registerAuditRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(createAuditRoute, async (c) => {
     const { tenantId } = principalOf(c);
@@ -91,22 +102,12 @@ export function registerAuditRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(statusRoute, async (c) => {
-    const { tenantId } = principalOf(c);
-    const { id } = c.req.valid("param");
-    const audit = await c
-      .get("database")
-      .tenant(tenantId, (db) => findAudit(db, tenantId, id), { readOnly: true });
-    if (!audit) throw notFound("audit");
+    const audit = await callersAudit(c, c.req.valid("param").id);
     return c.json(renderAuditStatus(audit), 200);
   });
 
   app.openapi(resultRoute, async (c) => {
-    const { tenantId } = principalOf(c);
-    const { id } = c.req.valid("param");
-    const audit = await c
-      .get("database")
-      .tenant(tenantId, (db) => findAudit(db, tenantId, id), { readOnly: true });
-    if (!audit) throw notFound("audit");
+    const audit = await callersAudit(c, c.req.valid("param").id);
     if (audit.status !== "completed" || !audit.result || !audit.finishedAt) {
       throw new HttpProblem(409, "Conflict", `The audit is ${audit.status}; its result is not ready.`);
     }
