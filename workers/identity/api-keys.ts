@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import type { Page } from "../http/pagination.ts";
-import { constantTimeEqualText, randomToken, sha256Hex } from "../lib/crypto.ts";
+import { constantTimeEqualText, randomAlphanumeric, randomToken, sha256Hex } from "../lib/crypto.ts";
 import { apiKeys, type Plan, tenants } from "./schema.ts";
 import type { Scope } from "./scopes.ts";
 
@@ -9,21 +9,15 @@ export type ApiKey = typeof apiKeys.$inferSelect;
 
 // A key reads `bk_<prefix>_<secret>`: the prefix finds the row, the secret's hash proves possession.
 const KEY_PATTERN = /^bk_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
-const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 export const looksLikeApiKey = (value: string) => value.startsWith("bk_");
-
-function newPrefix(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return Array.from(bytes, (byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length]).join("");
-}
 
 export async function createApiKey(
   db: Database,
   tenantId: string,
   values: { name: string; scopes: Scope[]; expiresAt: Date | null; createdBy: string | null },
 ): Promise<{ apiKey: ApiKey; key: string }> {
-  const prefix = newPrefix();
+  const prefix = randomAlphanumeric(12);
   const key = `bk_${prefix}_${randomToken()}`;
   const [apiKey] = await db
     .insert(apiKeys)

@@ -1,17 +1,12 @@
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import type { Page } from "../http/pagination.ts";
+import { randomAlphanumeric } from "../lib/crypto.ts";
 import { widgetKeys } from "./schema.ts";
 
 export type WidgetKey = typeof widgetKeys.$inferSelect;
 
 export const WIDGET_KEY_PATTERN = /^wk_[A-Za-z0-9]{24}$/;
-const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
-function newWidgetKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return `wk_${Array.from(bytes, (byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length]).join("")}`;
-}
 
 export async function createWidgetKey(
   db: Database,
@@ -20,7 +15,7 @@ export async function createWidgetKey(
 ): Promise<WidgetKey> {
   const [widgetKey] = await db
     .insert(widgetKeys)
-    .values({ ...values, tenantId, key: newWidgetKey() })
+    .values({ ...values, tenantId, key: `wk_${randomAlphanumeric(24)}` })
     .returning();
   if (!widgetKey) throw new Error("insert returned no widget key");
   return widgetKey;
