@@ -2,7 +2,7 @@ import { defineConfig } from "drizzle-kit";
 
 export default defineConfig({
   dialect: "postgresql",
-  schema: "./workers/db/schema.ts",
+  schema: "./workers/db/tables.ts",
   out: "./migrations",
   casing: "snake_case",
 });

@@ -9,6 +9,7 @@ import {
   recordTranscript,
 } from "../workers/channels/voice/call-record.ts";
 import { openRealtimeSocket, sessionUpdate } from "../workers/channels/voice/realtime.ts";
+import { InvalidStreamToken, verifyStreamToken } from "../workers/channels/voice/stream-token.ts";
 import {
   CallSidSchema,
   type RealtimeServerEvent,
@@ -16,8 +17,7 @@ import {
   type StreamStart,
   type TwilioStreamEvent,
   TwilioStreamEventSchema,
-} from "../workers/channels/voice/schemas.ts";
-import { InvalidStreamToken, verifyStreamToken } from "../workers/channels/voice/stream-token.ts";
+} from "../workers/channels/voice/wire.ts";
 import { type Config, loadConfig } from "../workers/config/config.ts";
 import type { Env } from "../workers/config/env.ts";
 import { type Database, withDatabase } from "../workers/db/client.ts";

@@ -17,7 +17,7 @@ try {
       "--dialect",
       "postgresql",
       "--schema",
-      "./workers/db/schema.ts",
+      "./workers/db/tables.ts",
       "--casing",
       "snake_case",
       "--out",

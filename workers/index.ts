@@ -1,7 +1,7 @@
 import { createApp } from "./app.ts";
 import type { Env } from "./config/env.ts";
 import { handleQueue } from "./jobs/consumer.ts";
-import { handleScheduled } from "./jobs/scheduler.ts";
+import { handleScheduled } from "./jobs/cron.ts";
 
 export { RateLimiter } from "../durable-objects/rate-limiter.ts";
 export { VoiceCall } from "../durable-objects/voice-call.ts";

@@ -9,7 +9,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import worker from "../../workers/index.ts";
 import { retryDelaySeconds } from "../../workers/jobs/consumer.ts";
-import { schedulerRuns } from "../../workers/jobs/schema.ts";
+import { schedulerRuns } from "../../workers/jobs/tables.ts";
 import { withTestDatabase } from "./support/database.ts";
 
 // Each test uses its own cron expression so runs of the suite never see each other's rows.

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import type { Page } from "../http/pagination.ts";
-import { assistants } from "./schema.ts";
+import { assistants } from "./tables.ts";
 
 export type Assistant = typeof assistants.$inferSelect;
 export type AssistantValues = Pick<Assistant, "name" | "model" | "instructions" | "temperature" | "enabled">;

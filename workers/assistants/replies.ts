@@ -2,7 +2,7 @@ import type { ChatCompletionMessageParam } from "openai/resources/chat/completio
 import { openAIClient } from "../ai/openai-client.ts";
 import type { Config } from "../config/config.ts";
 import type { Message } from "../conversations/messages.ts";
-import type { MessageSource } from "../conversations/schema.ts";
+import type { MessageSource } from "../conversations/tables.ts";
 import { errorFields, log } from "../lib/log.ts";
 import type { Assistant } from "./assistants.ts";
 

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Audit } from "./audits.ts";
 import { CATEGORIES, CHECK_STATUSES, SEVERITIES } from "./result.ts";
-import { AUDIT_STATUSES, AUDIT_TRIGGERS } from "./schema.ts";
+import { AUDIT_STATUSES, AUDIT_TRIGGERS } from "./tables.ts";
 
 const timestamp = () => z.string().openapi({ format: "date-time", example: "2026-11-22T12:00:00.000Z" });
 const isoOrNull = (date: Date | null) => date?.toISOString() ?? null;

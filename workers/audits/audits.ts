@@ -1,9 +1,9 @@
 import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { HttpProblem } from "../http/problem.ts";
-import { projects } from "../projects/schema.ts";
+import { projects } from "../projects/tables.ts";
 import type { AuditResult } from "./result.ts";
-import { audits } from "./schema.ts";
+import { audits } from "./tables.ts";
 
 export type Audit = typeof audits.$inferSelect;
 

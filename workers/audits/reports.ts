@@ -1,9 +1,9 @@
 import { and, asc, count, eq, gt, gte, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import type { Page } from "../http/pagination.ts";
-import { projects } from "../projects/schema.ts";
+import { projects } from "../projects/tables.ts";
 import type { AuditResult, Severity } from "./result.ts";
-import { type AuditStatus, audits } from "./schema.ts";
+import { type AuditStatus, audits } from "./tables.ts";
 
 /** Reading models for the audit dashboards; every query filters by tenant (and runs under RLS). */
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Conversation } from "./conversations.ts";
-import { CHANNELS, CONVERSATION_STATUSES } from "./schema.ts";
+import { CHANNELS, CONVERSATION_STATUSES } from "./tables.ts";
 
 const timestamp = () => z.string().openapi({ format: "date-time", example: "2026-11-22T12:00:00.000Z" });
 

@@ -7,7 +7,7 @@ import {
   contacts,
   conversationEvents,
   conversations,
-} from "./schema.ts";
+} from "./tables.ts";
 
 export type Conversation = typeof conversations.$inferSelect;
 

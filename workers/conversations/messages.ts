@@ -9,7 +9,7 @@ import {
   type MessageRole,
   type MessageSource,
   messages,
-} from "./schema.ts";
+} from "./tables.ts";
 
 export type Message = typeof messages.$inferSelect;
 

@@ -2,8 +2,8 @@ import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import type { Page } from "../http/pagination.ts";
 import { constantTimeEqualText, randomAlphanumeric, randomToken, sha256Hex } from "../lib/crypto.ts";
-import { apiKeys, type Plan, tenants } from "./schema.ts";
 import type { Scope } from "./scopes.ts";
+import { apiKeys, type Plan, tenants } from "./tables.ts";
 
 export type ApiKey = typeof apiKeys.$inferSelect;
 

@@ -2,8 +2,8 @@ import { z } from "@hono/zod-openapi";
 import type { ApiKey } from "./api-keys.ts";
 import type { Invitation } from "./invitations.ts";
 import type { Member } from "./memberships.ts";
-import { PLANS, ROLES } from "./schema.ts";
 import { SCOPES } from "./scopes.ts";
+import { PLANS, ROLES } from "./tables.ts";
 import type { Tenant } from "./tenants.ts";
 import type { User } from "./users.ts";
 

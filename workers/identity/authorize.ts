@@ -2,8 +2,8 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/app-env.ts";
 import { HttpProblem } from "../http/problem.ts";
 import type { Principal } from "./principal.ts";
-import type { Role } from "./schema.ts";
 import { roleAtLeast, type Scope } from "./scopes.ts";
+import type { Role } from "./tables.ts";
 
 export type Requirement = {
   /** The least role a signed-in person needs. */

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import type { Page } from "../http/pagination.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
-import { invitations, type Role } from "./schema.ts";
+import { invitations, type Role } from "./tables.ts";
 
 export type Invitation = typeof invitations.$inferSelect;
 

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import type { Page } from "../http/pagination.ts";
-import { memberships, type Role, refreshTokens, tenants, users } from "./schema.ts";
+import { memberships, type Role, refreshTokens, tenants, users } from "./tables.ts";
 
 export type Member = {
   id: string;

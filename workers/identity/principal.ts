@@ -1,5 +1,5 @@
-import type { Plan, Role } from "./schema.ts";
 import type { Scope } from "./scopes.ts";
+import type { Plan, Role } from "./tables.ts";
 
 /** Who is calling: a person signed in to one tenant, or one of a tenant's API keys. */
 export type Principal =

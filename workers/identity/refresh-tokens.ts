@@ -2,7 +2,7 @@ import { and, eq, gt, isNull, ne } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { uuidv7 } from "../lib/uuid.ts";
-import { refreshTokens } from "./schema.ts";
+import { refreshTokens } from "./tables.ts";
 
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 

@@ -1,4 +1,4 @@
-import type { Role } from "./schema.ts";
+import type { Role } from "./tables.ts";
 
 /** What an API key may be allowed to do; each route names the scope it needs. */
 export const SCOPES = [

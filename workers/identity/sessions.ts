@@ -14,7 +14,7 @@ import {
   revokeOtherFamilies,
   useRefreshToken,
 } from "./refresh-tokens.ts";
-import type { Role } from "./schema.ts";
+import type { Role } from "./tables.ts";
 import { createTenant, findTenantBySlug, getTenant, type Tenant } from "./tenants.ts";
 import { createUser, findUserByEmail, findUserById, setPasswordHash, type User } from "./users.ts";
 

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { tenants } from "./schema.ts";
+import { tenants } from "./tables.ts";
 
 export type Tenant = typeof tenants.$inferSelect;
 

@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { users } from "./schema.ts";
+import { users } from "./tables.ts";
 
 export type User = typeof users.$inferSelect;
 

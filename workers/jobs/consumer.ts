@@ -6,8 +6,8 @@ import { type Config, loadConfig } from "../config/config.ts";
 import type { Env } from "../config/env.ts";
 import { type Database, type DatabaseSession, withDatabase } from "../db/client.ts";
 import { errorFields, log } from "../lib/log.ts";
+import { markTickConsumed } from "./cron-ticks.ts";
 import { type JobMessage, JobMessageSchema } from "./messages.ts";
-import { markTickConsumed } from "./scheduler-runs.ts";
 
 export const DEAD_LETTER_QUEUE = "borde-jobs-dlq";
 

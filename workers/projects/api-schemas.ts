@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Project } from "./projects.ts";
-import { isValidSchedule } from "./schedule.ts";
+import { isValidSchedule } from "./schedule-expression.ts";
 
 export const MAX_PAGES_LIMIT = 100;
 

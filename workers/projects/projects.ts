@@ -1,8 +1,8 @@
 import { and, asc, eq, gt, ilike } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import type { Page } from "../http/pagination.ts";
-import { nextRunAfter } from "./schedule.ts";
-import { projects } from "./schema.ts";
+import { nextRunAfter } from "./schedule-expression.ts";
+import { projects } from "./tables.ts";
 
 export type Project = typeof projects.$inferSelect;
 

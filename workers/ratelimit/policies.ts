@@ -1,6 +1,6 @@
 import type { Principal } from "../identity/principal.ts";
 import { principalId } from "../identity/principal.ts";
-import type { Plan } from "../identity/schema.ts";
+import type { Plan } from "../identity/tables.ts";
 import type { BucketPolicy } from "./limiter.ts";
 
 const perMinute = (count: number): BucketPolicy => ({ capacity: count, refillPerSecond: count / 60 });

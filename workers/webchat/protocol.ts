@@ -1,7 +1,7 @@
 // The webchat wire protocol: one JSON object per WebSocket text frame, validated both ways.
 import { z } from "zod";
 import type { Message } from "../conversations/messages.ts";
-import { DELIVERY_STATES, MESSAGE_ROLES, MESSAGE_SOURCES } from "../conversations/schema.ts";
+import { DELIVERY_STATES, MESSAGE_ROLES, MESSAGE_SOURCES } from "../conversations/tables.ts";
 
 /** Frames larger than this are refused unread. */
 export const MAX_FRAME_BYTES = 16 * 1024;

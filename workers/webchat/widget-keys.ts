@@ -2,7 +2,7 @@ import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import type { Page } from "../http/pagination.ts";
 import { randomAlphanumeric } from "../lib/crypto.ts";
-import { widgetKeys } from "./schema.ts";
+import { widgetKeys } from "./tables.ts";
 
 export type WidgetKey = typeof widgetKeys.$inferSelect;
 

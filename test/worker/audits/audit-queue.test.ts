@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { audits } from "../../../workers/audits/schema.ts";
+import { audits } from "../../../workers/audits/tables.ts";
 import worker from "../../../workers/index.ts";
 import { withTestDatabase } from "../support/database.ts";
 import { registerTenant, type TestAccount } from "../support/identity.ts";

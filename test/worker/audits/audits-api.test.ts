@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { audits } from "../../../workers/audits/schema.ts";
+import { audits } from "../../../workers/audits/tables.ts";
 import { withTestDatabase } from "../support/database.ts";
 import { addMember, callAs, createApiKey, registerTenant, type TestAccount } from "../support/identity.ts";
 import { createProject, startAudit, waitForAudit } from "./support.ts";

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { audits } from "../../../workers/audits/schema.ts";
-import { projects } from "../../../workers/projects/schema.ts";
+import { audits } from "../../../workers/audits/tables.ts";
+import { projects } from "../../../workers/projects/tables.ts";
 import { withTestDatabase } from "../support/database.ts";
 import { callAs, registerTenant, type TestAccount } from "../support/identity.ts";
 import { createProject, startAudit, waitForAudit } from "./support.ts";

@@ -1,9 +1,9 @@
 import { createScheduledController, env } from "cloudflare:test";
 import { and, eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { audits } from "../../../workers/audits/schema.ts";
+import { audits } from "../../../workers/audits/tables.ts";
 import worker from "../../../workers/index.ts";
-import { projects } from "../../../workers/projects/schema.ts";
+import { projects } from "../../../workers/projects/tables.ts";
 import { withTestDatabase } from "../support/database.ts";
 import { registerTenant, type TestAccount } from "../support/identity.ts";
 import { createProject, waitForAudit } from "./support.ts";

@@ -2,7 +2,7 @@ import { SELF } from "cloudflare:test";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { expect } from "vitest";
 import { twilioSignature } from "../../../workers/channels/twilio/signature.ts";
-import { conversationEvents, conversations, messages } from "../../../workers/conversations/schema.ts";
+import { conversationEvents, conversations, messages } from "../../../workers/conversations/tables.ts";
 import { TEST_TWILIO_ACCOUNT_SID, TEST_TWILIO_AUTH_TOKEN } from "../../support/constants.ts";
 import { withTestDatabase } from "../support/database.ts";
 import { BASE, callAs, randomIp, registerTenant, type TestAccount } from "../support/identity.ts";

@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { FALLBACK_REPLY } from "../../../workers/assistants/replies.ts";
-import { messages } from "../../../workers/conversations/schema.ts";
+import { messages } from "../../../workers/conversations/tables.ts";
 import worker from "../../../workers/index.ts";
 import type { JobMessage } from "../../../workers/jobs/messages.ts";
 import { TEST_TWILIO_ACCOUNT_SID } from "../../support/constants.ts";

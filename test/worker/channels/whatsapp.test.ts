@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { nextStatus } from "../../../workers/channels/whatsapp/status.ts";
 import {
   InboundMessageSchema,
   MESSAGE_STATUSES,
   type MessageStatus,
   StatusCallbackSchema,
-} from "../../../workers/channels/whatsapp/schemas.ts";
-import { nextStatus } from "../../../workers/channels/whatsapp/status.ts";
+} from "../../../workers/channels/whatsapp/wire.ts";
 import { TEST_TWILIO_ACCOUNT_SID } from "../../support/constants.ts";
 
 const MESSAGE_SID = "SM0123456789abcdef0123456789abcdef";

@@ -2,7 +2,7 @@ import { env, SELF } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { exportJWK, generateKeyPair, importJWK, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { apiKeys } from "../../../workers/identity/schema.ts";
+import { apiKeys } from "../../../workers/identity/tables.ts";
 import { withTestDatabase } from "../support/database.ts";
 import {
   BASE,

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { apiKeys, invitations, memberships, tenants } from "../../../workers/identity/schema.ts";
+import { apiKeys, invitations, memberships, tenants } from "../../../workers/identity/tables.ts";
 import { withTestDatabase, withTestSession } from "../support/database.ts";
 import {
   addMember,

@@ -1,9 +1,9 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { audits } from "../../../workers/audits/schema.ts";
+import { audits } from "../../../workers/audits/tables.ts";
 import worker from "../../../workers/index.ts";
-import { nextRunAfter } from "../../../workers/projects/schedule.ts";
-import { projects } from "../../../workers/projects/schema.ts";
+import { nextRunAfter } from "../../../workers/projects/schedule-expression.ts";
+import { projects } from "../../../workers/projects/tables.ts";
 import { withTestDatabase, withTestSession } from "../support/database.ts";
 import {
   addMember,

@@ -1,7 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { conversations, messages } from "../../../workers/conversations/schema.ts";
+import { conversations, messages } from "../../../workers/conversations/tables.ts";
 import { consumeToken } from "../../../workers/ratelimit/limiter.ts";
 import { VISITOR_MESSAGE_POLICY, visitorBucket } from "../../../workers/webchat/policies.ts";
 import { withTestDatabase } from "../support/database.ts";

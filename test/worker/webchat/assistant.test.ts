@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { FALLBACK_REPLY, streamAssistantReply } from "../../../workers/assistants/replies.ts";
 import { loadConfig } from "../../../workers/config/config.ts";
-import { messages } from "../../../workers/conversations/schema.ts";
+import { messages } from "../../../workers/conversations/tables.ts";
 import { withTestDatabase } from "../support/database.ts";
 import { callAs } from "../support/identity.ts";
 import { connectAgent, connectVisitor, sleep, webchatTenant } from "./support.ts";

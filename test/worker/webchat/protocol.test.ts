@@ -1,7 +1,7 @@
 import { env, evictDurableObject } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { messages } from "../../../workers/conversations/schema.ts";
+import { messages } from "../../../workers/conversations/tables.ts";
 import { sessionStub } from "../../../workers/webchat/participants.ts";
 import { MAX_FRAME_BYTES } from "../../../workers/webchat/protocol.ts";
 import { withTestDatabase } from "../support/database.ts";

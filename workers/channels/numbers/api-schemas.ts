@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { ChannelNumber } from "./numbers.ts";
-import { NUMBER_CHANNELS } from "./schema.ts";
+import { NUMBER_CHANNELS } from "./tables.ts";
 
 const timestamp = () => z.string().openapi({ format: "date-time", example: "2026-11-22T12:00:00.000Z" });
 

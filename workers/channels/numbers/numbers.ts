@@ -1,9 +1,9 @@
 import { and, asc, eq, gt } from "drizzle-orm";
 import { type Assistant, enabledAssistant, getAssistant } from "../../assistants/assistants.ts";
-import { assistants } from "../../assistants/schema.ts";
+import { assistants } from "../../assistants/tables.ts";
 import type { Database } from "../../db/client.ts";
 import type { Page } from "../../http/pagination.ts";
-import { channelNumbers, type NumberChannel } from "./schema.ts";
+import { channelNumbers, type NumberChannel } from "./tables.ts";
 
 export type ChannelNumber = typeof channelNumbers.$inferSelect;
 export type ChannelNumberValues = Pick<ChannelNumber, "channel" | "phoneNumber" | "assistantId" | "enabled">;

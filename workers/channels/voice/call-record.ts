@@ -4,7 +4,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { openPhoneConversation } from "../../conversations/conversations.ts";
 import { nextMessageId, storeMessage } from "../../conversations/messages.ts";
-import { conversationEvents } from "../../conversations/schema.ts";
+import { conversationEvents } from "../../conversations/tables.ts";
 import type { Database } from "../../db/client.ts";
 
 export type EventDetail = Record<string, string | number | boolean | null>;

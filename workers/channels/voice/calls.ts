@@ -5,8 +5,8 @@ import type { DatabaseSession } from "../../db/client.ts";
 import { routeNumber } from "../numbers/numbers.ts";
 import { connectStreamTwiml, sayAndHangUpTwiml } from "../twilio/twiml.ts";
 import { startCall } from "./call-record.ts";
-import type { IncomingCallSchema } from "./schemas.ts";
 import { signStreamToken } from "./stream-token.ts";
+import type { IncomingCallSchema } from "./wire.ts";
 
 export const FALLBACK_GREETING =
   "Thank you for calling. Our voice assistant is not available right now; please try again later.";

@@ -5,7 +5,7 @@ import { HttpProblem, PROBLEM_CONTENT_TYPE, ProblemSchema } from "../../http/pro
 import { TWIML_CONTENT_TYPE } from "../twilio/twiml.ts";
 import { twilioWebhook } from "../twilio/webhook.ts";
 import { answerIncomingCall, voiceCall } from "./calls.ts";
-import { IncomingCallSchema, StreamPathSchema } from "./schemas.ts";
+import { IncomingCallSchema, StreamPathSchema } from "./wire.ts";
 
 const TwimlSchema = z.string().openapi("TwiML", {
   example:

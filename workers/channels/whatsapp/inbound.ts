@@ -2,7 +2,7 @@ import { openPhoneConversation } from "../../conversations/conversations.ts";
 import type { DatabaseSession } from "../../db/client.ts";
 import { routeNumber } from "../numbers/numbers.ts";
 import { storeInboundMessage } from "./messages.ts";
-import type { InboundMessage } from "./schemas.ts";
+import type { InboundMessage } from "./wire.ts";
 
 export type InboundOutcome =
   | { outcome: "unknown_number" }

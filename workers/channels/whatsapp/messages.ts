@@ -1,9 +1,9 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { nextMessageId } from "../../conversations/messages.ts";
-import { contacts, conversations, type MediaReference, messages } from "../../conversations/schema.ts";
+import { contacts, conversations, type MediaReference, messages } from "../../conversations/tables.ts";
 import type { Database } from "../../db/client.ts";
-import { MESSAGE_STATUSES, type MessageStatus } from "./schemas.ts";
 import { nextStatus } from "./status.ts";
+import { MESSAGE_STATUSES, type MessageStatus } from "./wire.ts";
 
 /**
  * Stores what the contact sent, once per Twilio MessageSid: a redelivered webhook inserts nothing and

@@ -6,8 +6,8 @@ import { emptyTwiml, TWIML_CONTENT_TYPE } from "../twilio/twiml.ts";
 import { twilioWebhook } from "../twilio/webhook.ts";
 import { receiveWhatsApp } from "./inbound.ts";
 import { applyDeliveryStatus } from "./messages.ts";
-import { InboundMessageSchema, MESSAGE_STATUSES, StatusCallbackSchema } from "./schemas.ts";
 import { statusCallbackUrl } from "./status.ts";
+import { InboundMessageSchema, MESSAGE_STATUSES, StatusCallbackSchema } from "./wire.ts";
 
 const TAGS = ["Channels"];
 

@@ -1,4 +1,4 @@
-import type { MessageStatus } from "./schemas.ts";
+import type { MessageStatus } from "./wire.ts";
 
 // Where each state stands on the way to the recipient. Twilio's callbacks can arrive out of order (a
 // `sent` after its `delivered`), so a message only ever moves forward along this order.

@@ -1,7 +1,7 @@
 import { boolean, index, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
-import { assistants } from "../../assistants/schema.ts";
+import { assistants } from "../../assistants/tables.ts";
 import { createdAt, id, updatedAt } from "../../db/columns.ts";
-import { tenants } from "../../identity/schema.ts";
+import { tenants } from "../../identity/tables.ts";
 
 /** The channels a Twilio number can serve. */
 export const NUMBER_CHANNELS = ["whatsapp", "voice"] as const;

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "../db/columns.ts";
-import { tenants } from "../identity/schema.ts";
-import { projects } from "../projects/schema.ts";
+import { tenants } from "../identity/tables.ts";
+import { projects } from "../projects/tables.ts";
 import type { AuditResult } from "./result.ts";
 
 export const AUDIT_STATUSES = ["queued", "running", "completed", "failed"] as const;

@@ -1,9 +1,9 @@
-import { createScheduledAudits, staleQueuedAudits } from "../audits/scheduling.ts";
+import { createScheduledAudits, staleQueuedAudits } from "../audits/scheduled-audits.ts";
 import { loadConfig } from "../config/config.ts";
 import type { Env } from "../config/env.ts";
 import { withDatabase } from "../db/client.ts";
 import { log } from "../lib/log.ts";
-import { recordTick } from "./scheduler-runs.ts";
+import { recordTick } from "./cron-ticks.ts";
 
 /**
  * The Cron Trigger: records the tick once and hands it to the queue, creates the audits that are due by

@@ -1,6 +1,6 @@
 import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "../db/columns.ts";
-import { tenants } from "../identity/schema.ts";
+import { tenants } from "../identity/tables.ts";
 
 /**
  * A publishable key for the widget (`wk_…`): it is public by design, so it is stored as is. It only names

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { schedulerRuns } from "./schema.ts";
+import { schedulerRuns } from "./tables.ts";
 
 /** Records a cron tick once; returns its id, or null when this tick was already recorded. */
 export async function recordTick(db: Database, cron: string, scheduledAt: Date): Promise<string | null> {

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "../db/columns.ts";
-import { tenants, users } from "../identity/schema.ts";
+import { tenants, users } from "../identity/tables.ts";
 
 /** Every way a contact reaches a tenant; the tables are shared so one inbox covers them all. */
 export const CHANNELS = ["webchat", "whatsapp", "voice"] as const;

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "../db/columns.ts";
-import { tenants } from "../identity/schema.ts";
+import { tenants } from "../identity/tables.ts";
 
 /** A website a tenant audits, on demand and on its schedule. */
 export const projects = pgTable(

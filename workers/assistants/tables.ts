@@ -1,6 +1,6 @@
 import { boolean, index, pgTable, real, text, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "../db/columns.ts";
-import { tenants } from "../identity/schema.ts";
+import { tenants } from "../identity/tables.ts";
 
 /** A tenant's assistant: its instructions are the tenant's data, set through the API. */
 export const assistants = pgTable(

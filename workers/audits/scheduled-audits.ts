@@ -1,8 +1,8 @@
 import { and, asc, isNotNull, lte, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { nextRunAfter } from "../projects/schedule.ts";
-import { projects } from "../projects/schema.ts";
-import { audits } from "./schema.ts";
+import { nextRunAfter } from "../projects/schedule-expression.ts";
+import { projects } from "../projects/tables.ts";
+import { audits } from "./tables.ts";
 
 /** How many due projects one cron run takes on; the rest wait for the next tick. */
 export const SCHEDULE_BATCH = 100;
