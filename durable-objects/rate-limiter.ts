@@ -1,19 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/config/env.ts";
-
-/** A token bucket: `capacity` tokens at most, refilled continuously at `refillPerSecond`. */
-export type BucketPolicy = { capacity: number; refillPerSecond: number };
-
-export type RateLimitDecision = {
-  allowed: boolean;
-  limit: number;
-  /** Whole tokens left after this call. */
-  remaining: number;
-  /** Seconds until the bucket is full again. */
-  resetSeconds: number;
-  /** Seconds until this call would be allowed; 0 when it was. */
-  retryAfterSeconds: number;
-};
+import type { BucketPolicy, RateLimitDecision } from "../workers/ratelimit/buckets.ts";
 
 type BucketRow = { tokens: number; updated_at_ms: number };
 

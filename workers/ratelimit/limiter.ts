@@ -1,6 +1,6 @@
-import type { BucketPolicy, RateLimitDecision } from "../../durable-objects/rate-limiter.ts";
 import type { Env } from "../config/env.ts";
 import { errorFields, log } from "../lib/log.ts";
+import type { BucketPolicy, RateLimitDecision } from "./buckets.ts";
 
 export type { BucketPolicy, RateLimitDecision };
 
