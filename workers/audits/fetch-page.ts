@@ -1,4 +1,4 @@
-import { checkTargetUrl } from "./target-url.ts";
+import { checkTargetUrl } from "../lib/target-url.ts";
 
 export const USER_AGENT = "BordeAuditBot/1.0 (+https://borde.dev/bot)";
 export const FETCH_TIMEOUT_MS = 10_000;

@@ -1,5 +1,4 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { checkTargetUrl } from "../../audits/target-url.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AUTHENTICATED, jsonBody, jsonResponse } from "../../http/openapi.ts";
 import { problemResponses } from "../../http/openapi-responses.ts";
@@ -7,6 +6,7 @@ import { ListQuerySchema, pageSchema, toPage } from "../../http/pagination.ts";
 import { notFound, validationProblem } from "../../http/problem.ts";
 import { IdParamSchema } from "../../identity/api-schemas.ts";
 import { authorize, principalOf } from "../../identity/authorize.ts";
+import { checkTargetUrl } from "../../lib/target-url.ts";
 import {
   ProjectCreateSchema,
   ProjectListQuerySchema,

@@ -1,6 +1,7 @@
 /**
- * What the crawler may fetch: http(s) only, no credentials, and no private, loopback or link-local
- * IP-literal hosts (nor localhost) unless the development-only AUDIT_ALLOW_PRIVATE_TARGETS allows them.
+ * What Borde may fetch on a tenant's behalf (a project's site, each page the audit crawler follows):
+ * http(s) only, no credentials, and no private, loopback or link-local IP-literal hosts (nor localhost)
+ * unless the development-only AUDIT_ALLOW_PRIVATE_TARGETS allows them.
  * Host names are not resolved here (Workers have no DNS API); Cloudflare's egress does not reach
  * private networks, which covers names that resolve to private addresses.
  */
