@@ -1,6 +1,15 @@
 import { z } from "@hono/zod-openapi";
 import type { Conversation } from "./conversations.ts";
-import { CHANNELS, CONVERSATION_STATUSES } from "./tables.ts";
+import type { Message } from "./messages.ts";
+import {
+  CHANNELS,
+  CONVERSATION_STATUSES,
+  DELIVERY_STATES,
+  MESSAGE_ROLES,
+  MESSAGE_SOURCES,
+} from "./tables.ts";
+
+export const MAX_MESSAGE_CHARS = 4000;
 
 const timestamp = () => z.string().openapi({ format: "date-time", example: "2026-11-22T12:00:00.000Z" });
 
@@ -21,6 +30,51 @@ export const ConversationSchema = z
 export const ConversationFilterSchema = z.object({
   status: z.enum(CONVERSATION_STATUSES).optional(),
   channel: z.enum(CHANNELS).optional(),
+});
+
+/** A message as every channel's clients see it: the REST routes and the live session's frames. */
+export const MessageViewSchema = z.object({
+  id: z.uuid(),
+  role: z.enum(MESSAGE_ROLES),
+  text: z.string(),
+  /** Assistant messages only: `fallback` when the model could not answer and a fixed reply was sent. */
+  source: z.enum(MESSAGE_SOURCES).nullable(),
+  client_message_id: z.string().nullable(),
+  delivery: z.enum(DELIVERY_STATES),
+  created_at: z.string(),
+});
+export type MessageView = z.infer<typeof MessageViewSchema>;
+
+export const MessageSchema = MessageViewSchema.openapi("Message");
+
+export const OutgoingMessageSchema = z
+  .object({
+    client_message_id: z
+      .string()
+      .min(1)
+      .max(100)
+      .openapi({ description: "The sender's own id for the message: a resend with it is not stored twice." }),
+    text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
+  })
+  .openapi("OutgoingMessage");
+
+export const AckSchema = z
+  .object({
+    type: z.literal("ack"),
+    client_message_id: z.string(),
+    message_id: z.uuid(),
+    duplicate: z.boolean(),
+  })
+  .openapi("MessageAck");
+
+export const renderMessage = (message: Message): MessageView => ({
+  id: message.id,
+  role: message.role,
+  text: message.text,
+  source: message.source,
+  client_message_id: message.clientMessageId,
+  delivery: message.delivery,
+  created_at: message.createdAt.toISOString(),
 });
 
 export const renderConversation = (conversation: Conversation) => ({

@@ -6,13 +6,19 @@ import { ListQuerySchema, pageSchema, toPage } from "../http/pagination.ts";
 import { HttpProblem, notFound } from "../http/problem.ts";
 import { IdParamSchema } from "../identity/api-schemas.ts";
 import { authorize, principalOf, userOf } from "../identity/authorize.ts";
-import { AckSchema, MessageSchema, OutgoingMessageSchema } from "../webchat/api-schemas.ts";
-import { messageRefused } from "../webchat/message-outcomes.ts";
-import { PARTICIPANT_HEADER, type Participant, sessionStub } from "../webchat/participants.ts";
-import { renderMessage } from "../webchat/protocol.ts";
-import { ConversationFilterSchema, ConversationSchema, renderConversation } from "./api-schemas.ts";
+import {
+  AckSchema,
+  ConversationFilterSchema,
+  ConversationSchema,
+  MessageSchema,
+  OutgoingMessageSchema,
+  renderConversation,
+  renderMessage,
+} from "./api-schemas.ts";
 import { closeConversation, getConversation, listConversations } from "./conversations.ts";
+import { messageRefused } from "./message-outcomes.ts";
 import { transcriptPage } from "./messages.ts";
+import { PARTICIPANT_HEADER, type Participant, sessionStub } from "./participants.ts";
 
 const TAGS = ["Conversations"];
 

@@ -1,5 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import { MAX_MESSAGE_CHARS, MessageViewSchema } from "./protocol.ts";
 import type { WidgetKey } from "./widget-keys.ts";
 import { WIDGET_KEY_PATTERN } from "./widget-keys.ts";
 
@@ -32,28 +31,6 @@ export const VisitorSessionSchema = z
     visitor_token: z.string().openapi({ description: "Keep it, and send it to resume this conversation." }),
   })
   .openapi("VisitorSession");
-
-export const OutgoingMessageSchema = z
-  .object({
-    client_message_id: z
-      .string()
-      .min(1)
-      .max(100)
-      .openapi({ description: "The sender's own id for the message: a resend with it is not stored twice." }),
-    text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
-  })
-  .openapi("OutgoingMessage");
-
-export const AckSchema = z
-  .object({
-    type: z.literal("ack"),
-    client_message_id: z.string(),
-    message_id: z.uuid(),
-    duplicate: z.boolean(),
-  })
-  .openapi("MessageAck");
-
-export const MessageSchema = MessageViewSchema.openapi("Message");
 
 export const WidgetKeySchema = z
   .object({

@@ -1,8 +1,8 @@
 import type { Config } from "../config/config.ts";
 import { getConversation, openConversation } from "../conversations/conversations.ts";
+import type { Participant } from "../conversations/participants.ts";
 import type { DatabaseSession } from "../db/client.ts";
 import { HttpProblem } from "../http/problem.ts";
-import type { Participant } from "./participants.ts";
 import { signVisitorToken, verifyVisitorToken } from "./visitor-tokens.ts";
 import { findWidgetKey } from "./widget-keys.ts";
 

@@ -1,9 +1,9 @@
 import { env, evictDurableObject } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { MAX_FRAME_BYTES } from "../../../workers/conversations/live-protocol.ts";
+import { sessionStub } from "../../../workers/conversations/participants.ts";
 import { messages } from "../../../workers/conversations/tables.ts";
-import { sessionStub } from "../../../workers/webchat/participants.ts";
-import { MAX_FRAME_BYTES } from "../../../workers/webchat/protocol.ts";
 import { withTestDatabase } from "../support/database.ts";
 import { callAs } from "../support/identity.ts";
 import { connectVisitor, sleep, webchatTenant } from "./support.ts";

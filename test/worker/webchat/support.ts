@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { expect } from "vitest";
-import { type ServerFrame, ServerFrameSchema } from "../../../workers/webchat/protocol.ts";
+import { type ServerFrame, ServerFrameSchema } from "../../../workers/conversations/live-protocol.ts";
 import { BASE, bearer, callAs, randomIp, registerTenant, type TestAccount } from "../support/identity.ts";
 
 /** The site that embeds the widget in these tests. */

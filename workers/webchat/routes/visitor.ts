@@ -1,22 +1,24 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import {
+  AckSchema,
+  MessageSchema,
+  OutgoingMessageSchema,
+  renderMessage,
+} from "../../conversations/api-schemas.ts";
+import { messageRefused } from "../../conversations/message-outcomes.ts";
 import { messagesAfter } from "../../conversations/messages.ts";
+import { PARTICIPANT_HEADER, sessionStub } from "../../conversations/participants.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { jsonBody, jsonResponse } from "../../http/openapi.ts";
 import { problemResponses } from "../../http/openapi-responses.ts";
 import { HttpProblem } from "../../http/problem.ts";
 import {
-  AckSchema,
-  MessageSchema,
-  OutgoingMessageSchema,
   VisitorSessionCreateSchema,
   VisitorSessionSchema,
   VisitorTokenHeaderSchema,
   WidgetKeyQuerySchema,
 } from "../api-schemas.ts";
-import { messageRefused } from "../message-outcomes.ts";
-import { PARTICIPANT_HEADER, sessionStub } from "../participants.ts";
-import { renderMessage } from "../protocol.ts";
 import { existingVisitor, openVisitorSession, widgetTenant } from "../visitor-sessions.ts";
 
 const TAGS = ["Webchat visitors"];

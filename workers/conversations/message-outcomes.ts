@@ -1,5 +1,5 @@
-import type { MessageOutcome } from "../../durable-objects/webchat-session.ts";
 import { HttpProblem, notFound } from "../http/problem.ts";
+import type { MessageOutcome } from "./live-protocol.ts";
 
 /** The HTTP problem for a message the session refused, for the REST routes. */
 export function messageRefused(outcome: Extract<MessageOutcome, { type: "error" }>): HttpProblem {

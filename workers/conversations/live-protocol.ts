@@ -1,11 +1,11 @@
-// The webchat wire protocol: one JSON object per WebSocket text frame, validated both ways.
+// The protocol of a conversation's live session (the webchat widget's visitors and the tenant's people
+// alike): one JSON object per WebSocket text frame, validated both ways.
 import { z } from "zod";
-import type { Message } from "../conversations/messages.ts";
-import { DELIVERY_STATES, MESSAGE_ROLES, MESSAGE_SOURCES } from "../conversations/tables.ts";
+import { MAX_MESSAGE_CHARS, MessageViewSchema } from "./api-schemas.ts";
+import { MESSAGE_ROLES } from "./tables.ts";
 
 /** Frames larger than this are refused unread. */
 export const MAX_FRAME_BYTES = 16 * 1024;
-export const MAX_MESSAGE_CHARS = 4000;
 
 /** What a visitor (or an agent joined live) sends. */
 export const ClientFrameSchema = z.discriminatedUnion("type", [
@@ -21,18 +21,6 @@ export const ClientFrameSchema = z.discriminatedUnion("type", [
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 export const CLIENT_FRAME_TYPES = ["hello", "message", "typing", "read"] as const;
-
-export const MessageViewSchema = z.object({
-  id: z.uuid(),
-  role: z.enum(MESSAGE_ROLES),
-  text: z.string(),
-  /** Assistant messages only: `fallback` when the model could not answer and a fixed reply was sent. */
-  source: z.enum(MESSAGE_SOURCES).nullable(),
-  client_message_id: z.string().nullable(),
-  delivery: z.enum(DELIVERY_STATES),
-  created_at: z.string(),
-});
-export type MessageView = z.infer<typeof MessageViewSchema>;
 
 export const ERROR_CODES = [
   "invalid_frame",
@@ -77,15 +65,8 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 
-export const renderMessage = (message: Message): MessageView => ({
-  id: message.id,
-  role: message.role,
-  text: message.text,
-  source: message.source,
-  client_message_id: message.clientMessageId,
-  delivery: message.delivery,
-  created_at: message.createdAt.toISOString(),
-});
+/** The answer to a message: its `ack`, or the `error` that refused it. */
+export type MessageOutcome = Extract<ServerFrame, { type: "ack" } | { type: "error" }>;
 
 /** Serialises a server frame, checking it against the protocol first so no malformed frame leaves. */
 export const encodeServerFrame = (frame: ServerFrame) => JSON.stringify(ServerFrameSchema.parse(frame));
