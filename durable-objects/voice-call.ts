@@ -1,5 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
-import { answeringAssistant } from "../workers/channels/numbers/numbers.ts";
+import {
+  type BridgeState,
+  type BridgeStep,
+  callSummary,
+  fromRealtime,
+  fromTwilio,
+  initialBridgeState,
+  started,
+} from "../workers/channels/voice/bridge.ts";
 import {
   type CallDetails,
   type CallEvent,
@@ -8,16 +16,10 @@ import {
   recordCallEvents,
   recordTranscript,
 } from "../workers/channels/voice/call-record.ts";
+import { callInstructions } from "../workers/channels/voice/calls.ts";
 import { openRealtimeSocket, sessionUpdate } from "../workers/channels/voice/realtime.ts";
-import { InvalidStreamToken, verifyStreamToken } from "../workers/channels/voice/stream-token.ts";
-import {
-  CallSidSchema,
-  type RealtimeServerEvent,
-  RealtimeServerEventSchema,
-  type StreamStart,
-  type TwilioStreamEvent,
-  TwilioStreamEventSchema,
-} from "../workers/channels/voice/wire.ts";
+import { callOfStream, InvalidStreamToken } from "../workers/channels/voice/stream-token.ts";
+import { CallSidSchema, type StreamStart } from "../workers/channels/voice/wire.ts";
 import { type Config, loadConfig } from "../workers/config/config.ts";
 import type { Env } from "../workers/config/env.ts";
 import { type Database, withDatabase } from "../workers/db/client.ts";
@@ -30,9 +32,9 @@ const CLOSE_FAILURE = 1011;
 
 /**
  * One phone call (named by its CallSid): Twilio's media stream on one side, the OpenAI Realtime API on
- * the other. Caller audio (µ-law 8 kHz, base64) is forwarded as `input_audio_buffer.append`; the model's
- * audio comes back as `media` for Twilio, each chunk followed by a `mark`; when the caller starts talking
- * over the assistant, Twilio's queued audio is cleared and the response cancelled (barge-in).
+ * the other. What each message means for the other side (audio both ways, marks, barge-in) is decided by
+ * workers/channels/voice/bridge.ts; this object holds the two sockets and the call's state, and carries
+ * out what the bridge returns.
  *
  * Not hibernatable, on purpose: during a call the object holds an outbound WebSocket to the Realtime API,
  * and an outbound socket keeps the object in memory anyway, so hibernating the Twilio side would save
@@ -46,16 +48,10 @@ export class VoiceCall extends DurableObject<Env> {
   private twilio: WebSocket | undefined;
   private realtime: WebSocket | undefined;
   private call: CallDetails | undefined;
-  private streamSid: string | undefined;
+  private bridge: BridgeState = initialBridgeState();
   /** Twilio's messages are handled one after another, even when one waits (token check, connecting). */
   private inbound: Promise<void> = Promise.resolve();
-  private responding = false;
   private ended = false;
-  /** Marks are numbered; Twilio echoes each once the audio before it has played. */
-  private lastMarkSent = 0;
-  private lastMarkPlayed = 0;
-  private framesIn = 0;
-  private framesOut = 0;
   private startedAt = 0;
   /** Events before the stream proved which call (and tenant) it is, written once it has. */
   private earlyEvents: CallEvent[] = [];
@@ -95,7 +91,7 @@ export class VoiceCall extends DurableObject<Env> {
     }
     const callSid = CallSidSchema.safeParse(new URL(request.url).pathname.slice(1));
     if (!callSid.success) return new Response("Unknown call", { status: 404 });
-    if (this.streamSid || this.ended) {
+    if (this.bridge.streamSid || this.ended) {
       return new Response("This call already has a media stream", { status: 409 });
     }
     // A socket that has not proved itself with a valid `start` gives way to the next one, so someone who
@@ -124,66 +120,32 @@ export class VoiceCall extends DurableObject<Env> {
 
   private async onTwilioMessage(socket: WebSocket, callSid: string, data: string): Promise<void> {
     if (this.ended || socket !== this.twilio) return;
-    let json: unknown;
-    try {
-      json = JSON.parse(data);
-    } catch {
-      if (this.streamSid) this.event("invalid_message", { reason: "not JSON" });
-      return;
+    const step = fromTwilio(this.bridge, data);
+    this.carryOut(step);
+    if (step.start) await this.onStart(callSid, step.start);
+  }
+
+  private onRealtimeMessage(data: string): void {
+    if (this.ended) return;
+    this.carryOut(fromRealtime(this.bridge, data));
+  }
+
+  /** Applies a bridge step: the new state, the messages out, what is recorded, and the end of the call. */
+  private carryOut(step: BridgeStep): void {
+    this.bridge = step.state;
+    for (const message of step.toTwilio) this.send(this.twilio, message);
+    for (const message of step.toRealtime) this.send(this.realtime, message);
+    for (const { name, detail } of step.events) this.event(name, detail);
+    for (const { speaker, text } of step.transcripts) {
+      this.record((db, call) => recordTranscript(db, call, speaker, text));
     }
-    const parsed = TwilioStreamEventSchema.safeParse(json);
-    if (!parsed.success) {
-      // Before a valid `start` the sender is unknown: its noise is not worth storing.
-      if (!this.streamSid) return;
-      this.event("invalid_message", {
-        issues: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "),
-      });
-      return;
-    }
-    const event: TwilioStreamEvent = parsed.data;
-    // Until a valid `start` proves which call this is, only `connected` is accepted.
-    if (event.event !== "connected" && event.event !== "start" && !this.streamSid) return;
-    switch (event.event) {
-      case "connected":
-        this.event("connected", { protocol: event.protocol ?? null });
-        return;
-      case "start":
-        return this.onStart(callSid, event);
-      case "media":
-        this.framesIn++;
-        this.sendRealtime({ type: "input_audio_buffer.append", audio: event.media.payload });
-        return;
-      case "mark":
-        this.onMarkPlayed(event.mark.name);
-        return;
-      case "dtmf":
-        this.event("dtmf", { digit: event.dtmf.digit });
-        return;
-      case "stop":
-        this.event("stop");
-        this.end(CLOSE_NORMAL, "call ended");
-        return;
-    }
+    if (step.end) this.end(CLOSE_NORMAL, step.end);
   }
 
   private async onStart(callSid: string, event: StreamStart): Promise<void> {
-    if (this.streamSid) return;
-    const { authToken } = this.config.twilio;
     let call: CallDetails;
     try {
-      if (!authToken) throw new InvalidStreamToken("Twilio is not configured");
-      const claims = await verifyStreamToken(authToken, event.start.customParameters.token ?? "");
-      if (claims.call_sid !== callSid || event.start.callSid !== callSid) {
-        throw new InvalidStreamToken("token is for another call");
-      }
-      call = {
-        call_sid: claims.call_sid,
-        account_sid: claims.account_sid,
-        tenant_id: claims.tenant_id,
-        conversation_id: claims.conversation_id,
-        from: claims.from,
-        to: claims.to,
-      };
+      call = await callOfStream(this.config, callSid, event);
     } catch (error) {
       if (!(error instanceof InvalidStreamToken)) throw error;
       // Nothing is stored for a stream that could not say whose call it is.
@@ -193,28 +155,15 @@ export class VoiceCall extends DurableObject<Env> {
       return;
     }
     this.call = call;
-    this.streamSid = event.streamSid;
+    const start = started(this.bridge, event);
+    this.bridge = start.state;
     this.startedAt = Date.now();
     const early = this.earlyEvents;
     this.earlyEvents = [];
     this.record((db) => recordCallEvents(db, call, early));
-    this.event("start", {
-      stream_sid: event.streamSid,
-      encoding: event.start.mediaFormat?.encoding ?? null,
-      sample_rate: event.start.mediaFormat?.sampleRate ?? null,
-    });
+    this.event("start", start.detail);
     // The tenant's assistant for this number speaks on the call; looked up while the socket opens.
-    const instructions = withDatabase(this.config, (session) =>
-      session.tenant(call.tenant_id, (db) => answeringAssistant(db, call.tenant_id, "voice", call.to), {
-        readOnly: true,
-      }),
-    ).then(
-      (assistant) => assistant?.instructions ?? null,
-      (error) => {
-        log("warn", "voice assistant lookup failed, using the default instructions", errorFields(error));
-        return null;
-      },
-    );
+    const instructions = callInstructions(this.config, call);
     try {
       this.realtime = await openRealtimeSocket(this.config);
     } catch (error) {
@@ -229,83 +178,11 @@ export class VoiceCall extends DurableObject<Env> {
       if (!this.ended) this.event("assistant_disconnected", { code: close.code });
       this.end(CLOSE_FAILURE, "assistant disconnected");
     });
-    this.sendRealtime(sessionUpdate(this.config, await instructions));
+    this.send(this.realtime, sessionUpdate(this.config, await instructions));
   }
 
-  private onRealtimeMessage(data: string): void {
-    if (this.ended) return;
-    let json: unknown;
-    try {
-      json = JSON.parse(data);
-    } catch {
-      return;
-    }
-    const parsed = RealtimeServerEventSchema.safeParse(json);
-    if (!parsed.success) return; // one of the many events the bridge has no use for
-    const event: RealtimeServerEvent = parsed.data;
-    switch (event.type) {
-      case "response.output_audio.delta":
-      case "response.audio.delta":
-        this.framesOut++;
-        this.sendTwilio({ event: "media", streamSid: this.streamSid, media: { payload: event.delta } });
-        this.sendTwilio({
-          event: "mark",
-          streamSid: this.streamSid,
-          mark: { name: `assistant-${++this.lastMarkSent}` },
-        });
-        return;
-      case "input_audio_buffer.speech_started":
-        this.onCallerSpeaks();
-        return;
-      case "response.created":
-        this.responding = true;
-        return;
-      case "response.done":
-        this.responding = false;
-        return;
-      case "conversation.item.input_audio_transcription.completed":
-        this.record((db, call) => recordTranscript(db, call, "caller", event.transcript));
-        return;
-      case "response.output_audio_transcript.done":
-      case "response.audio_transcript.done":
-        this.record((db, call) => recordTranscript(db, call, "assistant", event.transcript));
-        return;
-      case "error":
-        this.event("assistant_error", {
-          message: event.error.message,
-          code: event.error.code ?? null,
-        });
-        return;
-    }
-  }
-
-  /**
-   * Barge-in: the caller talks while the assistant is still answering (a response is being generated, or
-   * audio sent to Twilio has not played yet), so Twilio drops its queued audio and the response stops.
-   */
-  private onCallerSpeaks(): void {
-    const playing = this.lastMarkPlayed < this.lastMarkSent;
-    if (!playing && !this.responding) return;
-    this.sendTwilio({ event: "clear", streamSid: this.streamSid });
-    if (this.responding) this.sendRealtime({ type: "response.cancel" });
-    this.event("barge_in", { cancelled_response: this.responding });
-    this.responding = false;
-    this.lastMarkPlayed = this.lastMarkSent;
-  }
-
-  private onMarkPlayed(name: string): void {
-    const mark = Number(name.match(/^assistant-(\d+)$/)?.[1]);
-    if (!(mark > this.lastMarkPlayed)) return;
-    this.lastMarkPlayed = mark;
-    if (mark === this.lastMarkSent) this.event("assistant_played", { mark: name });
-  }
-
-  private sendTwilio(message: Record<string, unknown>): void {
-    if (this.twilio?.readyState === WebSocket.OPEN) this.twilio.send(JSON.stringify(message));
-  }
-
-  private sendRealtime(message: Record<string, unknown>): void {
-    if (this.realtime?.readyState === WebSocket.OPEN) this.realtime.send(JSON.stringify(message));
+  private send(socket: WebSocket | undefined, message: object): void {
+    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
   }
 
   /**
@@ -314,20 +191,15 @@ export class VoiceCall extends DurableObject<Env> {
    */
   private end(code: number, reason: string): void {
     if (this.ended) return;
-    if (!this.streamSid) {
+    const { streamSid } = this.bridge;
+    if (!streamSid) {
       const socket = this.twilio;
       this.twilio = undefined;
       closeQuietly(socket, code, reason);
       return;
     }
     this.ended = true;
-    const summary = {
-      stream_sid: this.streamSid,
-      reason,
-      duration_ms: Date.now() - this.startedAt,
-      frames_in: this.framesIn,
-      frames_out: this.framesOut,
-    };
+    const summary = callSummary({ ...this.bridge, streamSid }, reason, Date.now() - this.startedAt);
     this.record((db, call) => finishCall(db, call, summary));
     for (const socket of [this.realtime, this.twilio]) closeQuietly(socket, code, reason);
   }

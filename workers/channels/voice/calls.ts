@@ -1,10 +1,11 @@
 import type { z } from "@hono/zod-openapi";
 import type { Config } from "../../config/config.ts";
 import type { Env } from "../../config/env.ts";
-import type { DatabaseSession } from "../../db/client.ts";
-import { routeNumber } from "../numbers/numbers.ts";
+import { type DatabaseSession, withDatabase } from "../../db/client.ts";
+import { errorFields, log } from "../../lib/log.ts";
+import { answeringAssistant, routeNumber } from "../numbers/numbers.ts";
 import { connectStreamTwiml, sayAndHangUpTwiml } from "../twilio/twiml.ts";
-import { startCall } from "./call-record.ts";
+import { type CallDetails, startCall } from "./call-record.ts";
 import { signStreamToken } from "./stream-token.ts";
 import type { IncomingCallSchema } from "./wire.ts";
 
@@ -59,4 +60,22 @@ export async function answerIncomingCall(
     to: incoming.To,
   });
   return { twiml: connectStreamTwiml(url.href, { token }), source };
+}
+
+/**
+ * The instructions of the tenant's assistant for the called number, or null for the default ones (also
+ * when the lookup fails: the call goes on with the default assistant rather than not at all).
+ */
+export function callInstructions(config: Config, call: CallDetails): Promise<string | null> {
+  return withDatabase(config, (session) =>
+    session.tenant(call.tenant_id, (db) => answeringAssistant(db, call.tenant_id, "voice", call.to), {
+      readOnly: true,
+    }),
+  ).then(
+    (assistant) => assistant?.instructions ?? null,
+    (error) => {
+      log("warn", "voice assistant lookup failed, using the default instructions", errorFields(error));
+      return null;
+    },
+  );
 }

@@ -1,5 +1,8 @@
 import { z } from "zod";
+import type { Config } from "../../config/config.ts";
 import { base64url, constantTimeEqualText, fromBase64url } from "../../lib/crypto.ts";
+import type { CallDetails } from "./call-record.ts";
+import type { StreamStart } from "./wire.ts";
 
 /** Twilio opens the stream within seconds of reading the TwiML; a token older than this is refused. */
 export const STREAM_TOKEN_TTL_SECONDS = 120;
@@ -70,4 +73,29 @@ export async function verifyStreamToken(authToken: string, token: string, now = 
   if (!claims.success) throw new InvalidStreamToken("token claims are malformed");
   if (claims.data.exp * 1000 < now) throw new InvalidStreamToken("token expired");
   return claims.data;
+}
+
+/**
+ * The call a media stream's `start` proves it belongs to: its token must be valid and name the call the
+ * stream connected for, as must the `start` itself. Throws InvalidStreamToken otherwise.
+ */
+export async function callOfStream(
+  config: Config,
+  callSid: string,
+  event: StreamStart,
+): Promise<CallDetails> {
+  const { authToken } = config.twilio;
+  if (!authToken) throw new InvalidStreamToken("Twilio is not configured");
+  const claims = await verifyStreamToken(authToken, event.start.customParameters.token ?? "");
+  if (claims.call_sid !== callSid || event.start.callSid !== callSid) {
+    throw new InvalidStreamToken("token is for another call");
+  }
+  return {
+    call_sid: claims.call_sid,
+    account_sid: claims.account_sid,
+    tenant_id: claims.tenant_id,
+    conversation_id: claims.conversation_id,
+    from: claims.from,
+    to: claims.to,
+  };
 }
