@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextStatus } from "../../../workers/channels/whatsapp/status.ts";
+import { isTerminal, nextStatus, statusCallbackUrl } from "../../../workers/channels/whatsapp/status.ts";
 import {
   InboundMessageSchema,
   MESSAGE_STATUSES,
@@ -112,5 +112,25 @@ describe("WhatsApp status callbacks", () => {
   it("do not let a late failure undo a delivery", () => {
     expect(nextStatus("delivered", "failed")).toBe("delivered");
     expect(nextStatus("read", "undelivered")).toBe("read");
+  });
+
+  it("move through Twilio's early states, accepted and scheduled before queued and sending", () => {
+    expect(nextStatus("accepted", "queued")).toBe("queued");
+    expect(nextStatus("scheduled", "sending")).toBe("sending");
+    expect(nextStatus("sending", "sent")).toBe("sent");
+    expect(nextStatus("queued", "accepted")).toBe("queued");
+    expect(nextStatus("accepted", "scheduled")).toBe("accepted");
+  });
+
+  it("treat a cancelled message as ended too", () => {
+    expect(nextStatus("scheduled", "canceled")).toBe("canceled");
+    expect(nextStatus("canceled", "delivered")).toBe("canceled");
+    expect(MESSAGE_STATUSES.filter(isTerminal)).toEqual(["undelivered", "failed", "canceled"]);
+  });
+
+  it("ask Twilio to report to the status route on the host it reached Borde at", () => {
+    expect(statusCallbackUrl("https://api.example.com/api/v1/conversations/1/messages")).toBe(
+      "https://api.example.com/api/v1/channels/whatsapp/status",
+    );
   });
 });
