@@ -138,10 +138,11 @@ export type SqlEndpoint = {
 };
 
 /**
- * The endpoint's request handler. `rttMs` is added to every request before it is answered, so a caller
- * on this machine waits as it would for a database that far away.
+ * The endpoint's request handler. `rtt.ms` is added to every request before it is answered, so a caller
+ * on this machine waits as it would for a database that far away; it is read per request, so a bench can
+ * change it between runs.
  */
-export function sqlEndpoint(options: { rttMs?: number } = {}): SqlEndpoint {
+export function sqlEndpoint(options: { rtt?: { ms: number } } = {}): SqlEndpoint {
   const pools = new Map<string, pg.Pool>();
   const counters: SqlEndpointCounters = { requests: 0 };
   const poolFor = (connectionString: string) => {
@@ -160,7 +161,8 @@ export function sqlEndpoint(options: { rttMs?: number } = {}): SqlEndpoint {
     if (!connectionString)
       return { status: 400, body: { message: "Neon-Connection-String must name a loopback database" } };
     const sqlRequest = parseRequest(await readBody(request));
-    if (options.rttMs) await new Promise((resolve) => setTimeout(resolve, options.rttMs));
+    const delay = options.rtt?.ms ?? 0;
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     const client = await poolFor(connectionString).connect();
     let inTransaction = false;
     try {

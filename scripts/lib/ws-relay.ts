@@ -1,7 +1,7 @@
 // The local stand-in for Neon's proxy, on one port: a WebSocket-to-TCP relay (the Neon driver's Pool speaks
 // Postgres over WebSocket, a local server speaks TCP) and Neon's HTTP SQL endpoint (./http-sql.ts, for
 // `neon()` and drizzle-orm/neon-http). Only loopback targets are served, so neither can be used to reach
-// anything beyond this machine. `rttMs` delays every round trip, to feel a database that far away.
+// anything beyond this machine. `rtt.ms` delays every round trip, to feel a database that far away.
 
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -23,7 +23,13 @@ export function endsWithTerminate(data: Buffer): boolean {
  */
 export type RelayCounters = { connections: number; clientFrames: number; sqlRequests: number };
 
-export type Relay = { address: string; counters: RelayCounters; close: () => Promise<void> };
+export type Relay = {
+  address: string;
+  counters: RelayCounters;
+  /** The delay added to every round trip, in milliseconds; may be changed while the relay runs. */
+  rtt: { ms: number };
+  close: () => Promise<void>;
+};
 
 export function parseTarget(requestUrl: string | undefined): { host: string; port: number } | null {
   const address = new URL(requestUrl ?? "/", "http://relay.local").searchParams.get("address") ?? "";
@@ -45,14 +51,14 @@ export async function startRelay(
   host = "127.0.0.1",
   options: { rttMs?: number } = {},
 ): Promise<Relay> {
-  const rttMs = options.rttMs ?? 0;
-  const endpoint = sqlEndpoint({ rttMs });
+  const rtt = { ms: options.rttMs ?? 0 };
+  const endpoint = sqlEndpoint({ rtt });
   const http = createServer(endpoint.handle);
   const server = new WebSocketServer({
     server: http,
     perMessageDeflate: false,
     // The handshake is a round trip to the proxy beside the database.
-    verifyClient: (_info, accept) => (rttMs ? setTimeout(() => accept(true), rttMs) : accept(true)),
+    verifyClient: (_info, accept) => (rtt.ms ? setTimeout(() => accept(true), rtt.ms) : accept(true)),
   });
   const counters: RelayCounters = {
     connections: 0,
@@ -62,7 +68,7 @@ export async function startRelay(
     },
   };
   // Equal delays keep frames in order: Node runs timers of the same duration in the order they were set.
-  const afterRtt = (send: () => void) => (rttMs ? setTimeout(send, rttMs) : send());
+  const afterRtt = (send: () => void) => (rtt.ms ? setTimeout(send, rtt.ms) : send());
   server.on("connection", (socket, request) => {
     const target = parseTarget(request.url);
     if (!target) {
@@ -98,6 +104,7 @@ export async function startRelay(
   return {
     address: `${host}:${bound.port}`,
     counters,
+    rtt,
     close: async () => {
       for (const client of server.clients) client.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
