@@ -1,7 +1,7 @@
 // `npm run bench`: the Worker under wrangler dev with a fresh embedded database, driven from this process by
 // autocannon over loopback. Routes are measured in interleaved rounds, so a noisy machine slows all alike
-// and the ratios between routes hold. With BORDE_DB_RTT_MS set (e.g. 80), the same scenarios run again with
-// that delay added to every database round trip, as for a far database. Then the voice bridge:
+// and the ratios between routes hold. With BORDE_DB_RTT_MS set (e.g. 80), the same scenarios also run one
+// request at a time, without and then with that delay added to every database round trip (a far database). Then the voice bridge:
 // media-stream latency of the VoiceCall object against the local Realtime server
 // (scripts/lib/voice-bench.ts). Not part of `npm test`.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -96,10 +96,10 @@ async function databaseTrips(url: string, scenario: Scenario, counters: Relay["c
 
 type Sample = { requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number };
 
-async function measure(url: string, scenario: Scenario): Promise<Sample> {
+async function measure(url: string, scenario: Scenario, parallel = connections): Promise<Sample> {
   const result = await autocannon({
     url: `${url}${scenario.path}`,
-    connections,
+    connections: parallel,
     duration: seconds,
     method: scenario.method ?? "GET",
     body: scenario.body,
@@ -164,28 +164,33 @@ try {
       headers: { authorization: `Bearer ${demo.accessToken}`, "content-type": "application/json" },
     },
   ];
-  /** Each scenario, `rounds` times, interleaved; the trips of one request counted before. */
-  async function measureAll() {
+  /** Each scenario, `rounds` times, interleaved, at `parallel` connections; one request's trips counted before. */
+  async function measureAll(parallel = connections) {
     const samples = new Map<string, Sample[]>(scenarios.map((scenario) => [scenario.name, []]));
-    for (const scenario of scenarios) await measure(worker.url, { ...scenario }); // warm-up, not recorded
+    for (const scenario of scenarios) await measure(worker.url, scenario, parallel); // warm-up, not recorded
     await new Promise((resolve) => setTimeout(resolve, 1000)); // let the warm-up's pools close
     const trips = new Map<string, Awaited<ReturnType<typeof databaseTrips>>>();
     for (const scenario of scenarios) {
       trips.set(scenario.name, await databaseTrips(worker.url, scenario, database.relayCounters));
     }
     for (let round = 1; round <= rounds; round++) {
-      for (const scenario of scenarios) samples.get(scenario.name)?.push(await measure(worker.url, scenario));
+      for (const scenario of scenarios) {
+        samples.get(scenario.name)?.push(await measure(worker.url, scenario, parallel));
+      }
       console.log(
-        `round ${round}/${rounds} done${database.rtt.ms ? ` (${database.rtt.ms} ms per round trip)` : ""}`,
+        `round ${round}/${rounds} done (${parallel} connections, ${database.rtt.ms} ms per round trip)`,
       );
     }
     return { samples, trips };
   }
   const { samples, trips } = await measureAll();
-  let far: Awaited<ReturnType<typeof measureAll>> | undefined;
+  // Near and far compared one request at a time: under load, time queued for the CPU would hide the delay.
+  let near: Awaited<ReturnType<typeof measureAll>> | undefined;
+  let far: typeof near;
   if (farRttMs) {
+    near = await measureAll(1);
     database.rtt.ms = farRttMs;
-    far = await measureAll();
+    far = await measureAll(1);
     database.rtt.ms = 0; // the audit, webchat and voice measurements below are of the near database
   }
   await routeBenchNumber(worker.url, demo.accessToken);
@@ -207,6 +212,8 @@ try {
     const runs = samples.get(scenario.name) ?? [];
     const requestsPerSecond = median(runs.map((run) => run.requestsPerSecond));
     const p50 = median(runs.map((run) => run.p50));
+    const nearRuns = near?.samples.get(scenario.name) ?? [];
+    const nearP50 = median(nearRuns.map((run) => run.p50));
     const farRuns = far?.samples.get(scenario.name) ?? [];
     const farP50 = median(farRuns.map((run) => run.p50));
     return {
@@ -222,13 +229,15 @@ try {
       db_awaited_round_trips: trips.get(scenario.name)?.awaited_round_trips ?? 0,
       db_round_trips: trips.get(scenario.name)?.round_trips ?? 0,
       ...(far && {
-        far_p50_ms: farP50,
-        far_p99_ms: median(farRuns.map((run) => run.p99)),
-        far_p50_added_ms: farP50 - p50,
+        single_p50_ms: nearP50,
+        single_p99_ms: median(nearRuns.map((run) => run.p99)),
+        far_single_p50_ms: farP50,
+        far_single_p99_ms: median(farRuns.map((run) => run.p99)),
+        far_added_p50_ms: farP50 - nearP50,
         far_db_awaited_round_trips: far.trips.get(scenario.name)?.awaited_round_trips ?? 0,
       }),
-      non_2xx: [...runs, ...farRuns].reduce((sum, run) => sum + run.non2xx, 0),
-      errors: [...runs, ...farRuns].reduce((sum, run) => sum + run.errors, 0),
+      non_2xx: [...runs, ...nearRuns, ...farRuns].reduce((sum, run) => sum + run.non2xx, 0),
+      errors: [...runs, ...nearRuns, ...farRuns].reduce((sum, run) => sum + run.errors, 0),
     };
   });
   const audits = await auditsPerMinute(worker.url, Number(process.env.BENCH_AUDITS ?? 20));
