@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../workers/config/env.ts";
-import type { BucketPolicy, RateLimitDecision } from "../workers/ratelimit/buckets.ts";
+import type { BucketPolicy, RateLimitDecision, RateLimitLease } from "../workers/ratelimit/buckets.ts";
 
 type BucketRow = { tokens: number; updated_at_ms: number };
 
@@ -17,6 +17,27 @@ export class RateLimiter extends DurableObject<Env> {
   }
 
   consume(key: string, policy: BucketPolicy, cost = 1): RateLimitDecision {
+    const { granted: _granted, ...decision } = this.#take(key, policy, cost, (available) =>
+      available >= cost ? cost : 0,
+    );
+    return decision;
+  }
+
+  /**
+   * Takes up to `count` tokens at once, so an isolate can admit that many requests without calling again
+   * (workers/ratelimit/lease.ts); `granted` is how many it got, 0 when the bucket is empty.
+   */
+  lease(key: string, policy: BucketPolicy, count: number): RateLimitLease {
+    return this.#take(key, policy, 1, (available) => Math.min(count, Math.floor(available)));
+  }
+
+  /** Refills the bucket, takes what `take` says from what is available, and stores the rest. */
+  #take(
+    key: string,
+    policy: BucketPolicy,
+    cost: number,
+    take: (available: number) => number,
+  ): RateLimitLease {
     const now = Date.now();
     const sql = this.ctx.storage.sql;
     const row = sql
@@ -28,15 +49,17 @@ export class RateLimiter extends DurableObject<Env> {
           row.tokens + (Math.max(0, now - row.updated_at_ms) / 1000) * policy.refillPerSecond,
         )
       : policy.capacity;
-    const allowed = refilled >= cost;
-    const tokens = allowed ? refilled - cost : refilled;
+    const granted = take(refilled);
+    const tokens = refilled - granted;
     sql.exec(
       "INSERT INTO buckets (key, tokens, updated_at_ms) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens, updated_at_ms = excluded.updated_at_ms",
       key,
       tokens,
       now,
     );
+    const allowed = granted > 0;
     return {
+      granted,
       allowed,
       limit: policy.capacity,
       remaining: Math.floor(tokens),

@@ -1,7 +1,9 @@
 // `npm run bench`: the Worker under wrangler dev with a fresh embedded database, driven from this process by
 // autocannon over loopback. Routes are measured in interleaved rounds, so a noisy machine slows all alike
-// and the ratios between routes hold. Then the voice bridge: media-stream latency of the VoiceCall object
-// against the local Realtime server (scripts/lib/voice-bench.ts). Not part of `npm test`.
+// and the ratios between routes hold. With BORDE_DB_RTT_MS set (e.g. 80), the same scenarios also run one
+// request at a time, without and then with that delay added to every database round trip (a far database). Then the voice bridge:
+// media-stream latency of the VoiceCall object against the local Realtime server
+// (scripts/lib/voice-bench.ts). Not part of `npm test`.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,14 +16,24 @@ import { ROOT, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts
 import { DEMO, seedDemo } from "./lib/seed.ts";
 import { newSigningKey } from "./lib/signing-keys.ts";
 import { BENCH_TWILIO, measureBridgeLatency, percentile, routeBenchNumber } from "./lib/voice-bench.ts";
+import { type Relay, rttFromEnvironment } from "./lib/ws-relay.ts";
 
-type Scenario = { name: string; path: string; note: string; headers?: Record<string, string> };
+type Scenario = {
+  name: string;
+  path: string;
+  note: string;
+  method?: "GET" | "POST";
+  body?: string;
+  headers?: Record<string, string>;
+};
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const port = Number(process.env.BENCH_PORT ?? 8797);
 const idleSockets = Number(process.env.BENCH_IDLE_SOCKETS ?? 1000);
+/** The far-database run's delay per round trip; none, and no such run, when BORDE_DB_RTT_MS is unset. */
+const farRttMs = rttFromEnvironment();
 /** Caller turns per round of the voice bridge measurement. */
 const voiceTurns = Number(process.env.BENCH_VOICE_TURNS ?? Math.max(20, seconds * 40));
 
@@ -31,12 +43,16 @@ const baseScenarios: Scenario[] = [
     path: "/docs/init.js",
     note: "static asset, never reaches the Worker: wrangler dev's own floor",
   },
-  { name: "bare", path: "/api/v1", note: "static JSON, full middleware chain, no I/O" },
+  {
+    name: "bare",
+    path: "/api/v1",
+    note: "static JSON, full middleware chain; rate limit from the isolate's lease, no I/O",
+  },
   { name: "health", path: "/health", note: "liveness, no I/O" },
   {
     name: "ready",
     path: "/ready",
-    note: "one database round trip (pool per request, through the local relay)",
+    note: "one query on a Pool per request, through the local WebSocket relay",
   },
 ];
 
@@ -54,30 +70,39 @@ async function demoSession(url: string): Promise<{ cookie: string; accessToken: 
   return { cookie: cookie.split(";")[0] ?? "", accessToken: access_token };
 }
 
-/** Connections and client frames (round trips) the database relay sees for one request of the scenario. */
-async function databaseTrips(
-  url: string,
-  scenario: Scenario,
-  counters: { connections: number; clientFrames: number },
-) {
-  const before = { ...counters };
-  const response = await fetch(`${url}${scenario.path}`, { headers: scenario.headers });
+/**
+ * Database round trips of one request of the scenario, as the local proxy counts them: WebSocket
+ * connections, and client frames plus HTTP SQL requests that reached it while the request was in flight
+ * (awaited) and in all, including what ran after the response (a pool's close, waitUntil work).
+ */
+async function databaseTrips(url: string, scenario: Scenario, counters: Relay["counters"]) {
+  const trips = () => counters.clientFrames + counters.sqlRequests;
+  const before = { connections: counters.connections, trips: trips() };
+  const response = await fetch(`${url}${scenario.path}`, {
+    method: scenario.method ?? "GET",
+    headers: scenario.headers,
+    body: scenario.body,
+  });
   await response.arrayBuffer();
+  const awaited = trips() - before.trips;
   // The pool is closed after the response (waitUntil); give it a moment so its Terminate is counted.
   await new Promise((resolve) => setTimeout(resolve, 200));
   return {
     connections: counters.connections - before.connections,
-    round_trips: counters.clientFrames - before.clientFrames,
+    awaited_round_trips: awaited,
+    round_trips: trips() - before.trips,
   };
 }
 
 type Sample = { requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number };
 
-async function measure(url: string, scenario: Scenario): Promise<Sample> {
+async function measure(url: string, scenario: Scenario, parallel = connections): Promise<Sample> {
   const result = await autocannon({
     url: `${url}${scenario.path}`,
-    connections,
+    connections: parallel,
     duration: seconds,
+    method: scenario.method ?? "GET",
+    body: scenario.body,
     headers: scenario.headers,
   });
   return {
@@ -127,20 +152,46 @@ try {
     {
       name: "authenticated",
       path: "/api/v1/tenants/current",
-      note: "JWT cookie verified at the edge + rate-limit DO call + one tenant-scoped read under RLS",
+      note: "JWT cookie verified at the edge + rate limit (isolate lease) + one tenant-scoped read under RLS, over HTTP",
       headers: { cookie: demo.cookie },
     },
+    {
+      name: "create_project",
+      path: "/api/v1/projects",
+      method: "POST",
+      body: JSON.stringify({ name: "Bench site", site_url: "https://example.com/" }),
+      note: "Bearer JWT + rate limit + one tenant-scoped INSERT … RETURNING under RLS",
+      headers: { authorization: `Bearer ${demo.accessToken}`, "content-type": "application/json" },
+    },
   ];
-  const samples = new Map<string, Sample[]>(scenarios.map((scenario) => [scenario.name, []]));
-  for (const scenario of scenarios) await measure(worker.url, { ...scenario }); // warm-up, not recorded
-  await new Promise((resolve) => setTimeout(resolve, 1000)); // let the warm-up's pools close
-  const trips = new Map<string, { connections: number; round_trips: number }>();
-  for (const scenario of scenarios) {
-    trips.set(scenario.name, await databaseTrips(worker.url, scenario, database.relayCounters));
+  /** Each scenario, `rounds` times, interleaved, at `parallel` connections; one request's trips counted before. */
+  async function measureAll(parallel = connections) {
+    const samples = new Map<string, Sample[]>(scenarios.map((scenario) => [scenario.name, []]));
+    for (const scenario of scenarios) await measure(worker.url, scenario, parallel); // warm-up, not recorded
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // let the warm-up's pools close
+    const trips = new Map<string, Awaited<ReturnType<typeof databaseTrips>>>();
+    for (const scenario of scenarios) {
+      trips.set(scenario.name, await databaseTrips(worker.url, scenario, database.relayCounters));
+    }
+    for (let round = 1; round <= rounds; round++) {
+      for (const scenario of scenarios) {
+        samples.get(scenario.name)?.push(await measure(worker.url, scenario, parallel));
+      }
+      console.log(
+        `round ${round}/${rounds} done (${parallel} connections, ${database.rtt.ms} ms per round trip)`,
+      );
+    }
+    return { samples, trips };
   }
-  for (let round = 1; round <= rounds; round++) {
-    for (const scenario of scenarios) samples.get(scenario.name)?.push(await measure(worker.url, scenario));
-    console.log(`round ${round}/${rounds} done`);
+  const { samples, trips } = await measureAll();
+  // Near and far compared one request at a time: under load, time queued for the CPU would hide the delay.
+  let near: Awaited<ReturnType<typeof measureAll>> | undefined;
+  let far: typeof near;
+  if (farRttMs) {
+    near = await measureAll(1);
+    database.rtt.ms = farRttMs;
+    far = await measureAll(1);
+    database.rtt.ms = 0; // the audit, webchat and voice measurements below are of the near database
   }
   await routeBenchNumber(worker.url, demo.accessToken);
   await measureBridgeLatency(worker.url, 5); // warm-up, not recorded
@@ -156,21 +207,37 @@ try {
     max_ms: percentile(voiceLatencies, 1),
   };
   const baseline = median((samples.get("health") ?? []).map((sample) => sample.requestsPerSecond));
+  const readyP50 = median((samples.get("ready") ?? []).map((sample) => sample.p50));
   const results = scenarios.map((scenario) => {
     const runs = samples.get(scenario.name) ?? [];
     const requestsPerSecond = median(runs.map((run) => run.requestsPerSecond));
+    const p50 = median(runs.map((run) => run.p50));
+    const nearRuns = near?.samples.get(scenario.name) ?? [];
+    const nearP50 = median(nearRuns.map((run) => run.p50));
+    const farRuns = far?.samples.get(scenario.name) ?? [];
+    const farP50 = median(farRuns.map((run) => run.p50));
     return {
       name: scenario.name,
       path: scenario.path,
       note: scenario.note,
       requests_per_second: Math.round(requestsPerSecond),
-      p50_ms: median(runs.map((run) => run.p50)),
+      p50_ms: p50,
       p99_ms: median(runs.map((run) => run.p99)),
       relative_to_health: Math.round((requestsPerSecond / baseline) * 100) / 100,
+      p50_relative_to_ready: Math.round((p50 / readyP50) * 100) / 100,
       db_connections: trips.get(scenario.name)?.connections ?? 0,
+      db_awaited_round_trips: trips.get(scenario.name)?.awaited_round_trips ?? 0,
       db_round_trips: trips.get(scenario.name)?.round_trips ?? 0,
-      non_2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
-      errors: runs.reduce((sum, run) => sum + run.errors, 0),
+      ...(far && {
+        single_p50_ms: nearP50,
+        single_p99_ms: median(nearRuns.map((run) => run.p99)),
+        far_single_p50_ms: farP50,
+        far_single_p99_ms: median(farRuns.map((run) => run.p99)),
+        far_added_p50_ms: farP50 - nearP50,
+        far_db_awaited_round_trips: far.trips.get(scenario.name)?.awaited_round_trips ?? 0,
+      }),
+      non_2xx: [...runs, ...nearRuns, ...farRuns].reduce((sum, run) => sum + run.non2xx, 0),
+      errors: [...runs, ...nearRuns, ...farRuns].reduce((sum, run) => sum + run.errors, 0),
     };
   });
   const audits = await auditsPerMinute(worker.url, Number(process.env.BENCH_AUDITS ?? 20));
@@ -186,6 +253,7 @@ try {
       seconds_per_run: seconds,
       rounds,
       connections,
+      far_database_rtt_ms: farRttMs || null,
       server: `wrangler dev (workerd), ${database.embedded ? "embedded PGlite" : "PostgreSQL from DATABASE_URL"}`,
     },
     results,

@@ -4,6 +4,7 @@ import { buildDocsAssets } from "./lib/docs-assets.ts";
 import { LOCAL_DATA_DIR, ROOT, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
 import { DEMO, seedDemo } from "./lib/seed.ts";
 import { localSigningKeys } from "./lib/signing-keys.ts";
+import { rttFromEnvironment } from "./lib/ws-relay.ts";
 
 const port = Number(process.env.PORT ?? 8787);
 // Another directory keeps a second stack (the browser test's) apart from yours.
@@ -16,6 +17,8 @@ const database = await startLocalDatabase({
   dataDir: join(dataDir, "pgdata"),
   dbPort: Number(process.env.BORDE_DB_PORT ?? 54320),
   relayPort: Number(process.env.BORDE_DB_RELAY_PORT ?? 54321),
+  // BORDE_DB_RTT_MS=80 npm run dev: every database round trip waits as for a database 80 ms away.
+  rttMs: rttFromEnvironment(),
 });
 const origin = `http://localhost:${port}`;
 await seedDemo(database.databaseUrl, [origin, `http://127.0.0.1:${port}`]);
@@ -48,7 +51,7 @@ console.log(`
   Docs      ${origin}/docs
   OpenAPI   ${origin}/openapi.json
   Health    ${origin}/ready
-  Database  ${database.embedded ? `embedded PGlite in ${relative(ROOT, join(dataDir, "pgdata"))} (${database.databaseUrl})` : "DATABASE_URL"}
+  Database  ${database.embedded ? `embedded PGlite in ${relative(ROOT, join(dataDir, "pgdata"))} (${database.databaseUrl})` : "DATABASE_URL"}${database.rtt.ms ? `, ${database.rtt.ms} ms added per round trip` : ""}
   Demo      tenant "${DEMO.tenantSlug}": sign in as ${DEMO.email} / ${DEMO.password}
   Webchat   ${origin}/widget/demo (the widget on the demo tenant; fallback replies without OPENAI_API_KEY)
   Cron      curl "${origin}/__scheduled?cron=*/5+*+*+*+*"

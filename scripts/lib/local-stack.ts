@@ -1,10 +1,10 @@
 // The local stand-ins for what Borde uses in production: a Postgres (embedded PGlite unless DATABASE_URL
-// names a server), the WebSocket relay in front of it, migrations applied, and wrangler dev serving the Worker.
+// names a server), the WebSocket relay and HTTP SQL endpoint in front of it (one port), migrations applied, and wrangler dev serving the Worker.
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { migrateDatabase } from "./migrate.ts";
-import { type RelayCounters, startRelay } from "./ws-relay.ts";
+import { type Relay, startRelay } from "./ws-relay.ts";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const LOCAL_DATA_DIR = join(ROOT, ".borde");
@@ -12,7 +12,9 @@ export const LOCAL_DATA_DIR = join(ROOT, ".borde");
 export type LocalDatabase = {
   databaseUrl: string;
   relayAddress: string;
-  relayCounters: RelayCounters;
+  relayCounters: Relay["counters"];
+  /** The delay the relay and the HTTP SQL endpoint add to each round trip (BORDE_DB_RTT_MS). */
+  rtt: Relay["rtt"];
   embedded: boolean;
   stop: () => Promise<void>;
 };
@@ -22,6 +24,7 @@ export async function startLocalDatabase(options: {
   dataDir?: string | undefined;
   dbPort?: number;
   relayPort?: number;
+  rttMs?: number;
 }): Promise<LocalDatabase> {
   let embedded: EmbeddedPostgres | undefined;
   if (!options.databaseUrl) {
@@ -29,11 +32,12 @@ export async function startLocalDatabase(options: {
   }
   const databaseUrl = options.databaseUrl ?? (embedded as EmbeddedPostgres).url;
   await migrateDatabase(databaseUrl);
-  const relay = await startRelay(options.relayPort ?? 0);
+  const relay = await startRelay(options.relayPort ?? 0, "127.0.0.1", { rttMs: options.rttMs });
   return {
     databaseUrl,
     relayAddress: relay.address,
     relayCounters: relay.counters,
+    rtt: relay.rtt,
     embedded: embedded !== undefined,
     stop: async () => {
       await relay.close();

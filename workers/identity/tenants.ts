@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Database } from "../db/client.ts";
+import type { Database, QueryBuilder } from "../db/client.ts";
 import { tenants } from "./tables.ts";
 
 export type Tenant = typeof tenants.$inferSelect;
@@ -15,8 +15,13 @@ export async function findTenantBySlug(db: Database, slug: string): Promise<Tena
   return tenant;
 }
 
+/** The tenant's row as a query, for either handle: awaited on the Pool, or sent over HTTP. */
+export function tenantById(db: QueryBuilder, tenantId: string) {
+  return db.select().from(tenants).where(eq(tenants.id, tenantId)).limit(1);
+}
+
 export async function getTenant(db: Database, tenantId: string): Promise<Tenant | undefined> {
-  const [tenant] = await db.select().from(tenants).where(eq(tenants.id, tenantId)).limit(1);
+  const [tenant] = await tenantById(db, tenantId);
   return tenant;
 }
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, ilike } from "drizzle-orm";
-import type { Database } from "../db/client.ts";
+import type { Database, HttpDatabase } from "../db/client.ts";
 import type { Page } from "../http/pagination.ts";
 import { nextRunAfter } from "./schedule-expression.ts";
 import { projects } from "./tables.ts";
@@ -16,13 +16,12 @@ export type ProjectInput = {
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
-export async function createProject(db: Database, tenantId: string, input: ProjectInput): Promise<Project> {
-  const [project] = await db
+/** The insert of a new project as one query, for `DatabaseSession.tenantQuery()`: one round trip. */
+export function insertProject(db: HttpDatabase, tenantId: string, input: ProjectInput) {
+  return db
     .insert(projects)
     .values({ ...input, tenantId, nextAuditAt: nextRunAfter(input.schedule, new Date()) })
     .returning();
-  if (!project) throw new Error("insert returned no project");
-  return project;
 }
 
 export function listProjects(

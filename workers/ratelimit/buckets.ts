@@ -12,3 +12,6 @@ export type RateLimitDecision = {
   /** Seconds until this call would be allowed; 0 when it was. */
   retryAfterSeconds: number;
 };
+
+/** A decision for several tokens at once: `granted` of them were taken. */
+export type RateLimitLease = RateLimitDecision & { granted: number };

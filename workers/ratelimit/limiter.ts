@@ -1,26 +1,38 @@
 import type { Env } from "../config/env.ts";
 import { errorFields, log } from "../lib/log.ts";
-import type { BucketPolicy, RateLimitDecision } from "./buckets.ts";
-
-export type { BucketPolicy, RateLimitDecision };
+import type { BucketPolicy, RateLimitDecision, RateLimitLease } from "./buckets.ts";
 
 /**
- * Takes one token from the bucket named `key`. The Durable Object is chosen by the key, so buckets spread
- * over many objects. If the limiter cannot be reached the request goes on (fail open) and that is logged:
- * an outage of the limiter must not become an outage of the API.
+ * Calls the bucket's Durable Object, chosen by the key so buckets spread over many objects. If the limiter
+ * cannot be reached the request goes on (fail open) and that is logged: an outage of the limiter must not
+ * become an outage of the API.
  */
-export async function consumeToken(
+async function callLimiter<T>(
   env: Env,
   key: string,
-  policy: BucketPolicy,
-): Promise<RateLimitDecision | null> {
+  call: (limiter: ReturnType<Env["RATE_LIMITER"]["get"]>) => Promise<T>,
+): Promise<T | null> {
   try {
-    const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key));
-    return await stub.consume(key, policy);
+    return await call(env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key)));
   } catch (error) {
     log("warn", "rate limiter unreachable, failing open", { key, ...errorFields(error) });
     return null;
   }
+}
+
+/** Takes one token from the bucket named `key`: exact, one call per request. */
+export function consumeToken(env: Env, key: string, policy: BucketPolicy): Promise<RateLimitDecision | null> {
+  return callLimiter(env, key, (limiter) => limiter.consume(key, policy));
+}
+
+/** Takes up to `count` tokens from the bucket at once, for an isolate's lease (lease.ts). */
+export function leaseTokens(
+  env: Env,
+  key: string,
+  policy: BucketPolicy,
+  count: number,
+): Promise<RateLimitLease | null> {
+  return callLimiter(env, key, (limiter) => limiter.lease(key, policy, count));
 }
 
 /** The IETF draft RateLimit-* headers, plus Retry-After when the call was refused. */

@@ -1,19 +1,26 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/app-env.ts";
 import { HttpProblem } from "../http/problem.ts";
-import { consumeToken, rateLimitHeaders } from "./limiter.ts";
+import { LeasedBuckets } from "./lease.ts";
+import { consumeToken, leaseTokens, rateLimitHeaders } from "./limiter.ts";
 import { bucketFor } from "./policies.ts";
 
-/** One Durable Object call per request, after `authenticate()` so callers are counted as themselves. */
+/**
+ * After `authenticate()`, so callers are counted as themselves. Exact buckets cost one Durable Object
+ * call per request; the others are admitted from this isolate's leases, mostly with no call at all.
+ */
 export function rateLimit(): MiddlewareHandler<AppEnv> {
+  const leases = new LeasedBuckets(); // one app per isolate, so one set of leases per isolate
   return async (c, next) => {
-    const { key, policy } = bucketFor(
+    const { key, policy, exact } = bucketFor(
       c.req.path,
       c.get("principal"),
       c.req.header("cf-connecting-ip") ?? "unknown",
       c.get("config").rateLimitScale,
     );
-    const decision = await consumeToken(c.env, key, policy);
+    const decision = exact
+      ? await consumeToken(c.env, key, policy)
+      : await leases.admit(key, policy, (count) => leaseTokens(c.env, key, policy, count));
     if (!decision) return next();
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) {

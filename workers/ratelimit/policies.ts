@@ -1,7 +1,7 @@
 import type { Principal } from "../identity/principal.ts";
 import { principalId } from "../identity/principal.ts";
 import type { Plan } from "../identity/tables.ts";
-import type { BucketPolicy } from "./limiter.ts";
+import type { BucketPolicy } from "./buckets.ts";
 
 const perMinute = (count: number): BucketPolicy => ({ capacity: count, refillPerSecond: count / 60 });
 
@@ -36,20 +36,25 @@ export const CREDENTIAL_ROUTES = new Set([
 /**
  * The one bucket a request draws from: the credentials bucket of the IP on login-like routes, Twilio's on
  * the channel webhooks, otherwise the caller's bucket (by plan) or, for anonymous calls, the IP's. `scale` multiplies every limit
- * (RATE_LIMIT_SCALE: 1 in production; load tests raise it).
+ * (RATE_LIMIT_SCALE: 1 in production; load tests raise it). `exact` buckets are counted by the Durable
+ * Object on every request (credentials: each attempt at a password counts); the others through leases
+ * (lease.ts), which admit at most one lease more than the exact bucket over any interval.
  */
 export function bucketFor(
   path: string,
   principal: Principal | undefined,
   ip: string,
   scale: number,
-): { key: string; policy: BucketPolicy } {
+): { key: string; policy: BucketPolicy; exact: boolean } {
   const scaled = (policy: BucketPolicy) => ({
     capacity: policy.capacity * scale,
     refillPerSecond: policy.refillPerSecond * scale,
   });
-  if (CREDENTIAL_ROUTES.has(path)) return { key: `credentials:ip:${ip}`, policy: scaled(CREDENTIALS_POLICY) };
-  if (path.startsWith(TWILIO_ROUTES)) return { key: `twilio:ip:${ip}`, policy: scaled(TWILIO_POLICY) };
-  if (principal) return { key: principalId(principal), policy: scaled(PLAN_POLICIES[principal.plan]) };
-  return { key: `ip:${ip}`, policy: scaled(ANONYMOUS_POLICY) };
+  if (CREDENTIAL_ROUTES.has(path))
+    return { key: `credentials:ip:${ip}`, policy: scaled(CREDENTIALS_POLICY), exact: true };
+  if (path.startsWith(TWILIO_ROUTES))
+    return { key: `twilio:ip:${ip}`, policy: scaled(TWILIO_POLICY), exact: false };
+  if (principal)
+    return { key: principalId(principal), policy: scaled(PLAN_POLICIES[principal.plan]), exact: false };
+  return { key: `ip:${ip}`, policy: scaled(ANONYMOUS_POLICY), exact: false };
 }

@@ -1,4 +1,4 @@
-import type { BucketPolicy } from "../ratelimit/limiter.ts";
+import type { BucketPolicy } from "../ratelimit/buckets.ts";
 
 const perMinute = (count: number): BucketPolicy => ({ capacity: count, refillPerSecond: count / 60 });
 

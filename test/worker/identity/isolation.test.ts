@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseSession, QueryBuilder } from "../../../workers/db/client.ts";
 import { apiKeys, invitations, memberships, tenants } from "../../../workers/identity/tables.ts";
 import { withTestDatabase, withTestSession } from "../support/database.ts";
 import {
@@ -122,17 +124,37 @@ describe("tenant isolation: tenant A calling every identity route with tenant B'
   });
 });
 
+/** A query either way the Worker runs tenant-scoped work. */
+type ScopedQuery<T> = BatchItem<"pg"> & PromiseLike<T> & { readonly _: { readonly result: T } };
+type Scoped = <T>(
+  session: DatabaseSession,
+  tenantId: string,
+  query: (db: QueryBuilder) => ScopedQuery<T>,
+) => Promise<T>;
+
+/** Both ways the Worker scopes work to a tenant: an interactive Pool transaction, and one HTTP batch. */
+const SCOPED_PATHS: { name: string; scoped: Scoped }[] = [
+  {
+    name: "Pool transaction",
+    scoped: (session, tenantId, query) => session.tenant(tenantId, async (db) => await query(db)),
+  },
+  { name: "one HTTP round trip", scoped: (session, tenantId, query) => session.tenantQuery(tenantId, query) },
+];
+
 describe("row-level security", () => {
-  it("shows a tenant-scoped transaction only its tenant's rows, even with no filter in the query", async () => {
-    const a = await tenantWithData();
-    const b = await tenantWithData();
-    const seen = await withTestSession((session) =>
-      session.tenant(a.owner.tenantId, (db) => db.select({ tenantId: apiKeys.tenantId }).from(apiKeys)),
-    );
-    expect(seen.length).toBeGreaterThan(0);
-    expect(new Set(seen.map((row) => row.tenantId))).toEqual(new Set([a.owner.tenantId]));
-    expect(seen.map((row) => row.tenantId)).not.toContain(b.owner.tenantId);
-  });
+  it.each(SCOPED_PATHS)(
+    "shows a tenant-scoped transaction only its tenant's rows, even with no filter in the query ($name)",
+    async ({ scoped }) => {
+      const a = await tenantWithData();
+      const b = await tenantWithData();
+      const seen = await withTestSession((session) =>
+        scoped(session, a.owner.tenantId, (db) => db.select({ tenantId: apiKeys.tenantId }).from(apiKeys)),
+      );
+      expect(seen.length).toBeGreaterThan(0);
+      expect(new Set(seen.map((row) => row.tenantId))).toEqual(new Set([a.owner.tenantId]));
+      expect(seen.map((row) => row.tenantId)).not.toContain(b.owner.tenantId);
+    },
+  );
 
   it("shows the application role no rows at all without the tenant setting", async () => {
     await tenantWithData();
@@ -153,23 +175,26 @@ describe("row-level security", () => {
     expect(counts).toEqual({ tenants: 0, memberships: 0, invitations: 0, api_keys: 0 });
   });
 
-  it("refuses to write a row into another tenant under the application role", async () => {
-    const a = await tenantWithData();
-    const b = await tenantWithData();
-    const error = await (
-      withTestSession((session) =>
-        session.tenant(a.owner.tenantId, (db) =>
-          db.insert(apiKeys).values({
-            tenantId: b.owner.tenantId,
-            name: "smuggled",
-            prefix: crypto.randomUUID().replace(/-/g, "").slice(0, 12),
-            secretHash: "x",
-            scopes: ["tenant:read"],
-          }),
-        ),
-      ) as Promise<unknown>
-    ).catch((caught: Error) => caught);
-    expect(error).toBeInstanceOf(Error);
-    expect(String((error as Error).cause ?? error)).toMatch(/row-level security/);
-  });
+  it.each(SCOPED_PATHS)(
+    "refuses to write a row into another tenant under the application role ($name)",
+    async ({ scoped }) => {
+      const a = await tenantWithData();
+      const b = await tenantWithData();
+      const error = await (
+        withTestSession((session) =>
+          scoped(session, a.owner.tenantId, (db) =>
+            db.insert(apiKeys).values({
+              tenantId: b.owner.tenantId,
+              name: "smuggled",
+              prefix: crypto.randomUUID().replace(/-/g, "").slice(0, 12),
+              secretHash: "x",
+              scopes: ["tenant:read"],
+            }),
+          ),
+        ) as Promise<unknown>
+      ).catch((caught: Error) => caught);
+      expect(error).toBeInstanceOf(Error);
+      expect(String((error as Error).cause ?? error)).toMatch(/row-level security/);
+    },
+  );
 });

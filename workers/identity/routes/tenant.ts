@@ -5,7 +5,7 @@ import { problemResponses } from "../../http/openapi-responses.ts";
 import { notFound } from "../../http/problem.ts";
 import { renderTenant, TenantSchema } from "../api-schemas.ts";
 import { authorize, principalOf } from "../authorize.ts";
-import { getTenant, renameTenant } from "../tenants.ts";
+import { renameTenant, tenantById } from "../tenants.ts";
 
 const TenantUpdateSchema = z.object({ name: z.string().trim().min(1).max(120) }).openapi("TenantUpdate");
 
@@ -35,9 +35,9 @@ const updateCurrentTenant = createRoute({
 export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(getCurrentTenant, async (c) => {
     const { tenantId } = principalOf(c);
-    const tenant = await c
+    const [tenant] = await c
       .get("database")
-      .tenant(tenantId, (db) => getTenant(db, tenantId), { readOnly: true });
+      .tenantQuery(tenantId, (db) => tenantById(db, tenantId), { readOnly: true });
     if (!tenant) throw notFound("tenant");
     return c.json(renderTenant(tenant), 200);
   });

@@ -14,7 +14,7 @@ import {
   ProjectUpdateSchema,
   renderProject,
 } from "../api-schemas.ts";
-import { createProject, deleteProject, findProject, listProjects, updateProject } from "../projects.ts";
+import { deleteProject, findProject, insertProject, listProjects, updateProject } from "../projects.ts";
 
 const TAGS = ["Projects"];
 // Everyone in the tenant may look; analysts and above change what gets audited.
@@ -105,8 +105,8 @@ export function registerProjectRoutes(app: OpenAPIHono<AppEnv>): void {
     const { tenantId } = principalOf(c);
     const body = c.req.valid("json");
     assertCrawlable(body.site_url, c.get("config").auditAllowPrivateTargets);
-    const project = await c.get("database").tenant(tenantId, (db) =>
-      createProject(db, tenantId, {
+    const [project] = await c.get("database").tenantQuery(tenantId, (db) =>
+      insertProject(db, tenantId, {
         name: body.name,
         siteUrl: body.site_url,
         keywords: body.keywords,
@@ -114,6 +114,7 @@ export function registerProjectRoutes(app: OpenAPIHono<AppEnv>): void {
         maxPages: body.max_pages,
       }),
     );
+    if (!project) throw new Error("insert returned no project");
     c.header("Location", `/api/v1/projects/${project.id}`);
     return c.json(renderProject(project), 201);
   });
