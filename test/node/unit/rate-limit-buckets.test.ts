@@ -30,7 +30,7 @@ const apiKey: Principal = {
 };
 
 describe("rate-limit bucket choice", () => {
-  it("counts login-like routes per IP in the credentials bucket, signed in or not", () => {
+  it("counts login-like routes per IP in the exact credentials bucket, signed in or not", () => {
     for (const path of [
       "/api/v1/auth/login",
       "/api/v1/auth/register",
@@ -40,15 +40,17 @@ describe("rate-limit bucket choice", () => {
       expect(bucketFor(path, undefined, IP, 1)).toEqual({
         key: `credentials:ip:${IP}`,
         policy: CREDENTIALS_POLICY,
+        exact: true,
       });
       expect(bucketFor(path, user("enterprise"), IP, 1).key).toBe(`credentials:ip:${IP}`);
     }
   });
 
-  it("counts Twilio's webhooks and media streams per IP in Twilio's bucket", () => {
+  it("counts Twilio's webhooks and media streams per IP in Twilio's leased bucket", () => {
     expect(bucketFor("/api/v1/channels/whatsapp/inbound", undefined, IP, 1)).toEqual({
       key: `twilio:ip:${IP}`,
       policy: TWILIO_POLICY,
+      exact: false,
     });
     expect(bucketFor("/api/v1/channels/voice/stream/CA1", undefined, IP, 1).key).toBe(`twilio:ip:${IP}`);
   });
@@ -57,11 +59,13 @@ describe("rate-limit bucket choice", () => {
     expect(bucketFor("/api/v1/projects", user("free"), IP, 1)).toEqual({
       key: "user:0190a3a0-0000-7000-8000-0000000000aa",
       policy: PLAN_POLICIES.free,
+      exact: false,
     });
     expect(bucketFor("/api/v1/projects", user("enterprise"), IP, 1).policy).toEqual(PLAN_POLICIES.enterprise);
     expect(bucketFor("/api/v1/projects", apiKey, IP, 1)).toEqual({
       key: "key:0190a3a0-0000-7000-8000-0000000000cc",
       policy: PLAN_POLICIES.pro,
+      exact: false,
     });
   });
 
@@ -69,6 +73,7 @@ describe("rate-limit bucket choice", () => {
     expect(bucketFor("/api/v1/webchat/sessions", undefined, IP, 1)).toEqual({
       key: `ip:${IP}`,
       policy: ANONYMOUS_POLICY,
+      exact: false,
     });
   });
 
