@@ -7,7 +7,7 @@ import type { Env } from "../workers/config/env.ts";
 import { assignAgent, getConversation } from "../workers/conversations/conversations.ts";
 import { markRead, messagesAfter, recentMessages, storeMessage } from "../workers/conversations/messages.ts";
 import { type Database, withDatabase } from "../workers/db/client.ts";
-import { errorFields, log } from "../workers/lib/log.ts";
+import { errorFields, Logger, log } from "../workers/lib/log.ts";
 import { consumeToken } from "../workers/ratelimit/limiter.ts";
 import { PARTICIPANT_HEADER, type Participant, ParticipantSchema } from "../workers/webchat/participants.ts";
 import {
@@ -174,9 +174,10 @@ export class WebchatSession extends DurableObject<Env> {
     };
     const { tenantId, conversationId } = participant;
     if (participant.role === "visitor") {
+      const limiterLog = new Logger({ tenant_id: tenantId, conversation_id: conversationId });
       const decisions = await Promise.all([
-        consumeToken(this.env, visitorBucket(participant.contactId), VISITOR_MESSAGE_POLICY),
-        consumeToken(this.env, conversationBucket(conversationId), CONVERSATION_MESSAGE_POLICY),
+        consumeToken(this.env, visitorBucket(participant.contactId), VISITOR_MESSAGE_POLICY, limiterLog),
+        consumeToken(this.env, conversationBucket(conversationId), CONVERSATION_MESSAGE_POLICY, limiterLog),
       ]);
       const refused = decisions.find((decision) => decision && !decision.allowed);
       if (refused) {
@@ -255,6 +256,7 @@ export class WebchatSession extends DurableObject<Env> {
         context.assistant,
         context.history,
         (text) => this.#broadcast({ type: "delta", reply_id: replyId, text }),
+        new Logger({ tenant_id: tenantId, conversation_id: conversationId }),
       );
       const stored = await this.#tenant(participant, (db) =>
         storeMessage(db, tenantId, conversationId, {

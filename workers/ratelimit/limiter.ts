@@ -1,6 +1,6 @@
 import type { BucketPolicy, RateLimitDecision } from "../../durable-objects/rate-limiter.ts";
 import type { Env } from "../config/env.ts";
-import { errorFields, log } from "../lib/log.ts";
+import { errorFields, type Logger } from "../lib/log.ts";
 
 export type { BucketPolicy, RateLimitDecision };
 
@@ -13,12 +13,13 @@ export async function consumeToken(
   env: Env,
   key: string,
   policy: BucketPolicy,
+  log: Logger,
 ): Promise<RateLimitDecision | null> {
   try {
     const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key));
     return await stub.consume(key, policy);
   } catch (error) {
-    log("warn", "rate limiter unreachable, failing open", { key, ...errorFields(error) });
+    log.warn("rate limiter unreachable, failing open", { key, ...errorFields(error) });
     return null;
   }
 }

@@ -13,7 +13,7 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
       c.req.header("cf-connecting-ip") ?? "unknown",
       c.get("config").rateLimitScale,
     );
-    const decision = await consumeToken(c.env, key, policy);
+    const decision = await consumeToken(c.env, key, policy, c.get("log"));
     if (!decision) return next();
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) {
