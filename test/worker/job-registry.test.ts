@@ -1,7 +1,25 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { auditRunJob } from "../../workers/audits/jobs.ts";
+import { whatsAppSendJob } from "../../workers/channels/whatsapp/jobs.ts";
 import { JOB_DEFINITIONS, jobDefinition } from "../../workers/jobs/registry.ts";
 import { forEachBounded } from "../../workers/lib/bounded.ts";
+import { enqueue, enqueueAll } from "../../workers/queue/enqueue.ts";
+import type { QueuedJob } from "../../workers/queue/envelope.ts";
+
+/** A producer binding that keeps what is sent to it, to see which queue a job went to. */
+function recordingQueue() {
+  const sent: QueuedJob[] = [];
+  const queue = {
+    send: async (body: QueuedJob) => {
+      sent.push(body);
+    },
+    sendBatch: async (messages: Iterable<MessageSendRequest<QueuedJob>>) => {
+      for (const message of messages) sent.push(message.body);
+    },
+  } as unknown as Queue<QueuedJob>;
+  return { sent, queue };
+}
 
 describe("job registry", () => {
   it("declares each job type once", () => {
@@ -27,6 +45,26 @@ describe("job registry", () => {
       context: { request_id: "r", traceparent: "x" },
     };
     expect(auditRunJob.parse(badContext).success).toBe(false);
+  });
+
+  it("puts audits on the long queue and WhatsApp sends on the short one, with who enqueued them", async () => {
+    const short = recordingQueue();
+    const long = recordingQueue();
+    const bindings = { ...env, JOBS: short.queue, LONG_JOBS: long.queue };
+    const context = { request_id: "req-1" };
+    const auditId = crypto.randomUUID();
+    await enqueue(bindings, auditRunJob, { audit_id: auditId }, context);
+    const send = {
+      tenant_id: crypto.randomUUID(),
+      message_id: crypto.randomUUID(),
+      status_callback: "https://borde.test/api/v1/channels/whatsapp/status",
+    };
+    await enqueueAll(bindings, whatsAppSendJob, [send, send], context);
+    expect(long.sent).toEqual([{ type: "audit.run", audit_id: auditId, context }]);
+    expect(short.sent).toEqual([
+      { type: "whatsapp.send", ...send, context },
+      { type: "whatsapp.send", ...send, context },
+    ]);
   });
 });
 

@@ -24,6 +24,9 @@ export interface Env {
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   WEBCHAT_SESSION: DurableObjectNamespace<WebchatSession>;
   VOICE_CALL: DurableObjectNamespace<VoiceCall>;
+  /** Short jobs: replies, sends, cron ticks. */
   JOBS: Queue<QueuedJob>;
+  /** Long work (audits), so it never delays a short job. */
+  LONG_JOBS: Queue<QueuedJob>;
   ASSETS: Fetcher;
 }

@@ -8,8 +8,8 @@ import type { JobDefinition } from "../queue/define-job.ts";
 import type { JobEnvelope } from "../queue/envelope.ts";
 import { jobDefinition } from "./registry.ts";
 
-/** Where the queue's messages go once their retries ran out (wrangler.toml). */
-export const DEAD_LETTER_QUEUES = new Set(["borde-jobs-dlq"]);
+/** Where each queue's messages go once their retries ran out (wrangler.toml). */
+export const DEAD_LETTER_QUEUES = new Set(["borde-jobs-dlq", "borde-long-jobs-dlq"]);
 
 /**
  * How many messages of a batch run at once. They are independent, so one slow job (an OpenAI reply, a
@@ -82,7 +82,7 @@ async function giveUpOn(message: Message, config: Config): Promise<void> {
 }
 
 /**
- * The consumer of the job queue and its dead-letter queue. A malformed message is acknowledged and
+ * The consumer of both job queues and their dead-letter queues. A malformed message is acknowledged and
  * logged (retrying cannot fix it); a job that throws is retried with backoff, and after max_retries the
  * queue moves it to the dead-letter queue, whose consumer records what giving up on it leaves behind.
  * Each message is acknowledged or retried on its own.

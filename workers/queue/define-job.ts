@@ -4,8 +4,11 @@ import type { DatabaseSession } from "../db/client.ts";
 import type { Logger } from "../lib/log.ts";
 import { JobContextSchema, type JobEnvelope } from "./envelope.ts";
 
-/** Which queue a job goes on; one kind, one queue, for now. */
-export type JobKind = "short";
+/**
+ * Which queue a job goes on: short jobs (replies, sends, ticks) must not wait behind long ones (an audit's
+ * crawl takes minutes), so each kind has its own queue and consumer.
+ */
+export type JobKind = "short" | "long";
 
 /** What a job runs with: its own database session, the config, and a logger bound to the job. */
 export type JobRuntime = { session: DatabaseSession; config: Config; log: Logger };

@@ -3,7 +3,10 @@ import type { JobDefinition, JobKind } from "./define-job.ts";
 import type { JobContext, JobEnvelope } from "./envelope.ts";
 
 /** The producer binding of each kind's queue (wrangler.toml). */
-export const QUEUE_OF_KIND = { short: "JOBS" } as const satisfies Record<JobKind, keyof Env>;
+export const QUEUE_OF_KIND = { short: "JOBS", long: "LONG_JOBS" } as const satisfies Record<
+  JobKind,
+  keyof Env
+>;
 
 export type PayloadOf<Message extends JobEnvelope> = Omit<Message, "type" | "context">;
 
