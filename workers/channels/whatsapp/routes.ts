@@ -81,9 +81,11 @@ export function registerWhatsAppRoutes(app: OpenAPIHono<AppEnv>): void {
       throw new HttpProblem(404, "Not Found", "No tenant has this WhatsApp number.");
     }
     if (received.outcome === "stored") {
+      const { tenantId, conversationId } = received;
+      c.set("log", c.get("log").with({ tenant_id: tenantId, conversation_id: conversationId }));
       const reply = {
-        tenant_id: received.tenantId,
-        conversation_id: received.conversationId,
+        tenant_id: tenantId,
+        conversation_id: conversationId,
         message_id: received.messageId,
         status_callback: statusCallbackUrl(c.req.url),
       };
