@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type Config, loadConfig } from "../config/config.ts";
 import type { Env } from "../config/env.ts";
-import { withDatabase } from "../db/client.ts";
+import { type DatabaseSession, withDatabase } from "../db/client.ts";
 import { forEachBounded } from "../lib/bounded.ts";
 import { errorFields, Logger } from "../lib/log.ts";
 import type { JobDefinition } from "../queue/define-job.ts";
@@ -13,7 +13,9 @@ export const DEAD_LETTER_QUEUES = new Set(["borde-jobs-dlq", "borde-long-jobs-dl
 
 /**
  * How many messages of a batch run at once. They are independent, so one slow job (an OpenAI reply, a
- * crawl) does not hold up the others; the bound keeps a batch within the Worker's six open connections.
+ * crawl, a call to Twilio) does not hold up the others. They share the batch's one database connection,
+ * whose statements queue up: a connection per message would cost a connection setup each and, on the
+ * embedded PGlite (one backend session behind its sockets), interleave the protocol of concurrent ones.
  */
 export const BATCH_CONCURRENCY = 4;
 
@@ -45,7 +47,7 @@ function jobLog(message: Message, job: JobEnvelope): Logger {
   return new Logger({ job_id: message.id, job_type: job.type, ...job.context, ...Object.fromEntries(ids) });
 }
 
-async function runMessage(message: Message, config: Config): Promise<void> {
+async function runMessage(message: Message, session: DatabaseSession, config: Config): Promise<void> {
   const parsed = parseJob(message.body);
   if ("issues" in parsed) {
     new Logger({ job_id: message.id }).error("job message rejected", { issues: parsed.issues });
@@ -55,7 +57,7 @@ async function runMessage(message: Message, config: Config): Promise<void> {
   const { definition, job } = parsed;
   const log = jobLog(message, job);
   try {
-    await withDatabase(config, (session) => definition.run(job, { session, config, log }), log);
+    await definition.run(job, { session, config, log });
     message.ack();
   } catch (error) {
     log.warn("job failed, will retry", { attempts: message.attempts, ...errorFields(error) });
@@ -63,7 +65,7 @@ async function runMessage(message: Message, config: Config): Promise<void> {
   }
 }
 
-async function giveUpOn(message: Message, config: Config): Promise<void> {
+async function giveUpOn(message: Message, session: DatabaseSession, config: Config): Promise<void> {
   const parsed = parseJob(message.body);
   const log = "issues" in parsed ? new Logger({ job_id: message.id }) : jobLog(message, parsed.job);
   log.error("job dead-lettered", { attempts: message.attempts, body: message.body });
@@ -73,7 +75,7 @@ async function giveUpOn(message: Message, config: Config): Promise<void> {
   }
   try {
     const { definition, job } = parsed;
-    await withDatabase(config, (session) => definition.giveUp(job, { session, config, log }), log);
+    await definition.giveUp(job, { session, config, log });
     message.ack();
   } catch (error) {
     log.warn("dead-lettered job not recorded, will retry", errorFields(error));
@@ -90,5 +92,10 @@ async function giveUpOn(message: Message, config: Config): Promise<void> {
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const config = loadConfig(env);
   const handle = DEAD_LETTER_QUEUES.has(batch.queue) ? giveUpOn : runMessage;
-  await forEachBounded(batch.messages, BATCH_CONCURRENCY, (message) => handle(message, config));
+  await withDatabase(
+    config,
+    (session) =>
+      forEachBounded(batch.messages, BATCH_CONCURRENCY, (message) => handle(message, session, config)),
+    new Logger({ queue: batch.queue }),
+  );
 }

@@ -10,7 +10,7 @@ import { JobContextSchema, type JobEnvelope } from "./envelope.ts";
  */
 export type JobKind = "short" | "long";
 
-/** What a job runs with: its own database session, the config, and a logger bound to the job. */
+/** What a job runs with: its batch's database session, the config, and a logger bound to the job. */
 export type JobRuntime = { session: DatabaseSession; config: Config; log: Logger };
 
 export type JobParse<Message> =
