@@ -12,6 +12,8 @@ import {
   ParticipantSchema,
 } from "../workers/conversations/participants.ts";
 import { errorFields, log } from "../workers/lib/log.ts";
+import { uuidv7 } from "../workers/lib/uuid.ts";
+import type { JobContext } from "../workers/queue/envelope.ts";
 import {
   acceptMessage,
   agentConnected,
@@ -60,7 +62,8 @@ export class WebchatSession extends DurableObject<Env> {
       return;
     }
     try {
-      const step = await handleFrame(this.env, participant.data, decoded.frame);
+      // A frame is a request of its own: its id ties together the log lines and jobs it causes.
+      const step = await handleFrame(this.env, participant.data, decoded.frame, { request_id: uuidv7() });
       this.#deliver(step.frames, socket);
       await step.handOff?.();
       await step.reply?.((frame) => this.#broadcast(frame));
@@ -83,8 +86,12 @@ export class WebchatSession extends DurableObject<Env> {
   }
 
   /** The REST fallback's send: same storage, same ack; the assistant answers after the response. */
-  async sendMessage(participant: Participant, message: OutgoingMessage): Promise<MessageOutcome> {
-    const accepted = await acceptMessage(this.env, ParticipantSchema.parse(participant), message);
+  async sendMessage(
+    participant: Participant,
+    message: OutgoingMessage,
+    context: JobContext,
+  ): Promise<MessageOutcome> {
+    const accepted = await acceptMessage(this.env, ParticipantSchema.parse(participant), message, context);
     this.#deliver(accepted.frames);
     await accepted.handOff?.();
     if (accepted.reply) this.ctx.waitUntil(accepted.reply((frame) => this.#broadcast(frame)));

@@ -18,6 +18,7 @@ import { corsForAllowedOrigins } from "./http/cors.ts";
 import { database } from "./http/database.ts";
 import { handleError, handleNotFound, methodNotAllowedResponse, validationHook } from "./http/errors.ts";
 import { HttpProblem } from "./http/problem.ts";
+import { requestContext } from "./http/request-context.ts";
 import { requestLog } from "./http/request-log.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { authenticate } from "./identity/authenticate.ts";
@@ -47,6 +48,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, getPath: routedPath });
 
   app.use(requestId({ generator: () => uuidv7(), limitLength: 128 }));
+  app.use(requestContext());
   app.use(requestLog());
   app.use(securityHeaders());
   app.use(async (c, next) => {

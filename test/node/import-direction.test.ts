@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 const ROOT = join(import.meta.dirname, "../..");
 
 /** Infrastructure every domain may import; it imports no domain folder (exceptions below). */
-const SHARED = new Set(["http", "lib", "db", "config"]);
+const SHARED = new Set(["http", "lib", "db", "config", "queue"]);
 
 /** Files in workers/ that may import from durable-objects/, and whether only `import type` is allowed. */
 const DURABLE_OBJECT_IMPORTERS: Record<string, { typeOnly: boolean; reason: string }> = {
@@ -23,12 +23,11 @@ const WIRING: Record<string, string> = {
   "workers/index.ts": "the Worker's entry: fetch, queue and scheduled handlers",
   "workers/db/tables.ts":
     "the one drizzle schema (drizzle-kit and the client) re-exports every domain's tables",
-  "workers/jobs/consumer.ts": "the queue consumer runs each job type's domain code",
+  "workers/jobs/registry.ts": "the registry lists every domain's job declarations",
 };
 
 /** Type-only imports from shared folders into domains, each the one thing the infrastructure must name. */
 const SHARED_TYPE_IMPORTS: Record<string, { folder: string; reason: string }> = {
-  "workers/config/env.ts": { folder: "jobs", reason: "the JOBS binding is a Queue of the job messages" },
   "workers/http/app-env.ts": { folder: "identity", reason: "the request context carries the Principal" },
 };
 
@@ -147,7 +146,7 @@ describe("import direction", () => {
     expect(refused).toEqual([]);
   });
 
-  it("keeps the shared infrastructure (http, lib, db, config) free of imports from domains", () => {
+  it("keeps the shared infrastructure (http, lib, db, config, queue) free of imports from domains", () => {
     const refused = imports
       .filter((edge) => !(edge.from in WIRING))
       .filter((edge) => {

@@ -1,6 +1,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { Logger } from "../../workers/lib/log.ts";
 import { consumeToken, rateLimitHeaders } from "../../workers/ratelimit/limiter.ts";
+
+const testLog = new Logger({ test: "rate-limiter" });
 
 const limiter = (key: string) => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key));
 
@@ -32,9 +35,9 @@ describe("RateLimiter Durable Object", () => {
     const policy = { capacity: 1, refillPerSecond: 0.001 };
     const a = `test:${crypto.randomUUID()}`;
     const b = `test:${crypto.randomUUID()}`;
-    expect((await consumeToken(env, a, policy))?.allowed).toBe(true);
-    expect((await consumeToken(env, a, policy))?.allowed).toBe(false);
-    expect((await consumeToken(env, b, policy))?.allowed).toBe(true);
+    expect((await consumeToken(env, a, policy, testLog))?.allowed).toBe(true);
+    expect((await consumeToken(env, a, policy, testLog))?.allowed).toBe(false);
+    expect((await consumeToken(env, b, policy, testLog))?.allowed).toBe(true);
   });
 
   it("renders the IETF RateLimit headers and Retry-After on refusal", () => {
@@ -57,6 +60,6 @@ describe("RateLimiter Durable Object", () => {
         },
       } as unknown as typeof env.RATE_LIMITER,
     };
-    expect(await consumeToken(broken, "any", { capacity: 1, refillPerSecond: 1 })).toBeNull();
+    expect(await consumeToken(broken, "any", { capacity: 1, refillPerSecond: 1 }, testLog)).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { Logger } from "../../workers/lib/log.ts";
 import type { BucketPolicy, RateLimitLease } from "../../workers/ratelimit/buckets.ts";
 import { LeasedBuckets, leaseLifetimeMs, leaseSize, type TakeTokens } from "../../workers/ratelimit/lease.ts";
 import { leaseTokens } from "../../workers/ratelimit/limiter.ts";
@@ -43,7 +44,7 @@ describe("leases of rate-limit tokens", () => {
     const key = `test:${crypto.randomUUID()}`;
     const policy = { capacity: 100, refillPerSecond: 0.001 };
     const isolates = [new LeasedBuckets(), new LeasedBuckets(), new LeasedBuckets()];
-    const take: TakeTokens = (count) => leaseTokens(env, key, policy, count);
+    const take: TakeTokens = (count) => leaseTokens(env, key, policy, count, new Logger());
     const counts = await Promise.all(isolates.map((isolate) => admitted(isolate, key, policy, take, 80)));
     expect(counts.reduce((sum, count) => sum + count, 0)).toBe(100);
   });

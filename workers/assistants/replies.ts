@@ -3,7 +3,7 @@ import { openAIClient } from "../ai/openai-client.ts";
 import type { Config } from "../config/config.ts";
 import type { Message } from "../conversations/messages.ts";
 import type { MessageSource } from "../conversations/tables.ts";
-import { errorFields, log } from "../lib/log.ts";
+import { errorFields, type Logger } from "../lib/log.ts";
 import type { Assistant } from "./assistants.ts";
 
 /**
@@ -35,6 +35,7 @@ export async function streamAssistantReply(
   assistant: Assistant,
   history: Message[],
   onDelta: (text: string) => void,
+  log: Logger,
 ): Promise<AssistantReply> {
   const client = openAIClient(config);
   if (!client) return { text: FALLBACK_REPLY, source: "fallback" };
@@ -64,7 +65,7 @@ export async function streamAssistantReply(
     if (!text.trim()) throw new Error("the model returned an empty reply");
     return { text, source: "openai" };
   } catch (error) {
-    log("warn", "assistant reply failed, sending the fallback", errorFields(error));
+    log.warn("assistant reply failed, sending the fallback", errorFields(error));
     return { text: FALLBACK_REPLY, source: "fallback" };
   }
 }

@@ -1,5 +1,6 @@
 import { boolean, index, pgTable, real, text, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "../db/columns.ts";
+import { tenantIsolation } from "../db/policies.ts";
 import { tenants } from "../identity/tables.ts";
 
 /** A tenant's assistant: its instructions are the tenant's data, set through the API. */
@@ -18,5 +19,5 @@ export const assistants = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (table) => [index("assistants_tenant_idx").on(table.tenantId, table.id)],
+  (table) => [index("assistants_tenant_idx").on(table.tenantId, table.id), tenantIsolation()],
 );

@@ -1,6 +1,6 @@
 import type { Config } from "../config/config.ts";
 import type { Database } from "../db/client.ts";
-import { errorFields, log } from "../lib/log.ts";
+import { errorFields, type Logger } from "../lib/log.ts";
 import { claimAudit, completeAudit, recordProgress, releaseAudit } from "./audits.ts";
 import { runChecks } from "./checks.ts";
 import { crawlSite } from "./crawler.ts";
@@ -12,13 +12,14 @@ import { summariseAudit } from "./summary.ts";
  * part of the result; an error here (the database, say) releases the audit and rethrows, so the queue
  * retries the message.
  */
-export async function runAudit(db: Database, config: Config, auditId: string): Promise<void> {
+export async function runAudit(db: Database, config: Config, auditId: string, log: Logger): Promise<void> {
   const claimed = await claimAudit(db, auditId);
   if (!claimed) {
-    log("info", "audit not claimable, skipped", { audit_id: auditId });
+    log.info("audit not claimable, skipped");
     return;
   }
   const { audit, project } = claimed;
+  const auditLog = log.with({ tenant_id: audit.tenantId });
   try {
     const crawl = await crawlSite(project.siteUrl, {
       maxPages: project.maxPages,
@@ -27,12 +28,16 @@ export async function runAudit(db: Database, config: Config, auditId: string): P
     });
     const checks = runChecks(crawl, project.keywords);
     const scores = scoreChecks(checks);
-    const summary = await summariseAudit(config, {
-      projectName: project.name,
-      siteUrl: project.siteUrl,
-      score: scores.overall,
-      checks,
-    });
+    const summary = await summariseAudit(
+      config,
+      {
+        projectName: project.name,
+        siteUrl: project.siteUrl,
+        score: scores.overall,
+        checks,
+      },
+      auditLog,
+    );
     const pages = crawl.pages.map((page) => ({
       url: page.url,
       status: page.status,
@@ -44,7 +49,7 @@ export async function runAudit(db: Database, config: Config, auditId: string): P
     }));
     await completeAudit(db, audit, { checks, scores, pages, ...summary });
   } catch (error) {
-    log("warn", "audit run failed", { audit_id: audit.id, ...errorFields(error) });
+    auditLog.warn("audit run failed", errorFields(error));
     await releaseAudit(db, audit.id, error instanceof Error ? error.message : String(error)).catch(
       () => undefined,
     );

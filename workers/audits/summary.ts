@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { openAIClient } from "../ai/openai-client.ts";
 import type { Config } from "../config/config.ts";
-import { errorFields, log } from "../lib/log.ts";
+import { errorFields, type Logger } from "../lib/log.ts";
 import type { Check, Suggestion } from "./result.ts";
 import { SEVERITY_WEIGHT } from "./scoring.ts";
 
@@ -92,7 +92,11 @@ function prompt(input: SummaryInput): string {
 }
 
 /** The executive summary and suggestions from OpenAI, or the fallback when there is no key or the call fails. */
-export async function summariseAudit(config: Config, input: SummaryInput): Promise<AuditSummary> {
+export async function summariseAudit(
+  config: Config,
+  input: SummaryInput,
+  log: Logger,
+): Promise<AuditSummary> {
   const client = openAIClient(config);
   if (!client) return fallbackSummary(input);
   try {
@@ -116,7 +120,7 @@ export async function summariseAudit(config: Config, input: SummaryInput): Promi
     if (!parsed.success) throw new Error(`summary does not match the schema: ${parsed.error.message}`);
     return { ...parsed.data, summary_source: "openai" };
   } catch (error) {
-    log("warn", "audit summary fell back", errorFields(error));
+    log.warn("audit summary fell back", errorFields(error));
     return fallbackSummary(input);
   }
 }

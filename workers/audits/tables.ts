@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "../db/columns.ts";
+import { tenantIsolation } from "../db/policies.ts";
 import { tenants } from "../identity/tables.ts";
 import { projects } from "../projects/tables.ts";
 import type { AuditResult } from "./result.ts";
@@ -48,5 +49,6 @@ export const audits = pgTable(
       .where(sql`${table.status} IN ('queued', 'running')`),
     unique("audits_tenant_idempotency_key").on(table.tenantId, table.idempotencyKey),
     unique("audits_project_slot_key").on(table.projectId, table.scheduledSlot),
+    tenantIsolation(),
   ],
 );

@@ -1,7 +1,7 @@
 import type { RateLimiter } from "../../durable-objects/rate-limiter.ts";
 import type { VoiceCall } from "../../durable-objects/voice-call.ts";
 import type { WebchatSession } from "../../durable-objects/webchat-session.ts";
-import type { JobMessage } from "../jobs/messages.ts";
+import type { QueuedJob } from "../queue/envelope.ts";
 
 /** Bindings and vars as wrangler.toml and secrets declare them; values are parsed by `loadConfig`. */
 export interface Env {
@@ -24,6 +24,9 @@ export interface Env {
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   WEBCHAT_SESSION: DurableObjectNamespace<WebchatSession>;
   VOICE_CALL: DurableObjectNamespace<VoiceCall>;
-  JOBS: Queue<JobMessage>;
+  /** Short jobs: replies, sends, cron ticks. */
+  JOBS: Queue<QueuedJob>;
+  /** Long work (audits), so it never delays a short job. */
+  LONG_JOBS: Queue<QueuedJob>;
   ASSETS: Fetcher;
 }

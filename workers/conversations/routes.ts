@@ -4,6 +4,7 @@ import { AUTHENTICATED, jsonBody, jsonResponse, SIGNED_IN } from "../http/openap
 import { problemResponses } from "../http/openapi-responses.ts";
 import { ListQuerySchema, pageSchema, toPage } from "../http/pagination.ts";
 import { HttpProblem, notFound } from "../http/problem.ts";
+import { jobContext } from "../http/request-context.ts";
 import { IdParamSchema } from "../identity/api-schemas.ts";
 import { authorize, principalOf, userOf } from "../identity/authorize.ts";
 import {
@@ -166,7 +167,7 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>): void {
       userId,
       origin: originOf(c.req.url),
     };
-    const outcome = await sessionStub(c.env.WEBCHAT_SESSION, id).sendMessage(agent, message);
+    const outcome = await sessionStub(c.env.WEBCHAT_SESSION, id).sendMessage(agent, message, jobContext(c));
     if (outcome.type === "error") throw messageRefused(outcome);
     return c.json(outcome, outcome.duplicate ? 200 : 201);
   });

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "../db/columns.ts";
+import { tenantIsolation } from "../db/policies.ts";
 import { tenants, users } from "../identity/tables.ts";
 
 /** Every way a contact reaches a tenant; the tables are shared so one inbox covers them all. */
@@ -56,6 +57,7 @@ export const contacts = pgTable(
   (table) => [
     index("contacts_tenant_idx").on(table.tenantId),
     unique("contacts_tenant_channel_address_key").on(table.tenantId, table.channel, table.address),
+    tenantIsolation(),
   ],
 );
 
@@ -81,6 +83,7 @@ export const conversations = pgTable(
   (table) => [
     index("conversations_tenant_status_idx").on(table.tenantId, table.status, table.id),
     index("conversations_contact_idx").on(table.contactId),
+    tenantIsolation(),
   ],
 );
 
@@ -114,6 +117,7 @@ export const messages = pgTable(
     index("messages_conversation_idx").on(table.conversationId, table.id),
     unique("messages_conversation_client_id_key").on(table.conversationId, table.clientMessageId),
     unique("messages_external_id_key").on(table.externalId),
+    tenantIsolation(),
   ],
 );
 
@@ -133,5 +137,6 @@ export const conversationEvents = pgTable(
   (table) => [
     index("conversation_events_tenant_idx").on(table.tenantId),
     index("conversation_events_conversation_idx").on(table.conversationId, table.id),
+    tenantIsolation(),
   ],
 );

@@ -5,7 +5,7 @@ import { drizzle as drizzleOverHttp, type NeonHttpDatabase } from "drizzle-orm/n
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Config } from "../config/config.ts";
-import { errorFields, log } from "../lib/log.ts";
+import { errorFields, Logger } from "../lib/log.ts";
 
 /** The WebSocket Pool's handle: interactive transactions, one connection per session. */
 export type Database = NeonDatabase;
@@ -53,14 +53,21 @@ export class DatabaseSession {
   #http: { readOnly?: HttpDatabase; readWrite?: HttpDatabase } = {};
   #pending: Promise<unknown>[] = [];
 
-  constructor(private readonly config: DatabaseConfig) {}
+  constructor(
+    private readonly config: DatabaseConfig,
+    private readonly log: Logger = new Logger(),
+  ) {}
 
   #openPool(): Pool {
     if (!this.#pool) {
       useLocalRelayFor(this.config.databaseUrl, this.config.localDbRelay);
-      this.#pool = new Pool({ connectionString: this.config.databaseUrl, max: 1 });
-      // A connection that drops while idle is reported here; unhandled, it would crash the isolate.
-      this.#pool.on("error", (error: Error) => log("warn", "database connection lost", errorFields(error)));
+      const pool = new Pool({ connectionString: this.config.databaseUrl, max: 1 });
+      // A connection that drops while idle is reported here; unhandled, it would crash the isolate. A pool
+      // this session has ended reports its own closing too, which is no loss: only a current one warns.
+      pool.on("error", (error: Error) => {
+        if (this.#pool === pool) this.log.warn("database connection lost", errorFields(error));
+      });
+      this.#pool = pool;
     }
     return this.#pool;
   }
@@ -106,7 +113,11 @@ export class DatabaseSession {
       const result = await work(drizzle({ client }));
       const commit = client.query("COMMIT");
       if (options.readOnly)
-        this.#pending.push(commit.catch((error: Error) => log("warn", "commit failed", errorFields(error))));
+        this.#pending.push(
+          commit.catch((error: Error) =>
+            this.log.warn("commit failed", { tenant_id: tenantId, ...errorFields(error) }),
+          ),
+        );
       else await commit;
       return result;
     } catch (error) {
@@ -154,8 +165,9 @@ export class DatabaseSession {
 export async function withDatabase<T>(
   config: DatabaseConfig,
   work: (session: DatabaseSession) => Promise<T>,
+  log?: Logger,
 ): Promise<T> {
-  const session = new DatabaseSession(config);
+  const session = new DatabaseSession(config, log);
   try {
     return await work(session);
   } finally {

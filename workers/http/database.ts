@@ -8,7 +8,7 @@ import type { AppEnv } from "./app-env.ts";
  */
 export function database(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const session = new DatabaseSession(c.get("config"));
+    const session = new DatabaseSession(c.get("config"), c.get("log"));
     c.set("database", session);
     try {
       await next();

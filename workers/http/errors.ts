@@ -3,7 +3,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import { ConfigError } from "../config/config.ts";
-import { errorFields, log } from "../lib/log.ts";
+import { errorFields } from "../lib/log.ts";
 import type { AppEnv } from "./app-env.ts";
 import { type FieldError, HttpProblem, problemResponse, validationProblem } from "./problem.ts";
 
@@ -58,9 +58,7 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
       new HttpProblem(error.status, httpTitle(error.status), error.message || httpTitle(error.status)),
     );
   }
-  const requestId = c.get("requestId");
-  log("error", "unhandled error", {
-    request_id: requestId,
+  c.get("log").error("unhandled error", {
     path: new URL(c.req.url).pathname,
     ...errorFields(error),
   });

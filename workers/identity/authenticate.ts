@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/app-env.ts";
-import { errorFields, log } from "../lib/log.ts";
+import { errorFields } from "../lib/log.ts";
 import { verifyAccessToken } from "./access-tokens.ts";
 import { looksLikeApiKey, touchApiKey, verifyApiKey } from "./api-keys.ts";
 import { readAccessCookie } from "./cookies.ts";
@@ -33,7 +33,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
         };
         c.executionCtx.waitUntil(
           touchApiKey(c.get("database").db, key.id).catch((error) =>
-            log("warn", "api key touch failed", errorFields(error)),
+            c.get("log").warn("api key touch failed", errorFields(error)),
           ),
         );
       } else if (bearer || cookie) {
@@ -50,7 +50,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       }
       if (principal) {
         c.set("principal", principal);
-        c.set("tenantId", principal.tenantId);
+        c.set("log", c.get("log").with({ tenant_id: principal.tenantId }));
       }
     } catch (error) {
       if (!(error instanceof InvalidToken)) throw error;

@@ -1,7 +1,7 @@
 import type { Config } from "../config/config.ts";
 import type { Database, DatabaseSession } from "../db/client.ts";
 import { HttpProblem } from "../http/problem.ts";
-import { log } from "../lib/log.ts";
+import type { Logger } from "../lib/log.ts";
 import { signAccessToken } from "./access-tokens.ts";
 import { acceptInvitation, type Invitation } from "./invitations.ts";
 import { addMembership, getMember, type Member, tenantsOfUser } from "./memberships.ts";
@@ -152,13 +152,14 @@ export async function refresh(
   config: Config,
   session: DatabaseSession,
   token: string,
+  log: Logger,
 ): Promise<IssuedSession> {
   return session.db
     .transaction(async (db) => {
       const rotation = await useRefreshToken(db, token);
       if (rotation.outcome === "reused") {
         await revokeFamily(db, rotation.familyId);
-        log("warn", "refresh token reuse detected, session family revoked", {
+        log.warn("refresh token reuse detected, session family revoked", {
           user_id: rotation.userId,
           family_id: rotation.familyId,
         });

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "../db/columns.ts";
+import { tenantIsolation } from "../db/policies.ts";
 
 export const ROLES = ["owner", "admin", "analyst", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
@@ -8,14 +9,18 @@ export type Role = (typeof ROLES)[number];
 export const PLANS = ["free", "pro", "enterprise"] as const;
 export type Plan = (typeof PLANS)[number];
 
-export const tenants = pgTable("tenants", {
-  id: id(),
-  name: text("name").notNull(),
-  slug: text("slug").notNull().unique(),
-  plan: text("plan", { enum: PLANS }).notNull().default("free"),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-});
+export const tenants = pgTable(
+  "tenants",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    slug: text("slug").notNull().unique(),
+    plan: text("plan", { enum: PLANS }).notNull().default("free"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  () => [tenantIsolation("id")],
+);
 
 export const users = pgTable(
   "users",
@@ -54,6 +59,7 @@ export const memberships = pgTable(
   (table) => [
     unique("memberships_tenant_user_key").on(table.tenantId, table.userId),
     index("memberships_user_idx").on(table.userId),
+    tenantIsolation(),
   ],
 );
 
@@ -71,7 +77,7 @@ export const invitations = pgTable(
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (table) => [index("invitations_tenant_idx").on(table.tenantId)],
+  (table) => [index("invitations_tenant_idx").on(table.tenantId), tenantIsolation()],
 );
 
 /**
@@ -96,6 +102,7 @@ export const refreshTokens = pgTable(
   (table) => [
     index("refresh_tokens_family_idx").on(table.familyId),
     index("refresh_tokens_user_idx").on(table.userId),
+    tenantIsolation(),
   ],
 );
 
@@ -115,5 +122,5 @@ export const apiKeys = pgTable(
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (table) => [index("api_keys_tenant_idx").on(table.tenantId)],
+  (table) => [index("api_keys_tenant_idx").on(table.tenantId), tenantIsolation()],
 );

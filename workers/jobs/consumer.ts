@@ -1,97 +1,101 @@
-import { failAudit } from "../audits/audits.ts";
-import { runAudit } from "../audits/run-audit.ts";
-import { markUnsent } from "../channels/whatsapp/messages.ts";
-import { replyOnWhatsApp, sendOnWhatsApp } from "../channels/whatsapp/replies.ts";
+import { z } from "zod";
 import { type Config, loadConfig } from "../config/config.ts";
 import type { Env } from "../config/env.ts";
-import { type Database, type DatabaseSession, withDatabase } from "../db/client.ts";
-import { errorFields, log } from "../lib/log.ts";
-import { markTickConsumed } from "./cron-ticks.ts";
-import { type JobMessage, JobMessageSchema } from "./messages.ts";
+import { type DatabaseSession, withDatabase } from "../db/client.ts";
+import { forEachBounded } from "../lib/bounded.ts";
+import { errorFields, Logger } from "../lib/log.ts";
+import type { JobDefinition } from "../queue/define-job.ts";
+import type { JobEnvelope } from "../queue/envelope.ts";
+import { jobDefinition } from "./registry.ts";
 
-export const DEAD_LETTER_QUEUE = "borde-jobs-dlq";
-
-async function runJob(session: DatabaseSession, config: Config, job: JobMessage): Promise<void> {
-  switch (job.type) {
-    case "scheduler.tick":
-      await markTickConsumed(session.db, job.run_id);
-      return;
-    case "audit.run":
-      await runAudit(session.db, config, job.audit_id);
-      return;
-    case "whatsapp.reply":
-      await replyOnWhatsApp(session, config, job);
-      return;
-    case "whatsapp.send":
-      await sendOnWhatsApp(session, config, job.tenant_id, job.message_id, job.status_callback);
-      return;
-  }
-}
+/** Where each queue's messages go once their retries ran out (wrangler.toml). */
+export const DEAD_LETTER_QUEUES = new Set(["borde-jobs-dlq", "borde-long-jobs-dlq"]);
 
 /**
- * What a job that ran out of retries leaves behind: an audit says it failed, and why; a WhatsApp message
- * Twilio never took is marked failed.
+ * How many messages of a batch run at once. They are independent, so one slow job (an OpenAI reply, a
+ * crawl, a call to Twilio) does not hold up the others. They share the batch's one database connection,
+ * whose statements queue up: a connection per message would cost a connection setup each and, on the
+ * embedded PGlite (one backend session behind its sockets), interleave the protocol of concurrent ones.
  */
-async function giveUpOn(db: Database, job: JobMessage): Promise<void> {
-  if (job.type === "audit.run") {
-    await failAudit(db, job.audit_id, "The audit could not be run: its retries ran out.");
-  }
-  if (job.type === "whatsapp.send") {
-    await markUnsent(db, job.tenant_id, job.message_id);
-  }
-}
+export const BATCH_CONCURRENCY = 4;
+
+const TypeSchema = z.object({ type: z.string() });
 
 /** Exponential backoff with a ceiling: 10 s, 20 s, 40 s … at most 10 minutes. */
 export function retryDelaySeconds(attempts: number): number {
   return Math.min(600, 10 * 2 ** Math.max(0, attempts - 1));
 }
 
+type ParsedJob = { definition: JobDefinition; job: JobEnvelope };
+
+/** The message's job, validated by the schema its type declares; the issues when it is not one. */
+function parseJob(body: unknown): ParsedJob | { issues: z.core.$ZodIssue[] | string } {
+  const typed = TypeSchema.safeParse(body);
+  if (!typed.success) return { issues: typed.error.issues };
+  const definition = jobDefinition(typed.data.type);
+  if (!definition) return { issues: `no job type "${typed.data.type}"` };
+  const parsed = definition.parse(body);
+  return parsed.success ? { definition, job: parsed.job } : { issues: parsed.issues };
+}
+
 /**
- * The JOBS consumer. A malformed message is acknowledged and logged (retrying cannot fix it); a job that
- * throws is retried with backoff, and after max_retries the queue moves it to the dead-letter queue.
+ * The job's logger: its queue message id and type, the request that enqueued it, and the ids its payload
+ * names (tenant, audit, conversation …), so its lines can be found beside the request's.
+ */
+function jobLog(message: Message, job: JobEnvelope): Logger {
+  const ids = Object.entries(job).filter(([field]) => field.endsWith("_id"));
+  return new Logger({ job_id: message.id, job_type: job.type, ...job.context, ...Object.fromEntries(ids) });
+}
+
+async function runMessage(message: Message, session: DatabaseSession, config: Config): Promise<void> {
+  const parsed = parseJob(message.body);
+  if ("issues" in parsed) {
+    new Logger({ job_id: message.id }).error("job message rejected", { issues: parsed.issues });
+    message.ack();
+    return;
+  }
+  const { definition, job } = parsed;
+  const log = jobLog(message, job);
+  try {
+    await definition.run(job, { session, config, log });
+    message.ack();
+  } catch (error) {
+    log.warn("job failed, will retry", { attempts: message.attempts, ...errorFields(error) });
+    message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+  }
+}
+
+async function giveUpOn(message: Message, session: DatabaseSession, config: Config): Promise<void> {
+  const parsed = parseJob(message.body);
+  const log = "issues" in parsed ? new Logger({ job_id: message.id }) : jobLog(message, parsed.job);
+  log.error("job dead-lettered", { attempts: message.attempts, body: message.body });
+  if ("issues" in parsed) {
+    message.ack();
+    return;
+  }
+  try {
+    const { definition, job } = parsed;
+    await definition.giveUp(job, { session, config, log });
+    message.ack();
+  } catch (error) {
+    log.warn("dead-lettered job not recorded, will retry", errorFields(error));
+    message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+  }
+}
+
+/**
+ * The consumer of both job queues and their dead-letter queues. A malformed message is acknowledged and
+ * logged (retrying cannot fix it); a job that throws is retried with backoff, and after max_retries the
+ * queue moves it to the dead-letter queue, whose consumer records what giving up on it leaves behind.
+ * Each message is acknowledged or retried on its own.
  */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const config = loadConfig(env);
-  if (batch.queue === DEAD_LETTER_QUEUE) {
-    await withDatabase(config, async ({ db }) => {
-      for (const message of batch.messages) {
-        log("error", "job dead-lettered", {
-          message_id: message.id,
-          attempts: message.attempts,
-          body: message.body,
-        });
-        const parsed = JobMessageSchema.safeParse(message.body);
-        try {
-          if (parsed.success) await giveUpOn(db, parsed.data);
-          message.ack();
-        } catch (error) {
-          log("warn", "dead-lettered job not recorded, will retry", errorFields(error));
-          message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-        }
-      }
-    });
-    return;
-  }
-  await withDatabase(config, async (session) => {
-    for (const message of batch.messages) {
-      const parsed = JobMessageSchema.safeParse(message.body);
-      if (!parsed.success) {
-        log("error", "job message rejected", { message_id: message.id, issues: parsed.error.issues });
-        message.ack();
-        continue;
-      }
-      try {
-        await runJob(session, config, parsed.data);
-        message.ack();
-      } catch (error) {
-        log("warn", "job failed, will retry", {
-          message_id: message.id,
-          type: parsed.data.type,
-          attempts: message.attempts,
-          ...errorFields(error),
-        });
-        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-      }
-    }
-  });
+  const handle = DEAD_LETTER_QUEUES.has(batch.queue) ? giveUpOn : runMessage;
+  await withDatabase(
+    config,
+    (session) =>
+      forEachBounded(batch.messages, BATCH_CONCURRENCY, (message) => handle(message, session, config)),
+    new Logger({ queue: batch.queue }),
+  );
 }

@@ -1,8 +1,12 @@
+import { auditRunJob } from "../audits/jobs.ts";
 import { createScheduledAudits, staleQueuedAudits } from "../audits/scheduled-audits.ts";
 import { loadConfig } from "../config/config.ts";
 import type { Env } from "../config/env.ts";
 import { withDatabase } from "../db/client.ts";
-import { log } from "../lib/log.ts";
+import { Logger } from "../lib/log.ts";
+import { uuidv7 } from "../lib/uuid.ts";
+import { enqueue, enqueueAll } from "../queue/enqueue.ts";
+import { schedulerTickJob } from "./cron-jobs.ts";
 import { recordTick } from "./cron-ticks.ts";
 
 /**
@@ -13,29 +17,34 @@ import { recordTick } from "./cron-ticks.ts";
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   const config = loadConfig(env);
   const scheduledAt = new Date(controller.scheduledTime);
-  const { runId, auditIds } = await withDatabase(config, async ({ db }) => ({
-    runId: await recordTick(db, controller.cron, scheduledAt),
-    // Idempotent, so a repeated tick runs it too: it picks up whatever an interrupted run left due.
-    auditIds: [
-      ...(await createScheduledAudits(db, scheduledAt)),
-      ...(await staleQueuedAudits(db, new Date())),
-    ],
-  }));
+  // The invocation's id stands in for a request id: the jobs it enqueues name it in their logs.
+  const context = { request_id: uuidv7() };
+  const log = new Logger({ ...context, cron: controller.cron, scheduled_at: scheduledAt.toISOString() });
+  const { runId, auditIds } = await withDatabase(
+    config,
+    async ({ db }) => ({
+      runId: await recordTick(db, controller.cron, scheduledAt),
+      // Idempotent, so a repeated tick runs it too: it picks up whatever an interrupted run left due.
+      auditIds: [
+        ...(await createScheduledAudits(db, scheduledAt)),
+        ...(await staleQueuedAudits(db, new Date())),
+      ],
+    }),
+    log,
+  );
   if (auditIds.length > 0) {
-    await env.JOBS.sendBatch(auditIds.map((id) => ({ body: { type: "audit.run" as const, audit_id: id } })));
-    log("info", "scheduled and stale audits enqueued", { count: auditIds.length });
+    await enqueueAll(
+      env,
+      auditRunJob,
+      auditIds.map((id) => ({ audit_id: id })),
+      context,
+    );
+    log.info("scheduled and stale audits enqueued", { count: auditIds.length });
   }
   if (runId === null) {
-    log("info", "cron tick already recorded", {
-      cron: controller.cron,
-      scheduled_at: scheduledAt.toISOString(),
-    });
+    log.info("cron tick already recorded");
     return;
   }
-  await env.JOBS.send({ type: "scheduler.tick", run_id: runId });
-  log("info", "cron tick enqueued", {
-    cron: controller.cron,
-    scheduled_at: scheduledAt.toISOString(),
-    run_id: runId,
-  });
+  await enqueue(env, schedulerTickJob, { run_id: runId }, context);
+  log.info("cron tick enqueued", { run_id: runId });
 }

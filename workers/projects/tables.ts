@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "../db/columns.ts";
+import { tenantIsolation } from "../db/policies.ts";
 import { tenants } from "../identity/tables.ts";
 
 /** A website a tenant audits, on demand and on its schedule. */
@@ -26,5 +27,6 @@ export const projects = pgTable(
   (table) => [
     index("projects_tenant_idx").on(table.tenantId, table.id),
     index("projects_next_audit_idx").on(table.nextAuditAt).where(sql`${table.nextAuditAt} IS NOT NULL`),
+    tenantIsolation(),
   ],
 );

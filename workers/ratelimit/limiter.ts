@@ -1,5 +1,5 @@
 import type { Env } from "../config/env.ts";
-import { errorFields, log } from "../lib/log.ts";
+import { errorFields, type Logger } from "../lib/log.ts";
 import type { BucketPolicy, RateLimitDecision, RateLimitLease } from "./buckets.ts";
 
 /**
@@ -10,19 +10,25 @@ import type { BucketPolicy, RateLimitDecision, RateLimitLease } from "./buckets.
 async function callLimiter<T>(
   env: Env,
   key: string,
+  log: Logger,
   call: (limiter: ReturnType<Env["RATE_LIMITER"]["get"]>) => Promise<T>,
 ): Promise<T | null> {
   try {
     return await call(env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key)));
   } catch (error) {
-    log("warn", "rate limiter unreachable, failing open", { key, ...errorFields(error) });
+    log.warn("rate limiter unreachable, failing open", { key, ...errorFields(error) });
     return null;
   }
 }
 
 /** Takes one token from the bucket named `key`: exact, one call per request. */
-export function consumeToken(env: Env, key: string, policy: BucketPolicy): Promise<RateLimitDecision | null> {
-  return callLimiter(env, key, (limiter) => limiter.consume(key, policy));
+export function consumeToken(
+  env: Env,
+  key: string,
+  policy: BucketPolicy,
+  log: Logger,
+): Promise<RateLimitDecision | null> {
+  return callLimiter(env, key, log, (limiter) => limiter.consume(key, policy));
 }
 
 /** Takes up to `count` tokens from the bucket at once, for an isolate's lease (lease.ts). */
@@ -31,8 +37,9 @@ export function leaseTokens(
   key: string,
   policy: BucketPolicy,
   count: number,
+  log: Logger,
 ): Promise<RateLimitLease | null> {
-  return callLimiter(env, key, (limiter) => limiter.lease(key, policy, count));
+  return callLimiter(env, key, log, (limiter) => limiter.lease(key, policy, count));
 }
 
 /** The IETF draft RateLimit-* headers, plus Retry-After when the call was refused. */

@@ -18,9 +18,10 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
       c.req.header("cf-connecting-ip") ?? "unknown",
       c.get("config").rateLimitScale,
     );
+    const log = c.get("log");
     const decision = exact
-      ? await consumeToken(c.env, key, policy)
-      : await leases.admit(key, policy, (count) => leaseTokens(c.env, key, policy, count));
+      ? await consumeToken(c.env, key, policy, log)
+      : await leases.admit(key, policy, (count) => leaseTokens(c.env, key, policy, count, log));
     if (!decision) return next();
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) {

@@ -15,7 +15,8 @@ import { markRead, messagesAfter, recentMessages, storeMessage } from "../conver
 import type { Participant } from "../conversations/participants.ts";
 import type { Database } from "../db/client.ts";
 import { withDatabase } from "../db/client.ts";
-import { errorFields, log } from "../lib/log.ts";
+import { errorFields, Logger } from "../lib/log.ts";
+import type { JobContext } from "../queue/envelope.ts";
 import { consumeToken } from "../ratelimit/limiter.ts";
 import {
   CONVERSATION_MESSAGE_POLICY,
@@ -56,17 +57,26 @@ function inTenant<T>(
   return withDatabase(loadConfig(env), (session) => session.tenant(participant.tenantId, work, { readOnly }));
 }
 
+/** A logger bound to the conversation and to whoever's request or frame is being handled. */
+const sessionLogger = (participant: Participant, context: JobContext) =>
+  new Logger({
+    request_id: context.request_id,
+    tenant_id: participant.tenantId,
+    conversation_id: participant.conversationId,
+  });
+
 /** One decoded client frame, whoever sent it. */
 export async function handleFrame(
   env: Env,
   participant: Participant,
   frame: ClientFrame,
+  context: JobContext,
 ): Promise<SessionStep> {
   switch (frame.type) {
     case "hello":
       return { frames: (await resume(env, participant, frame.last_seen_id ?? undefined)).map(toSender) };
     case "message":
-      return acceptMessage(env, participant, frame);
+      return acceptMessage(env, participant, frame, context);
     case "typing":
       return { frames: [{ frame: { type: "typing", role: participant.role }, to: "others" }] };
     case "read":
@@ -132,13 +142,15 @@ export async function acceptMessage(
   env: Env,
   participant: Participant,
   message: OutgoingMessage,
+  context: JobContext,
 ): Promise<Accepted> {
+  const log = sessionLogger(participant, context);
   const refuse = (outcome: MessageOutcome): Accepted => ({ outcome, frames: [toSender(outcome)] });
   const { tenantId, conversationId } = participant;
   if (participant.role === "visitor") {
     const decisions = await Promise.all([
-      consumeToken(env, visitorBucket(participant.contactId), VISITOR_MESSAGE_POLICY),
-      consumeToken(env, conversationBucket(conversationId), CONVERSATION_MESSAGE_POLICY),
+      consumeToken(env, visitorBucket(participant.contactId), VISITOR_MESSAGE_POLICY, log),
+      consumeToken(env, conversationBucket(conversationId), CONVERSATION_MESSAGE_POLICY, log),
     ]);
     const refused = decisions.find((decision) => decision && !decision.allowed);
     if (refused) {
@@ -191,11 +203,11 @@ export async function acceptMessage(
     return {
       outcome: ack,
       frames,
-      handOff: () => handOffAnswer(env, conversation, messageId, participant.origin),
+      handOff: () => handOffAnswer(env, conversation, messageId, participant.origin, context),
     };
   }
   if (stored.conversation.assignedUserId !== null) return { outcome: ack, frames };
-  return { outcome: ack, frames, reply: (broadcast) => replyAsAssistant(env, participant, broadcast) };
+  return { outcome: ack, frames, reply: (broadcast) => replyAsAssistant(env, participant, broadcast, log) };
 }
 
 /** The tenant's assistant answers, streamed as deltas, then stored and sent whole. */
@@ -203,6 +215,7 @@ async function replyAsAssistant(
   env: Env,
   participant: Participant,
   broadcast: (frame: ServerFrame) => void,
+  log: Logger,
 ): Promise<void> {
   const { tenantId, conversationId } = participant;
   try {
@@ -218,8 +231,12 @@ async function replyAsAssistant(
     if (!context.assistant) return;
     const replyId = crypto.randomUUID();
     broadcast({ type: "typing", role: "assistant" });
-    const reply = await streamAssistantReply(loadConfig(env), context.assistant, context.history, (text) =>
-      broadcast({ type: "delta", reply_id: replyId, text }),
+    const reply = await streamAssistantReply(
+      loadConfig(env),
+      context.assistant,
+      context.history,
+      (text) => broadcast({ type: "delta", reply_id: replyId, text }),
+      log,
     );
     const stored = await inTenant(env, participant, (db) =>
       storeMessage(db, tenantId, conversationId, {
@@ -232,6 +249,6 @@ async function replyAsAssistant(
       broadcast({ type: "message", message: renderMessage(stored.message), reply_id: replyId });
     }
   } catch (error) {
-    log("error", "assistant reply could not be stored", errorFields(error));
+    log.error("assistant reply could not be stored", errorFields(error));
   }
 }

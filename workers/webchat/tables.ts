@@ -1,5 +1,6 @@
 import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "../db/columns.ts";
+import { tenantIsolation } from "../db/policies.ts";
 import { tenants } from "../identity/tables.ts";
 
 /**
@@ -20,5 +21,5 @@ export const widgetKeys = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (table) => [index("widget_keys_tenant_idx").on(table.tenantId)],
+  (table) => [index("widget_keys_tenant_idx").on(table.tenantId), tenantIsolation()],
 );

@@ -31,7 +31,7 @@ const auditRow = async (id: string) => {
   return row;
 };
 
-async function deliver(auditIds: string[], bindings = env, queue = "borde-jobs", attempts = 1) {
+async function deliver(auditIds: string[], bindings = env, queue = "borde-long-jobs", attempts = 1) {
   const batch = createMessageBatch(
     queue,
     auditIds.map((id, index) => ({
@@ -58,7 +58,7 @@ describe("audit.run messages", () => {
   it("retries with backoff when the run fails, leaving the audit queued", async () => {
     const audit = await queuedAudit();
     const unreachable = { ...env, DATABASE_URL: "postgres://postgres:postgres@127.0.0.1:1/postgres" };
-    const result = await deliver([audit.id], unreachable, "borde-jobs", 2);
+    const result = await deliver([audit.id], unreachable, "borde-long-jobs", 2);
     expect(result.explicitAcks).toEqual([]);
     expect(result.retryMessages.map((message) => message.msgId)).toHaveLength(1);
     expect((await auditRow(audit.id)).status).toBe("queued");
@@ -66,7 +66,7 @@ describe("audit.run messages", () => {
 
   it("marks the audit failed, with a reason, when its message is dead-lettered", async () => {
     const audit = await queuedAudit();
-    const result = await deliver([audit.id], env, "borde-jobs-dlq");
+    const result = await deliver([audit.id], env, "borde-long-jobs-dlq");
     expect(result.explicitAcks).toHaveLength(1);
     const row = await auditRow(audit.id);
     expect(row.status).toBe("failed");
@@ -77,7 +77,7 @@ describe("audit.run messages", () => {
   it("leaves a completed audit alone when a late message is dead-lettered", async () => {
     const audit = await queuedAudit();
     await deliver([audit.id]);
-    await deliver([audit.id], env, "borde-jobs-dlq");
+    await deliver([audit.id], env, "borde-long-jobs-dlq");
     expect((await auditRow(audit.id)).status).toBe("completed");
   });
 });

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { FALLBACK_REPLY } from "../../../workers/assistants/replies.ts";
 import { messages } from "../../../workers/conversations/tables.ts";
 import worker from "../../../workers/index.ts";
-import type { JobMessage } from "../../../workers/jobs/messages.ts";
+import type { JobMessage } from "../../../workers/jobs/registry.ts";
 import { TEST_TWILIO_ACCOUNT_SID } from "../../support/constants.ts";
 import { withTestDatabase } from "../support/database.ts";
 import { callAs, registerTenant, type TestAccount } from "../support/identity.ts";

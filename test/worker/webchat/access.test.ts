@@ -2,6 +2,7 @@ import { env, SELF } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { conversations, messages } from "../../../workers/conversations/tables.ts";
+import { Logger } from "../../../workers/lib/log.ts";
 import { consumeToken } from "../../../workers/ratelimit/limiter.ts";
 import { VISITOR_MESSAGE_POLICY, visitorBucket } from "../../../workers/webchat/policies.ts";
 import { withTestDatabase } from "../support/database.ts";
@@ -62,7 +63,7 @@ describe("webchat access", () => {
     );
     const bucket = visitorBucket(conversation?.contactId ?? "");
     for (let i = 0; i < VISITOR_MESSAGE_POLICY.capacity; i++)
-      await consumeToken(env, bucket, VISITOR_MESSAGE_POLICY);
+      await consumeToken(env, bucket, VISITOR_MESSAGE_POLICY, new Logger());
     visitor.send({ type: "message", client_message_id: "too-many", text: "one more" });
     const refused = await visitor.next("error");
     expect(refused).toMatchObject({ code: "rate_limited", client_message_id: "too-many" });

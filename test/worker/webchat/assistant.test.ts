@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { FALLBACK_REPLY, streamAssistantReply } from "../../../workers/assistants/replies.ts";
 import { loadConfig } from "../../../workers/config/config.ts";
 import { messages } from "../../../workers/conversations/tables.ts";
+import { Logger } from "../../../workers/lib/log.ts";
 import { withTestDatabase } from "../support/database.ts";
 import { callAs } from "../support/identity.ts";
 import { connectAgent, connectVisitor, sleep, webchatTenant } from "./support.ts";
@@ -91,7 +92,13 @@ describe("webchat assistant replies", () => {
       updatedAt: new Date(),
     };
     const deltas: string[] = [];
-    const reply = await streamAssistantReply(withoutKey, assistant, [], (text) => deltas.push(text));
+    const reply = await streamAssistantReply(
+      withoutKey,
+      assistant,
+      [],
+      (text) => deltas.push(text),
+      new Logger(),
+    );
     expect(reply).toEqual({ text: FALLBACK_REPLY, source: "fallback" });
     expect(deltas).toEqual([]);
   });

@@ -4,9 +4,11 @@ import type { AppEnv } from "../../http/app-env.ts";
 import { AUTHENTICATED, jsonBody, jsonResponse } from "../../http/openapi.ts";
 import { problemResponses } from "../../http/openapi-responses.ts";
 import { HttpProblem, notFound } from "../../http/problem.ts";
+import { jobContext } from "../../http/request-context.ts";
 import { IdParamSchema } from "../../identity/api-schemas.ts";
 import { authorize, principalOf } from "../../identity/authorize.ts";
-import { errorFields, log } from "../../lib/log.ts";
+import { errorFields } from "../../lib/log.ts";
+import { enqueue } from "../../queue/enqueue.ts";
 import {
   AuditCreateSchema,
   AuditResultSchema,
@@ -15,6 +17,7 @@ import {
   renderAuditStatus,
 } from "../api-schemas.ts";
 import { type Audit, createAudit, findAudit } from "../audits.ts";
+import { auditRunJob } from "../jobs.ts";
 
 const TAGS = ["Audits"];
 // Viewers read results; analysts and above spend crawl budget.
@@ -87,9 +90,9 @@ export function registerAuditRoutes(app: OpenAPIHono<AppEnv>): void {
     // recovers it, and the consumer's claim makes a duplicate harmless.
     if (created || audit.status === "queued") {
       try {
-        await c.env.JOBS.send({ type: "audit.run", audit_id: audit.id });
+        await enqueue(c.env, auditRunJob, { audit_id: audit.id }, jobContext(c));
       } catch (error) {
-        log("error", "audit not enqueued", { audit_id: audit.id, ...errorFields(error) });
+        c.get("log").error("audit not enqueued", { audit_id: audit.id, ...errorFields(error) });
         throw new HttpProblem(
           503,
           "Service Unavailable",

@@ -1,6 +1,7 @@
 import { boolean, index, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
 import { assistants } from "../../assistants/tables.ts";
 import { createdAt, id, updatedAt } from "../../db/columns.ts";
+import { tenantIsolation } from "../../db/policies.ts";
 import { tenants } from "../../identity/tables.ts";
 
 /** The channels a Twilio number can serve. */
@@ -30,5 +31,6 @@ export const channelNumbers = pgTable(
   (table) => [
     index("channel_numbers_tenant_idx").on(table.tenantId, table.id),
     unique("channel_numbers_channel_phone_key").on(table.channel, table.phoneNumber),
+    tenantIsolation(),
   ],
 );

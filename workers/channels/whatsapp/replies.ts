@@ -1,10 +1,7 @@
 import { HISTORY_LIMIT, streamAssistantReply } from "../../assistants/replies.ts";
-import type { Config } from "../../config/config.ts";
 import { getConversation } from "../../conversations/conversations.ts";
 import { recentMessages, storeMessage } from "../../conversations/messages.ts";
-import type { DatabaseSession } from "../../db/client.ts";
-import type { JobMessage } from "../../jobs/messages.ts";
-import { log } from "../../lib/log.ts";
+import type { JobRuntime } from "../../queue/define-job.ts";
 import { answeringAssistant } from "../numbers/numbers.ts";
 import { TwilioRejected, twilioClient } from "../twilio/client.ts";
 import { markUnsent, messageByClientId, outboundMessage, recordSent } from "./messages.ts";
@@ -15,8 +12,7 @@ import { markUnsent, messageByClientId, outboundMessage, recordSent } from "./me
  * Twilio refusing the message marks it failed, since sending it again would be refused again.
  */
 export async function sendOnWhatsApp(
-  session: DatabaseSession,
-  config: Config,
+  { session, config, log }: JobRuntime,
   tenantId: string,
   messageId: string,
   statusCallback: string,
@@ -38,12 +34,18 @@ export async function sendOnWhatsApp(
     await session.tenant(tenantId, (db) => recordSent(db, tenantId, messageId, sent));
   } catch (error) {
     if (!(error instanceof TwilioRejected)) throw error;
-    log("warn", "Twilio refused a WhatsApp message", { message_id: messageId, status: error.status });
+    log.warn("Twilio refused a WhatsApp message", { message_id: messageId, status: error.status });
     await session.tenant(tenantId, (db) => markUnsent(db, tenantId, messageId));
   }
 }
 
-type ReplyJob = Extract<JobMessage, { type: "whatsapp.reply" }>;
+/** A contact's stored message the assistant is to answer, and where Twilio reports the reply's status. */
+export type ReplyRequest = {
+  tenant_id: string;
+  conversation_id: string;
+  message_id: string;
+  status_callback: string;
+};
 
 /**
  * The assistant answers the contact's message, as in webchat: the number's assistant (or the tenant's
@@ -51,11 +53,8 @@ type ReplyJob = Extract<JobMessage, { type: "whatsapp.reply" }>;
  * person has taken the conversation over. The reply is stored under an id derived from the message it
  * answers, so a redelivered job neither answers twice nor sends twice.
  */
-export async function replyOnWhatsApp(
-  session: DatabaseSession,
-  config: Config,
-  job: ReplyJob,
-): Promise<void> {
+export async function replyOnWhatsApp(runtime: JobRuntime, job: ReplyRequest): Promise<void> {
+  const { session, config, log } = runtime;
   const { tenant_id: tenantId, conversation_id: conversationId } = job;
   const replyKey = `reply-to:${job.message_id}`;
   const context = await session.tenant(
@@ -74,10 +73,10 @@ export async function replyOnWhatsApp(
   );
   if (!context) return;
   if (context.earlier) {
-    await sendOnWhatsApp(session, config, tenantId, context.earlier.id, job.status_callback);
+    await sendOnWhatsApp(runtime, tenantId, context.earlier.id, job.status_callback);
     return;
   }
-  const reply = await streamAssistantReply(config, context.assistant, context.history, () => undefined);
+  const reply = await streamAssistantReply(config, context.assistant, context.history, () => undefined, log);
   const stored = await session.tenant(tenantId, (db) =>
     storeMessage(db, tenantId, conversationId, {
       role: "assistant",
@@ -87,5 +86,5 @@ export async function replyOnWhatsApp(
     }),
   );
   if (!("message" in stored)) return;
-  await sendOnWhatsApp(session, config, tenantId, stored.message.id, job.status_callback);
+  await sendOnWhatsApp(runtime, tenantId, stored.message.id, job.status_callback);
 }

@@ -2,9 +2,12 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../http/app-env.ts";
 import { problemResponses } from "../../http/openapi-responses.ts";
 import { HttpProblem } from "../../http/problem.ts";
+import { jobContext } from "../../http/request-context.ts";
+import { enqueue } from "../../queue/enqueue.ts";
 import { emptyTwiml, TWIML_CONTENT_TYPE } from "../twilio/twiml.ts";
 import { twilioWebhook } from "../twilio/webhook.ts";
 import { receiveWhatsApp } from "./inbound.ts";
+import { whatsAppReplyJob } from "./jobs.ts";
 import { applyDeliveryStatus } from "./messages.ts";
 import { statusCallbackUrl } from "./status.ts";
 import { InboundMessageSchema, MESSAGE_STATUSES, StatusCallbackSchema } from "./wire.ts";
@@ -78,13 +81,15 @@ export function registerWhatsAppRoutes(app: OpenAPIHono<AppEnv>): void {
       throw new HttpProblem(404, "Not Found", "No tenant has this WhatsApp number.");
     }
     if (received.outcome === "stored") {
-      await c.env.JOBS.send({
-        type: "whatsapp.reply",
-        tenant_id: received.tenantId,
-        conversation_id: received.conversationId,
+      const { tenantId, conversationId } = received;
+      c.set("log", c.get("log").with({ tenant_id: tenantId, conversation_id: conversationId }));
+      const reply = {
+        tenant_id: tenantId,
+        conversation_id: conversationId,
         message_id: received.messageId,
         status_callback: statusCallbackUrl(c.req.url),
-      });
+      };
+      await enqueue(c.env, whatsAppReplyJob, reply, jobContext(c));
     }
     return c.body(emptyTwiml(), 200, { "content-type": TWIML_CONTENT_TYPE });
   });

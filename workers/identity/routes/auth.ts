@@ -225,7 +225,7 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
     const token = await optionalRefreshToken(c);
     if (!token)
       throw new HttpProblem(401, "Unauthorized", "Send refresh_token in the body or the refresh cookie.");
-    const session = await refresh(c.get("config"), c.get("database"), token);
+    const session = await refresh(c.get("config"), c.get("database"), token, c.get("log"));
     return c.json(sessionResponse(c, session), 200);
   });
 

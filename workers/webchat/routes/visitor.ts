@@ -13,6 +13,7 @@ import type { AppEnv } from "../../http/app-env.ts";
 import { jsonBody, jsonResponse } from "../../http/openapi.ts";
 import { problemResponses } from "../../http/openapi-responses.ts";
 import { HttpProblem } from "../../http/problem.ts";
+import { jobContext } from "../../http/request-context.ts";
 import {
   VisitorSessionCreateSchema,
   VisitorSessionSchema,
@@ -141,6 +142,7 @@ export function registerWebchatVisitorRoutes(app: OpenAPIHono<AppEnv>): void {
     const outcome = await sessionStub(c.env.WEBCHAT_SESSION, visitor.conversationId).sendMessage(
       visitor,
       message,
+      jobContext(c),
     );
     if (outcome.type === "error") throw messageRefused(outcome);
     return c.json(outcome, outcome.duplicate ? 200 : 201);

@@ -1,0 +1,34 @@
+import type { Env } from "../config/env.ts";
+import type { JobDefinition, JobKind } from "./define-job.ts";
+import type { JobContext, JobEnvelope } from "./envelope.ts";
+
+/** The producer binding of each kind's queue (wrangler.toml). */
+export const QUEUE_OF_KIND = { short: "JOBS", long: "LONG_JOBS" } as const satisfies Record<
+  JobKind,
+  keyof Env
+>;
+
+export type PayloadOf<Message extends JobEnvelope> = Omit<Message, "type" | "context">;
+
+/** Puts a job on the queue of its kind, with the context of whoever enqueued it. */
+export function enqueue<Message extends JobEnvelope>(
+  env: Env,
+  job: JobDefinition<Message>,
+  payload: PayloadOf<Message>,
+  context: JobContext,
+): Promise<void> {
+  return enqueueAll(env, job, [payload], context);
+}
+
+/** The same for many jobs of one type, in one call to the queue. */
+export async function enqueueAll<Message extends JobEnvelope>(
+  env: Env,
+  job: JobDefinition<Message>,
+  payloads: PayloadOf<Message>[],
+  context: JobContext,
+): Promise<void> {
+  if (payloads.length === 0) return;
+  await env[QUEUE_OF_KIND[job.kind]].sendBatch(
+    payloads.map((payload) => ({ body: { ...payload, type: job.type, context } })),
+  );
+}
