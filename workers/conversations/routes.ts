@@ -91,8 +91,7 @@ const liveRoute = createRoute({
   request: { params: IdParamSchema },
   responses: {
     101: { description: "Switching to the WebSocket protocol" },
-    426: { description: "Not a WebSocket upgrade request" },
-    ...problemResponses(401, 403, 404),
+    ...problemResponses(401, 403, 404, 426),
   },
 });
 
@@ -169,7 +168,7 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>): void {
     const { tenantId, userId } = userOf(c);
     const { id } = c.req.valid("param");
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-      throw new HttpProblem(426, "Upgrade Required", "Connect with a WebSocket.", {
+      throw new HttpProblem("upgrade-required", "Connect with a WebSocket.", {
         headers: { Upgrade: "websocket" },
       });
     }
@@ -177,8 +176,7 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>): void {
     const origin = c.req.header("origin");
     if (origin && origin !== new URL(c.req.url).origin && !c.get("config").allowedOrigins.includes(origin)) {
       throw new HttpProblem(
-        403,
-        "Forbidden",
+        "cross-site-request",
         `Cross-site WebSocket refused: the Origin ${origin} is not allowed (this is ${new URL(c.req.url).origin}).`,
       );
     }

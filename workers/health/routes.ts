@@ -56,14 +56,9 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(ready, async (c) => {
     const database = await checkDatabase(c.get("database").db);
     if (database.status === "fail") {
-      throw new HttpProblem(
-        503,
-        "Service Unavailable",
-        `Readiness check failed: database (${database.error}).`,
-        {
-          extensions: { checks: { database } },
-        },
-      );
+      throw new HttpProblem("service-unavailable", `Readiness check failed: database (${database.error}).`, {
+        extensions: { checks: { database } },
+      });
     }
     return c.json({ status: "ok" as const, checks: { database } }, 200);
   });

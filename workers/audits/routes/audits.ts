@@ -91,8 +91,7 @@ export function registerAuditRoutes(app: OpenAPIHono<AppEnv>): void {
       } catch (error) {
         log("error", "audit not enqueued", { audit_id: audit.id, ...errorFields(error) });
         throw new HttpProblem(
-          503,
-          "Service Unavailable",
+          "service-unavailable",
           "The audit was stored but could not be queued; repeat the request with the same Idempotency-Key.",
         );
       }
@@ -109,7 +108,7 @@ export function registerAuditRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(resultRoute, async (c) => {
     const audit = await callersAudit(c, c.req.valid("param").id);
     if (audit.status !== "completed" || !audit.result || !audit.finishedAt) {
-      throw new HttpProblem(409, "Conflict", `The audit is ${audit.status}; its result is not ready.`);
+      throw new HttpProblem("audit-not-ready", `The audit is ${audit.status}; its result is not ready.`);
     }
     return c.json(
       {

@@ -101,7 +101,7 @@ function savedNumber(write: NumberWrite) {
     case "not_found":
       throw notFound("channel number");
     case "number_taken":
-      throw new HttpProblem(409, "Conflict", "This number is already routed for this channel.");
+      throw new HttpProblem("conflict", "This number is already routed for this channel.");
     case "unknown_assistant":
       throw validationProblem([{ path: "body.assistant_id", message: "no assistant with this id" }]);
   }

@@ -16,8 +16,7 @@ export function twilioWebhook(): MiddlewareHandler<AppEnv> {
     const missing = [!accountSid && "TWILIO_ACCOUNT_SID", !authToken && "TWILIO_AUTH_TOKEN"].filter(Boolean);
     if (!accountSid || !authToken) {
       throw new HttpProblem(
-        503,
-        "Service Unavailable",
+        "service-unavailable",
         `Twilio channels are not configured on this deployment: ${missing.join(" and ")} missing.`,
       );
     }
@@ -38,5 +37,4 @@ export function twilioWebhook(): MiddlewareHandler<AppEnv> {
   };
 }
 
-const forbidden = (detail: string) =>
-  new HttpProblem(403, "Forbidden", detail, { type: "urn:borde:problem:twilio-signature" });
+const forbidden = (detail: string) => new HttpProblem("twilio-signature", detail);

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../http/app-env.ts";
 import { problemResponses } from "../../http/openapi-responses.ts";
-import { HttpProblem, PROBLEM_CONTENT_TYPE, ProblemSchema } from "../../http/problem.ts";
+import { HttpProblem } from "../../http/problem.ts";
 import { TWIML_CONTENT_TYPE } from "../twilio/twiml.ts";
 import { twilioWebhook } from "../twilio/webhook.ts";
 import { answerIncomingCall, voiceCall } from "./calls.ts";
@@ -55,11 +55,7 @@ const mediaStream = createRoute({
   request: { params: StreamPathSchema },
   responses: {
     101: { description: "Switching to the WebSocket protocol" },
-    426: {
-      description: "Not a WebSocket upgrade",
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
-    },
-    ...problemResponses(),
+    ...problemResponses(426),
   },
 });
 
@@ -77,7 +73,7 @@ export function registerVoiceRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(mediaStream, async (c) => {
     const { call_sid } = c.req.valid("param");
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-      throw new HttpProblem(426, "Upgrade Required", "This route only accepts a WebSocket upgrade.", {
+      throw new HttpProblem("upgrade-required", "This route only accepts a WebSocket upgrade.", {
         headers: { Upgrade: "websocket" },
       });
     }

@@ -75,7 +75,7 @@ export function registerWhatsAppRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(inboundRoute, async (c) => {
     const received = await receiveWhatsApp(c.get("database"), c.req.valid("form"));
     if (received.outcome === "unknown_number") {
-      throw new HttpProblem(404, "Not Found", "No tenant has this WhatsApp number.");
+      throw new HttpProblem("not-found", "No tenant has this WhatsApp number.");
     }
     if (received.outcome === "stored") {
       await c.env.JOBS.send({
@@ -92,7 +92,7 @@ export function registerWhatsAppRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(statusRoute, async (c) => {
     const callback = c.req.valid("form");
     const status = await applyDeliveryStatus(c.get("database").db, callback.message_sid, callback.status);
-    if (!status) throw new HttpProblem(404, "Not Found", "No message with this MessageSid.");
+    if (!status) throw new HttpProblem("not-found", "No message with this MessageSid.");
     return c.json({ message_sid: callback.message_sid, status }, 200);
   });
 }

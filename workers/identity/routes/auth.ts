@@ -224,7 +224,7 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(refreshRoute, async (c) => {
     const token = await optionalRefreshToken(c);
     if (!token)
-      throw new HttpProblem(401, "Unauthorized", "Send refresh_token in the body or the refresh cookie.");
+      throw new HttpProblem("invalid-refresh-token", "Send refresh_token in the body or the refresh cookie.");
     const session = await refresh(c.get("config"), c.get("database"), token);
     return c.json(sessionResponse(c, session), 200);
   });
@@ -244,7 +244,7 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
     ]);
     const current = memberships.find((membership) => membership.tenant.id === principal.tenantId);
     if (!user || !current)
-      throw new HttpProblem(401, "Unauthorized", "This session's account or membership no longer exists.");
+      throw new HttpProblem("unauthenticated", "This session's account or membership no longer exists.");
     return c.json(
       {
         user: renderUser(user),

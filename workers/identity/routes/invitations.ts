@@ -111,7 +111,7 @@ export function registerInvitationRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(acceptRoute, async (c) => {
     const { token } = c.req.valid("json");
     const member = await joinByInvitation(c.get("database"), userOf(c).userId, token);
-    if (!member) throw new HttpProblem(409, "Conflict", "You are already a member of this tenant.");
+    if (!member) throw new HttpProblem("conflict", "You are already a member of this tenant.");
     return c.json(renderMember(member), 200);
   });
 }

@@ -92,18 +92,18 @@ const removeMemberRoute = createRoute({
   responses: { 204: { description: "Removed" }, ...problemResponses(401, 403, 404, 409) },
 });
 
-const lastOwner = () => new HttpProblem(409, "Conflict", "A tenant keeps at least one owner.");
+const lastOwner = () => new HttpProblem("conflict", "A tenant keeps at least one owner.");
 
 export function registerMemberRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(inviteMemberRoute, async (c) => {
     const caller = userOf(c);
     const body = c.req.valid("json");
     if (body.role === "owner" && caller.role !== "owner") {
-      throw new HttpProblem(403, "Forbidden", "Only an owner can invite an owner.");
+      throw new HttpProblem("forbidden", "Only an owner can invite an owner.");
     }
     const { invitation, token } = await c.get("database").tenant(caller.tenantId, async (db) => {
       if (await findMemberByEmail(db, caller.tenantId, body.email)) {
-        throw new HttpProblem(409, "Conflict", `${body.email} is a member already.`);
+        throw new HttpProblem("conflict", `${body.email} is a member already.`);
       }
       return createInvitation(db, caller.tenantId, { ...body, invitedBy: caller.userId });
     });
@@ -128,7 +128,7 @@ export function registerMemberRoutes(app: OpenAPIHono<AppEnv>): void {
       const current = await getMember(db, caller.tenantId, id);
       if (!current) throw notFound("member");
       if ((current.role === "owner" || role === "owner") && caller.role !== "owner") {
-        throw new HttpProblem(403, "Forbidden", "Only an owner can grant or take away the owner role.");
+        throw new HttpProblem("forbidden", "Only an owner can grant or take away the owner role.");
       }
       if (current.role === "owner" && role !== "owner" && (await countOwners(db, caller.tenantId)) <= 1)
         throw lastOwner();
@@ -145,7 +145,7 @@ export function registerMemberRoutes(app: OpenAPIHono<AppEnv>): void {
       const current = await getMember(db, caller.tenantId, id);
       if (!current) throw notFound("member");
       if (current.role === "owner" && caller.role !== "owner") {
-        throw new HttpProblem(403, "Forbidden", "Only an owner can remove an owner.");
+        throw new HttpProblem("forbidden", "Only an owner can remove an owner.");
       }
       if (current.role === "owner" && (await countOwners(db, caller.tenantId)) <= 1) throw lastOwner();
       await removeMember(db, caller.tenantId, id);

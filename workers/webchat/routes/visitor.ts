@@ -46,8 +46,7 @@ const connectRoute = createRoute({
   },
   responses: {
     101: { description: "Switching to the WebSocket protocol" },
-    426: { description: "Not a WebSocket upgrade request" },
-    ...problemResponses(401, 403),
+    ...problemResponses(401, 403, 426),
   },
 });
 
@@ -105,7 +104,7 @@ export function registerWebchatVisitorRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(connectRoute, async (c) => {
     const { key, token } = c.req.valid("query");
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-      throw new HttpProblem(426, "Upgrade Required", "Connect with a WebSocket.", {
+      throw new HttpProblem("upgrade-required", "Connect with a WebSocket.", {
         headers: { Upgrade: "websocket" },
       });
     }
