@@ -1,6 +1,6 @@
-import { and, asc, count, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import type { Page } from "../http/pagination.ts";
+import { keysetPage, type Page } from "../http/pagination.ts";
 import { memberships, type Role, refreshTokens, tenants, users } from "./tables.ts";
 
 export type Member = {
@@ -37,13 +37,12 @@ export async function addMembership(db: Database, values: { tenantId: string; us
 }
 
 export function listMembers(db: Database, tenantId: string, page: Page): Promise<Member[]> {
-  return db
-    .select(memberColumns)
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.tenantId, tenantId), page.cursor ? gt(memberships.id, page.cursor) : undefined))
-    .orderBy(asc(memberships.id))
-    .limit(page.limit + 1);
+  return keysetPage(
+    db.select(memberColumns).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).$dynamic(),
+    memberships.id,
+    page,
+    eq(memberships.tenantId, tenantId),
+  );
 }
 
 export async function getMember(
