@@ -23,11 +23,11 @@ const problemResponse = (status: ProblemStatus) => ({
   content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
 });
 
-/** Problem responses for a route's OpenAPI declaration; every route lists 400, 429 and 500 as well. */
-export function problemResponses<S extends ProblemStatus>(...statuses: S[]) {
-  const all = [...new Set<ProblemStatus>([400, 429, 500, ...statuses])].sort();
-  return Object.fromEntries(all.map((status) => [status, problemResponse(status)])) as Record<
-    S | 400 | 429 | 500,
+/** The problem responses of a route's OpenAPI declaration, one per status. */
+export function problemResponses<S extends ProblemStatus>(statuses: readonly S[]) {
+  const sorted = [...new Set(statuses)].sort();
+  return Object.fromEntries(sorted.map((status) => [status, problemResponse(status)])) as Record<
+    S,
     ReturnType<typeof problemResponse>
   >;
 }

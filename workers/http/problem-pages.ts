@@ -1,8 +1,7 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "./app-env.ts";
-import { problemResponses } from "./openapi-responses.ts";
+import { z } from "@hono/zod-openapi";
 import { HttpProblem } from "./problem.ts";
 import { isProblemKey, PROBLEM_KEYS, PROBLEM_TYPES, type ProblemKey } from "./problem-types.ts";
+import { RouteGroup } from "./route-kit.ts";
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -52,46 +51,52 @@ ${PROBLEM_KEYS.map((key) => `<li><a href="/problems/${key}">${key}</a> (${PROBLE
 
 const HtmlSchema = z.string().openapi("HtmlPage", { example: "<!doctype html>…" });
 
+const ProblemSlugParamSchema = z.object({
+  slug: z
+    .string()
+    .max(100)
+    .openapi({
+      param: { name: "slug", in: "path" },
+      example: "not-found",
+      description: PROBLEM_KEYS.join(", "),
+    }),
+});
+
 const htmlResponse = (description: string) => ({
   description,
   content: { "text/html": { schema: HtmlSchema } },
 });
 
-const indexRoute = createRoute({
-  method: "get",
-  path: "/problems",
-  operationId: "listProblemTypes",
-  tags: ["System"],
-  summary: "Every kind of error the API answers with, each linking to its page",
-  responses: { 200: htmlResponse("The list of problem types") },
-});
+const routes = new RouteGroup("System");
 
-const typeRoute = createRoute({
-  method: "get",
-  path: "/problems/{slug}",
-  operationId: "getProblemType",
-  tags: ["System"],
-  summary: "What one kind of error means and what to do about it (the page a problem's `type` names)",
-  request: {
-    params: z.object({
-      slug: z
-        .string()
-        .max(100)
-        .openapi({
-          param: { name: "slug", in: "path" },
-          example: "not-found",
-          description: PROBLEM_KEYS.join(", "),
-        }),
-    }),
+routes.add(
+  {
+    method: "get",
+    path: "/problems",
+    operationId: "listProblemTypes",
+    summary: "Every kind of error the API answers with, each linking to its page",
+    access: "public",
+    responses: { 200: htmlResponse("The list of problem types") },
   },
-  responses: { 200: htmlResponse("The page"), ...problemResponses(404) },
-});
+  (c) => c.html(INDEX_PAGE, 200),
+);
 
-export function registerProblemRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(indexRoute, (c) => c.html(INDEX_PAGE, 200));
-  app.openapi(typeRoute, (c) => {
+routes.add(
+  {
+    method: "get",
+    path: "/problems/{slug}",
+    operationId: "getProblemType",
+    summary: "What one kind of error means and what to do about it (the page a problem's `type` names)",
+    access: "public",
+    request: { params: ProblemSlugParamSchema },
+    responses: { 200: htmlResponse("The page") },
+    problems: [404],
+  },
+  (c) => {
     const { slug } = c.req.valid("param");
     if (!isProblemKey(slug)) throw new HttpProblem("not-found", `No problem type is called ${slug}.`);
     return c.html(problemPage(slug), 200);
-  });
-}
+  },
+);
+
+export const registerProblemRoutes = routes.register;

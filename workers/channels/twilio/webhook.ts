@@ -1,3 +1,4 @@
+import type { z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../http/app-env.ts";
 import { HttpProblem } from "../../http/problem.ts";
@@ -38,3 +39,9 @@ export function twilioWebhook(): MiddlewareHandler<AppEnv> {
 }
 
 const forbidden = (detail: string) => new HttpProblem("twilio-signature", detail);
+
+/** The request body of a Twilio webhook's declaration: Twilio posts a form. */
+export const twilioForm = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { "application/x-www-form-urlencoded": { schema } },
+});
