@@ -18,6 +18,7 @@ import { corsForAllowedOrigins } from "./http/cors.ts";
 import { database } from "./http/database.ts";
 import { handleError, handleNotFound, methodNotAllowedResponse, validationHook } from "./http/errors.ts";
 import { HttpProblem } from "./http/problem.ts";
+import { registerProblemRoutes } from "./http/problem-pages.ts";
 import { requestContext } from "./http/request-context.ts";
 import { requestLog } from "./http/request-log.ts";
 import { securityHeaders } from "./http/security-headers.ts";
@@ -63,11 +64,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
-        throw new HttpProblem(
-          413,
-          "Content Too Large",
-          `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
-        );
+        throw new HttpProblem("payload-too-large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
       },
     }),
   );
@@ -95,6 +92,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   registerHealthRoutes(app);
   registerDocsRoutes(app);
+  registerProblemRoutes(app);
   registerJwksRoute(app);
   registerAuthRoutes(app);
   registerTenantRoutes(app);

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 const ROOT = join(import.meta.dirname, "../..");
 
 /** Infrastructure every domain may import; it imports no domain folder (exceptions below). */
-const SHARED = new Set(["http", "lib", "db", "config", "queue"]);
+const SHARED = new Set(["http", "lib", "db", "config", "queue", "access"]);
 
 /** Files in workers/ that may import from durable-objects/, and whether only `import type` is allowed. */
 const DURABLE_OBJECT_IMPORTERS: Record<string, { typeOnly: boolean; reason: string }> = {
@@ -24,11 +24,6 @@ const WIRING: Record<string, string> = {
   "workers/db/tables.ts":
     "the one drizzle schema (drizzle-kit and the client) re-exports every domain's tables",
   "workers/jobs/registry.ts": "the registry lists every domain's job declarations",
-};
-
-/** Type-only imports from shared folders into domains, each the one thing the infrastructure must name. */
-const SHARED_TYPE_IMPORTS: Record<string, { folder: string; reason: string }> = {
-  "workers/http/app-env.ts": { folder: "identity", reason: "the request context carries the Principal" },
 };
 
 type Import = { from: string; to: string; typeOnly: boolean };
@@ -127,11 +122,7 @@ describe("import direction", () => {
   });
 
   it("names only files that exist among its exceptions", () => {
-    const exceptions = [
-      ...Object.keys(DURABLE_OBJECT_IMPORTERS),
-      ...Object.keys(WIRING),
-      ...Object.keys(SHARED_TYPE_IMPORTS),
-    ];
+    const exceptions = [...Object.keys(DURABLE_OBJECT_IMPORTERS), ...Object.keys(WIRING)];
     expect(exceptions.filter((file) => !files.includes(file))).toEqual([]);
   });
 
@@ -146,16 +137,12 @@ describe("import direction", () => {
     expect(refused).toEqual([]);
   });
 
-  it("keeps the shared infrastructure (http, lib, db, config, queue) free of imports from domains", () => {
+  it("keeps the shared infrastructure (http, lib, db, config, queue, access) free of imports from domains", () => {
     const refused = imports
       .filter((edge) => !(edge.from in WIRING))
       .filter((edge) => {
         const from = folderOf(edge.from);
         return from !== null && SHARED.has(from) && isDomain(folderOf(edge.to));
-      })
-      .filter((edge) => {
-        const allowed = SHARED_TYPE_IMPORTS[edge.from];
-        return !(allowed && edge.typeOnly && allowed.folder === folderOf(edge.to));
       })
       .map((edge) => `${edge.from} → ${edge.to}${edge.typeOnly ? " (type)" : ""}`);
     expect(refused).toEqual([]);

@@ -22,7 +22,7 @@ describe("problem documents", () => {
     expect(response.headers.get("content-type")).toBe("application/problem+json");
     const problem = await response.json<Problem>();
     expect(problem).toMatchObject({
-      type: "about:blank",
+      type: "https://borde.test/problems/not-found",
       title: "Not Found",
       status: 404,
       instance: "/api/v1/nothing-here",
@@ -50,6 +50,59 @@ describe("problem documents", () => {
     expect(problem.title).toBe("Internal Server Error");
     expect(problem.detail).toContain("DATABASE_URL is required");
     expect(problem.request_id).toMatch(UUID_V7);
+  });
+});
+
+describe("problem types", () => {
+  const login = (body: string, contentType = "application/json") =>
+    SELF.fetch("https://borde.test/api/v1/auth/login", {
+      method: "POST",
+      headers: { "content-type": contentType, "cf-connecting-ip": "203.0.113.10" },
+      body,
+    });
+
+  it("gives each kind of error its own type URI on the origin called", async () => {
+    const types = await Promise.all(
+      [
+        SELF.fetch("https://borde.test/health", { method: "DELETE" }),
+        login('{"email": '),
+        login("email=a@b.c", "application/x-www-form-urlencoded"),
+        SELF.fetch("https://borde.test/api/v1/projects"),
+      ].map(async (pending) => (await (await pending).json<Problem>()).type),
+    );
+    expect(types).toEqual([
+      "https://borde.test/problems/method-not-allowed",
+      "https://borde.test/problems/bad-request",
+      "https://borde.test/problems/unsupported-media-type",
+      "https://borde.test/problems/unauthenticated",
+    ]);
+  });
+
+  it("answers a problem's type URI with a page saying what it means and what to do", async () => {
+    const { type } = await (await SELF.fetch("https://borde.test/api/v1/nothing-here")).json<Problem>();
+    const page = await SELF.fetch(type);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    const html = await page.text();
+    expect(html).toContain("<h1>not-found</h1>");
+    expect(html).toContain("What to do");
+  });
+
+  it("lists every problem type on /problems, each page answering", async () => {
+    const index = await (await SELF.fetch("https://borde.test/problems")).text();
+    const links = [...index.matchAll(/href="(\/problems\/[a-z-]+)"/g)].map((match) => match[1]);
+    expect(links).toContain("/problems/validation-error");
+    expect(links).toContain("/problems/twilio-signature");
+    const statuses = await Promise.all(
+      links.map(async (link) => (await SELF.fetch(`https://borde.test${link}`)).status),
+    );
+    expect(new Set(statuses)).toEqual(new Set([200]));
+  });
+
+  it("answers an unknown problem type with a 404 problem", async () => {
+    const response = await SELF.fetch("https://borde.test/problems/no-such-kind");
+    expect(response.status).toBe(404);
+    expect((await response.json<Problem>()).type).toBe("https://borde.test/problems/not-found");
   });
 });
 
@@ -161,7 +214,7 @@ describe("validation problems", () => {
     expect(response.status).toBe(400);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
     const problem = await response.json<Problem & { errors: { path: string; message: string }[] }>();
-    expect(problem.type).toBe("urn:borde:problem:validation-error");
+    expect(problem.type).toBe("https://borde.test/problems/validation-error");
     expect(problem.errors.map((error) => error.path).sort()).toEqual(["body.email", "body.password"]);
     expect(problem.request_id).toBe(response.headers.get("x-request-id"));
   });

@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { timestamp } from "../http/api-schemas.ts";
 import type { Assistant } from "./assistants.ts";
-
-const timestamp = () => z.string().openapi({ format: "date-time", example: "2026-11-22T12:00:00.000Z" });
 
 export const AssistantSchema = z
   .object({

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import type { Page } from "../http/pagination.ts";
+import { keysetPage, type Page } from "../http/pagination.ts";
 import { assistants } from "./tables.ts";
 
 export type Assistant = typeof assistants.$inferSelect;
@@ -20,12 +20,12 @@ export async function createAssistant(
 }
 
 export function listAssistants(db: Database, tenantId: string, page: Page): Promise<Assistant[]> {
-  return db
-    .select()
-    .from(assistants)
-    .where(and(eq(assistants.tenantId, tenantId), page.cursor ? gt(assistants.id, page.cursor) : undefined))
-    .orderBy(asc(assistants.id))
-    .limit(page.limit + 1);
+  return keysetPage(
+    db.select().from(assistants).$dynamic(),
+    assistants.id,
+    page,
+    eq(assistants.tenantId, tenantId),
+  );
 }
 
 export async function getAssistant(db: Database, tenantId: string, id: string): Promise<Assistant | null> {

@@ -1,11 +1,8 @@
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../http/app-env.ts";
-import { AUTHENTICATED, jsonBody, jsonResponse } from "../http/openapi.ts";
-import { problemResponses } from "../http/openapi-responses.ts";
+import { IdParamSchema } from "../http/api-schemas.ts";
+import { jsonBody, jsonResponse } from "../http/openapi.ts";
 import { ListQuerySchema, pageSchema, toPage } from "../http/pagination.ts";
 import { notFound } from "../http/problem.ts";
-import { IdParamSchema } from "../identity/api-schemas.ts";
-import { authorize, principalOf } from "../identity/authorize.ts";
+import { RouteGroup, tenantRead, tenantWrite } from "../http/route-kit.ts";
 import {
   AssistantCreateSchema,
   AssistantSchema,
@@ -20,118 +17,102 @@ import {
   updateAssistant,
 } from "./assistants.ts";
 
-const TAGS = ["Assistants"];
+const READ = { role: "viewer", scope: "assistants:read" } as const;
+const WRITE = { role: "admin", scope: "assistants:write" } as const;
 
-const listRoute = createRoute({
-  method: "get",
-  path: "/api/v1/assistants",
-  operationId: "listAssistants",
-  tags: TAGS,
-  summary: "The tenant's assistants",
-  security: AUTHENTICATED,
-  middleware: [authorize({ role: "viewer", scope: "assistants:read" })] as const,
-  request: { query: ListQuerySchema },
-  responses: {
-    200: jsonResponse(pageSchema(AssistantSchema, "AssistantPage"), "A page of assistants"),
-    ...problemResponses(401, 403),
+const routes = new RouteGroup("Assistants");
+
+routes.add(
+  {
+    method: "get",
+    path: "/api/v1/assistants",
+    operationId: "listAssistants",
+    summary: "The tenant's assistants",
+    access: READ,
+    request: { query: ListQuerySchema },
+    responses: { 200: jsonResponse(pageSchema(AssistantSchema, "AssistantPage"), "A page of assistants") },
   },
-});
-
-const createAssistantRoute = createRoute({
-  method: "post",
-  path: "/api/v1/assistants",
-  operationId: "createAssistant",
-  tags: TAGS,
-  summary: "Create an assistant; the oldest enabled one answers webchat visitors",
-  security: AUTHENTICATED,
-  middleware: [authorize({ role: "admin", scope: "assistants:write" })] as const,
-  request: { body: jsonBody(AssistantCreateSchema) },
-  responses: { 201: jsonResponse(AssistantSchema, "The assistant"), ...problemResponses(401, 403) },
-});
-
-const getRoute = createRoute({
-  method: "get",
-  path: "/api/v1/assistants/{id}",
-  operationId: "getAssistant",
-  tags: TAGS,
-  summary: "One assistant",
-  security: AUTHENTICATED,
-  middleware: [authorize({ role: "viewer", scope: "assistants:read" })] as const,
-  request: { params: IdParamSchema },
-  responses: { 200: jsonResponse(AssistantSchema, "The assistant"), ...problemResponses(401, 403, 404) },
-});
-
-const updateRoute = createRoute({
-  method: "patch",
-  path: "/api/v1/assistants/{id}",
-  operationId: "updateAssistant",
-  tags: TAGS,
-  summary: "Change an assistant's name, model, instructions, temperature or whether it is enabled",
-  security: AUTHENTICATED,
-  middleware: [authorize({ role: "admin", scope: "assistants:write" })] as const,
-  request: { params: IdParamSchema, body: jsonBody(AssistantUpdateSchema) },
-  responses: {
-    200: jsonResponse(AssistantSchema, "The updated assistant"),
-    ...problemResponses(401, 403, 404),
-  },
-});
-
-const deleteRoute = createRoute({
-  method: "delete",
-  path: "/api/v1/assistants/{id}",
-  operationId: "deleteAssistant",
-  tags: TAGS,
-  summary: "Delete an assistant",
-  security: AUTHENTICATED,
-  middleware: [authorize({ role: "admin", scope: "assistants:write" })] as const,
-  request: { params: IdParamSchema },
-  responses: { 204: { description: "Deleted" }, ...problemResponses(401, 403, 404) },
-});
-
-export function registerAssistantRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(listRoute, async (c) => {
-    const { tenantId } = principalOf(c);
+  async (c) => {
     const page = c.req.valid("query");
-    const rows = await c
-      .get("database")
-      .tenant(tenantId, (db) => listAssistants(db, tenantId, page), { readOnly: true });
+    const rows = await tenantRead(c, (db, tenantId) => listAssistants(db, tenantId, page));
     return c.json(toPage(rows, page, renderAssistant), 200);
-  });
+  },
+);
 
-  app.openapi(createAssistantRoute, async (c) => {
-    const { tenantId } = principalOf(c);
+routes.add(
+  {
+    method: "post",
+    path: "/api/v1/assistants",
+    operationId: "createAssistant",
+    summary: "Create an assistant; the oldest enabled one answers webchat visitors",
+    access: WRITE,
+    request: { body: jsonBody(AssistantCreateSchema) },
+    responses: { 201: jsonResponse(AssistantSchema, "The assistant") },
+  },
+  async (c) => {
     const body = c.req.valid("json");
-    const assistant = await c.get("database").tenant(tenantId, (db) => createAssistant(db, tenantId, body));
+    const assistant = await tenantWrite(c, (db, tenantId) => createAssistant(db, tenantId, body));
     c.header("Location", `/api/v1/assistants/${assistant.id}`);
     return c.json(renderAssistant(assistant), 201);
-  });
+  },
+);
 
-  app.openapi(getRoute, async (c) => {
-    const { tenantId } = principalOf(c);
+routes.add(
+  {
+    method: "get",
+    path: "/api/v1/assistants/{id}",
+    operationId: "getAssistant",
+    summary: "One assistant",
+    access: READ,
+    request: { params: IdParamSchema },
+    responses: { 200: jsonResponse(AssistantSchema, "The assistant") },
+    problems: [404],
+  },
+  async (c) => {
     const { id } = c.req.valid("param");
-    const assistant = await c
-      .get("database")
-      .tenant(tenantId, (db) => getAssistant(db, tenantId, id), { readOnly: true });
+    const assistant = await tenantRead(c, (db, tenantId) => getAssistant(db, tenantId, id));
     if (!assistant) throw notFound("assistant");
     return c.json(renderAssistant(assistant), 200);
-  });
+  },
+);
 
-  app.openapi(updateRoute, async (c) => {
-    const { tenantId } = principalOf(c);
+routes.add(
+  {
+    method: "patch",
+    path: "/api/v1/assistants/{id}",
+    operationId: "updateAssistant",
+    summary: "Change an assistant's name, model, instructions, temperature or whether it is enabled",
+    access: WRITE,
+    request: { params: IdParamSchema, body: jsonBody(AssistantUpdateSchema) },
+    responses: { 200: jsonResponse(AssistantSchema, "The updated assistant") },
+    problems: [404],
+  },
+  async (c) => {
     const { id } = c.req.valid("param");
     const changes = c.req.valid("json");
-    const assistant = await c
-      .get("database")
-      .tenant(tenantId, (db) => updateAssistant(db, tenantId, id, changes));
+    const assistant = await tenantWrite(c, (db, tenantId) => updateAssistant(db, tenantId, id, changes));
     if (!assistant) throw notFound("assistant");
     return c.json(renderAssistant(assistant), 200);
-  });
+  },
+);
 
-  app.openapi(deleteRoute, async (c) => {
-    const { tenantId } = principalOf(c);
+routes.add(
+  {
+    method: "delete",
+    path: "/api/v1/assistants/{id}",
+    operationId: "deleteAssistant",
+    summary: "Delete an assistant",
+    access: WRITE,
+    request: { params: IdParamSchema },
+    responses: { 204: { description: "Deleted" } },
+    problems: [404],
+  },
+  async (c) => {
     const { id } = c.req.valid("param");
-    const deleted = await c.get("database").tenant(tenantId, (db) => deleteAssistant(db, tenantId, id));
+    const deleted = await tenantWrite(c, (db, tenantId) => deleteAssistant(db, tenantId, id));
     if (!deleted) throw notFound("assistant");
     return c.body(null, 204);
-  });
-}
+  },
+);
+
+export const registerAssistantRoutes = routes.register;

@@ -1,10 +1,9 @@
 import { z } from "@hono/zod-openapi";
+import { isoOrNull, timestamp } from "../http/api-schemas.ts";
+import type { Project } from "../projects/projects.ts";
 import type { Audit } from "./audits.ts";
 import { CATEGORIES, CHECK_STATUSES, SEVERITIES } from "./result.ts";
 import { AUDIT_STATUSES, AUDIT_TRIGGERS } from "./tables.ts";
-
-const timestamp = () => z.string().openapi({ format: "date-time", example: "2026-11-22T12:00:00.000Z" });
-const isoOrNull = (date: Date | null) => date?.toISOString() ?? null;
 
 export const AuditCreateSchema = z.object({ project_id: z.uuid() }).openapi("AuditCreate");
 
@@ -91,3 +90,113 @@ export const AuditResultSchema = z
     }),
   })
   .openapi("AuditResult");
+
+export const WindowQuerySchema = z.object({
+  days: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .default(30)
+    .openapi({ description: "Look back this many days." }),
+});
+
+const SeverityCountsSchema = z.object(
+  Object.fromEntries(SEVERITIES.map((s) => [s, z.number().int()])) as Record<
+    (typeof SEVERITIES)[number],
+    z.ZodNumber
+  >,
+);
+
+export const AuditSummarySchema = z
+  .object({
+    window_days: z.number().int(),
+    counts: z.object({
+      queued: z.number().int(),
+      running: z.number().int(),
+      completed: z.number().int(),
+      failed: z.number().int(),
+    }),
+    projects: z.array(
+      z.object({
+        project_id: z.uuid(),
+        name: z.string(),
+        completed_audits: z.number().int(),
+        average_score: z.number().nullable(),
+      }),
+    ),
+  })
+  .openapi("AuditSummary");
+
+export const HistoryItemSchema = AuditStatusSchema.extend({
+  category_scores: z.record(z.enum(CATEGORIES), z.number().int()).nullable(),
+}).openapi("AuditHistoryItem");
+
+export const QueueItemSchema = AuditStatusSchema.extend({ project_name: z.string() }).openapi(
+  "AuditQueueItem",
+);
+
+export const PendingItemSchema = z
+  .object({
+    project_id: z.uuid(),
+    name: z.string(),
+    schedule: z.string(),
+    next_audit_at: z.string().openapi({ format: "date-time" }),
+  })
+  .openapi("PendingAudit");
+
+export const AuditPerformanceSchema = z
+  .object({
+    window_days: z.number().int(),
+    audits_finished: z.number().int(),
+    success_rate: z.number().nullable(),
+    duration_ms: z.object({
+      p50: z.number().nullable(),
+      p90: z.number().nullable(),
+      p99: z.number().nullable(),
+    }),
+    pages_per_minute: z.number().nullable(),
+  })
+  .openapi("AuditPerformance");
+
+export const OverviewSchema = z
+  .object({
+    projects: z.array(
+      z.object({
+        project_id: z.uuid(),
+        name: z.string(),
+        site_url: z.string(),
+        latest_audit_id: z.uuid().nullable(),
+        audited_at: z.string().nullable(),
+        score: z.number().int().nullable(),
+        score_change: z.number().int().nullable(),
+        failing_checks: SeverityCountsSchema,
+      }),
+    ),
+    top_issues: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        severity: z.enum(SEVERITIES),
+        projects: z.number().int(),
+      }),
+    ),
+  })
+  .openapi("Overview");
+
+export const renderHistoryItem = (audit: Audit) => ({
+  ...renderAuditStatus(audit),
+  category_scores: audit.result?.scores.categories ?? null,
+});
+
+export const renderQueueItem = (audit: Audit & { projectName: string }) => ({
+  ...renderAuditStatus(audit),
+  project_name: audit.projectName,
+});
+
+export const renderPendingItem = (project: Project) => ({
+  project_id: project.id,
+  name: project.name,
+  schedule: project.schedule,
+  next_audit_at: project.nextAuditAt?.toISOString() ?? "",
+});

@@ -58,8 +58,7 @@ export async function createAudit(
   if (!existing) throw new Error("idempotency key conflicted but no audit holds it");
   if (existing.projectId !== projectId) {
     throw new HttpProblem(
-      409,
-      "Conflict",
+      "idempotency-key-reused",
       "This Idempotency-Key was already used for another project's audit.",
     );
   }

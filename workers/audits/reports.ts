@@ -1,6 +1,6 @@
-import { and, asc, count, eq, gt, gte, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import type { Page } from "../http/pagination.ts";
+import { keysetPage, type Page } from "../http/pagination.ts";
 import { projects } from "../projects/tables.ts";
 import type { AuditResult, Severity } from "./result.ts";
 import { type AuditStatus, audits } from "./tables.ts";
@@ -48,52 +48,39 @@ export async function auditSummary(db: Database, tenantId: string, days: number)
 }
 
 export function auditHistory(db: Database, tenantId: string, projectId: string, page: Page) {
-  return db
-    .select()
-    .from(audits)
-    .where(
-      and(
-        eq(audits.tenantId, tenantId),
-        eq(audits.projectId, projectId),
-        page.cursor ? gt(audits.id, page.cursor) : undefined,
-      ),
-    )
-    .orderBy(asc(audits.id))
-    .limit(page.limit + 1);
+  return keysetPage(
+    db.select().from(audits).$dynamic(),
+    audits.id,
+    page,
+    eq(audits.tenantId, tenantId),
+    eq(audits.projectId, projectId),
+  );
 }
 
 export function activeAudits(db: Database, tenantId: string, page: Page) {
-  return db
-    .select({ audit: audits, projectName: projects.name })
-    .from(audits)
-    .innerJoin(projects, eq(projects.id, audits.projectId))
-    .where(
-      and(
-        eq(audits.tenantId, tenantId),
-        inArray(audits.status, ["queued", "running"]),
-        page.cursor ? gt(audits.id, page.cursor) : undefined,
-      ),
-    )
-    .orderBy(asc(audits.id))
-    .limit(page.limit + 1)
-    .then((rows) => rows.map((row) => ({ ...row.audit, projectName: row.projectName })));
+  return keysetPage(
+    db
+      .select({ audit: audits, projectName: projects.name })
+      .from(audits)
+      .innerJoin(projects, eq(projects.id, audits.projectId))
+      .$dynamic(),
+    audits.id,
+    page,
+    eq(audits.tenantId, tenantId),
+    inArray(audits.status, ["queued", "running"]),
+  ).then((rows) => rows.map((row) => ({ ...row.audit, projectName: row.projectName })));
 }
 
 /** Projects whose scheduled time has come but which the cron trigger has not queued yet. */
 export function pendingProjects(db: Database, tenantId: string, page: Page) {
-  return db
-    .select()
-    .from(projects)
-    .where(
-      and(
-        eq(projects.tenantId, tenantId),
-        isNotNull(projects.nextAuditAt),
-        lte(projects.nextAuditAt, new Date()),
-        page.cursor ? gt(projects.id, page.cursor) : undefined,
-      ),
-    )
-    .orderBy(asc(projects.id))
-    .limit(page.limit + 1);
+  return keysetPage(
+    db.select().from(projects).$dynamic(),
+    projects.id,
+    page,
+    eq(projects.tenantId, tenantId),
+    isNotNull(projects.nextAuditAt),
+    lte(projects.nextAuditAt, new Date()),
+  );
 }
 
 export async function auditPerformance(db: Database, tenantId: string, days: number) {

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { timestamp } from "../http/api-schemas.ts";
 import type { Conversation } from "./conversations.ts";
 import type { Message } from "./messages.ts";
 import {
@@ -10,8 +11,6 @@ import {
 } from "./tables.ts";
 
 export const MAX_MESSAGE_CHARS = 4000;
-
-const timestamp = () => z.string().openapi({ format: "date-time", example: "2026-11-22T12:00:00.000Z" });
 
 export const ConversationSchema = z
   .object({

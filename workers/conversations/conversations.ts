@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import type { Page } from "../http/pagination.ts";
+import { keysetPage, type Page } from "../http/pagination.ts";
 import {
   type Channel,
   type ConversationStatus,
@@ -102,19 +102,14 @@ export function listConversations(
   filter: ConversationFilter,
   page: Page,
 ): Promise<Conversation[]> {
-  return db
-    .select()
-    .from(conversations)
-    .where(
-      and(
-        eq(conversations.tenantId, tenantId),
-        filter.status ? eq(conversations.status, filter.status) : undefined,
-        filter.channel ? eq(conversations.channel, filter.channel) : undefined,
-        page.cursor ? gt(conversations.id, page.cursor) : undefined,
-      ),
-    )
-    .orderBy(asc(conversations.id))
-    .limit(page.limit + 1);
+  return keysetPage(
+    db.select().from(conversations).$dynamic(),
+    conversations.id,
+    page,
+    eq(conversations.tenantId, tenantId),
+    filter.status ? eq(conversations.status, filter.status) : undefined,
+    filter.channel ? eq(conversations.channel, filter.channel) : undefined,
+  );
 }
 
 /**

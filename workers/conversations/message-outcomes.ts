@@ -5,14 +5,14 @@ import type { MessageOutcome } from "./live-protocol.ts";
 export function messageRefused(outcome: Extract<MessageOutcome, { type: "error" }>): HttpProblem {
   switch (outcome.code) {
     case "rate_limited":
-      return new HttpProblem(429, "Too Many Requests", outcome.detail, {
+      return new HttpProblem("rate-limited", outcome.detail, {
         headers: { "Retry-After": String(outcome.retry_after_seconds ?? 60) },
       });
     case "conversation_not_found":
       return notFound("conversation");
     case "conversation_closed":
-      return new HttpProblem(409, "Conflict", outcome.detail);
+      return new HttpProblem("conversation-closed", outcome.detail);
     default:
-      return new HttpProblem(500, "Internal Server Error", outcome.detail);
+      return new HttpProblem("internal", outcome.detail);
   }
 }

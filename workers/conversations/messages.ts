@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, lte, ne } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import type { Page } from "../http/pagination.ts";
+import { type Page, rowsToFetch } from "../http/pagination.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 import type { Conversation } from "./conversations.ts";
 import {
@@ -115,7 +115,7 @@ export function messagesAfter(
 
 /** A page of the transcript, oldest first. */
 export const transcriptPage = (db: Database, tenantId: string, conversationId: string, page: Page) =>
-  messagesAfter(db, tenantId, conversationId, page.cursor, page.limit + 1);
+  messagesAfter(db, tenantId, conversationId, page.cursor, rowsToFetch(page));
 
 /** The latest `limit` messages, oldest first: the context an assistant answers from. */
 export async function recentMessages(

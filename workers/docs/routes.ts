@@ -1,5 +1,7 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/app-env.ts";
+import { jsonResponse } from "../http/openapi.ts";
+import { RouteGroup } from "../http/route-kit.ts";
 
 export const API_VERSION = "0.1.0";
 
@@ -30,19 +32,18 @@ const ApiIndexSchema = z
   })
   .openapi("ApiIndex");
 
-const apiIndex = createRoute({
-  method: "get",
-  path: "/api/v1",
-  operationId: "getApiIndex",
-  tags: ["System"],
-  summary: "What this API is and where its documents are",
-  responses: {
-    200: { description: "The API index", content: { "application/json": { schema: ApiIndexSchema } } },
-  },
-});
+const routes = new RouteGroup("System");
 
-export function registerDocsRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(apiIndex, (c) =>
+routes.add(
+  {
+    method: "get",
+    path: "/api/v1",
+    operationId: "getApiIndex",
+    summary: "What this API is and where its documents are",
+    access: "public",
+    responses: { 200: jsonResponse(ApiIndexSchema, "The API index") },
+  },
+  (c) =>
     c.json(
       {
         name: "Borde API",
@@ -51,7 +52,10 @@ export function registerDocsRoutes(app: OpenAPIHono<AppEnv>): void {
       },
       200,
     ),
-  );
+);
+
+export function registerDocsRoutes(app: OpenAPIHono<AppEnv>): void {
+  routes.register(app);
 
   app.doc31("/openapi.json", (c) => ({
     openapi: "3.1.0",
@@ -59,7 +63,7 @@ export function registerDocsRoutes(app: OpenAPIHono<AppEnv>): void {
       title: "Borde API",
       version: API_VERSION,
       description:
-        "Edge-native, multi-tenant API. Errors are RFC 9457 problem documents (`application/problem+json`). `/v1/*` is served as `/api/v1/*`.",
+        "Edge-native, multi-tenant API. Errors are RFC 9457 problem documents (`application/problem+json`) whose `type` is `<origin>/problems/<kind>`: the kinds are listed in the Problem schema, and each URI answers with a page saying what it means and what to do. `/v1/*` is served as `/api/v1/*`.",
     },
     servers: [{ url: new URL(c.req.url).origin }],
   }));

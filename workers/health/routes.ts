@@ -1,7 +1,7 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../http/app-env.ts";
-import { problemResponses } from "../http/openapi-responses.ts";
+import { z } from "@hono/zod-openapi";
+import { jsonResponse } from "../http/openapi.ts";
 import { HttpProblem } from "../http/problem.ts";
+import { RouteGroup } from "../http/route-kit.ts";
 import { checkDatabase } from "./checks.ts";
 
 const StatusSchema = z.object({ status: z.literal("ok") }).openapi("HealthStatus");
@@ -16,55 +16,44 @@ const ReadinessSchema = z
   .object({ status: z.literal("ok"), checks: z.object({ database: CheckSchema }) })
   .openapi("Readiness");
 
-const health = createRoute({
-  method: "get",
-  path: "/health",
-  operationId: "getHealth",
-  tags: ["System"],
-  summary: "Liveness: the Worker is serving",
-  responses: { 200: { description: "Serving", content: { "application/json": { schema: StatusSchema } } } },
-});
+const routes = new RouteGroup("System");
 
-const healthz = createRoute({
-  method: "get",
-  path: "/healthz",
-  operationId: "getHealthz",
-  tags: ["System"],
-  summary: "Liveness for probes that expect /healthz (GET or HEAD)",
-  responses: { 200: { description: "Serving", content: { "application/json": { schema: StatusSchema } } } },
-});
-
-const ready = createRoute({
-  method: "get",
-  path: "/ready",
-  operationId: "getReadiness",
-  tags: ["System"],
-  summary: "Readiness: the Worker can reach the database",
-  description: "On failure the problem document carries `checks`, naming the check that failed.",
-  responses: {
-    200: {
-      description: "Every dependency answers",
-      content: { "application/json": { schema: ReadinessSchema } },
+const serving = (path: "/health" | "/healthz", operationId: string, summary: string) =>
+  routes.add(
+    {
+      method: "get",
+      path,
+      operationId,
+      summary,
+      access: "public",
+      responses: { 200: jsonResponse(StatusSchema, "Serving") },
     },
-    ...problemResponses(503),
-  },
-});
+    (c) => c.json({ status: "ok" as const }, 200),
+  );
 
-export function registerHealthRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(health, (c) => c.json({ status: "ok" as const }, 200));
-  app.openapi(healthz, (c) => c.json({ status: "ok" as const }, 200));
-  app.openapi(ready, async (c) => {
+serving("/health", "getHealth", "Liveness: the Worker is serving");
+serving("/healthz", "getHealthz", "Liveness for probes that expect /healthz (GET or HEAD)");
+
+routes.add(
+  {
+    method: "get",
+    path: "/ready",
+    operationId: "getReadiness",
+    summary: "Readiness: the Worker can reach the database",
+    description: "On failure the problem document carries `checks`, naming the check that failed.",
+    access: "public",
+    responses: { 200: jsonResponse(ReadinessSchema, "Every dependency answers") },
+    problems: [503],
+  },
+  async (c) => {
     const database = await checkDatabase(c.get("database").db);
     if (database.status === "fail") {
-      throw new HttpProblem(
-        503,
-        "Service Unavailable",
-        `Readiness check failed: database (${database.error}).`,
-        {
-          extensions: { checks: { database } },
-        },
-      );
+      throw new HttpProblem("service-unavailable", `Readiness check failed: database (${database.error}).`, {
+        extensions: { checks: { database } },
+      });
     }
     return c.json({ status: "ok" as const, checks: { database } }, 200);
-  });
-}
+  },
+);
+
+export const registerHealthRoutes = routes.register;

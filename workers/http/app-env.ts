@@ -1,7 +1,7 @@
+import type { Principal } from "../access/principal.ts";
 import type { Config } from "../config/config.ts";
 import type { Env } from "../config/env.ts";
 import type { DatabaseSession } from "../db/client.ts";
-import type { Principal } from "../identity/principal.ts";
 import type { Logger } from "../lib/log.ts";
 
 /** What every handler can read from the Hono context. */

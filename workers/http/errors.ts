@@ -6,6 +6,15 @@ import { ConfigError } from "../config/config.ts";
 import { errorFields } from "../lib/log.ts";
 import type { AppEnv } from "./app-env.ts";
 import { type FieldError, HttpProblem, problemResponse, validationProblem } from "./problem.ts";
+import { PROBLEM_TYPES, type ProblemKey } from "./problem-types.ts";
+
+// Hono and zod-openapi throw HTTPException for a body they cannot read (400), one over the limit (413) and
+// a Content-Type the route does not take (415); any other status would be a bug, answered as one (500).
+const HTTP_EXCEPTION_PROBLEMS: Partial<Record<number, ProblemKey>> = {
+  400: "bad-request",
+  413: "payload-too-large",
+  415: "unsupported-media-type",
+};
 
 // How each validated part of a request is named in `errors[].path`.
 const TARGET_NAMES: Record<string, string> = {
@@ -33,15 +42,14 @@ export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) =
 export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
   problemResponse(
     c,
-    new HttpProblem(404, "Not Found", `No route matches ${c.req.method} ${new URL(c.req.url).pathname}.`),
+    new HttpProblem("not-found", `No route matches ${c.req.method} ${new URL(c.req.url).pathname}.`),
   );
 
 export function methodNotAllowedResponse(c: Context<AppEnv>, methods: string[]): Response {
   return problemResponse(
     c,
     new HttpProblem(
-      405,
-      "Method Not Allowed",
+      "method-not-allowed",
       `${c.req.method} is not supported here; use ${methods.join(", ")}.`,
       {
         headers: { Allow: methods.join(", ") },
@@ -53,10 +61,8 @@ export function methodNotAllowedResponse(c: Context<AppEnv>, methods: string[]):
 export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof HttpProblem) return problemResponse(c, error);
   if (error instanceof HTTPException) {
-    return problemResponse(
-      c,
-      new HttpProblem(error.status, httpTitle(error.status), error.message || httpTitle(error.status)),
-    );
+    const key = HTTP_EXCEPTION_PROBLEMS[error.status];
+    if (key) return problemResponse(c, new HttpProblem(key, error.message || PROBLEM_TYPES[key].title));
   }
   c.get("log").error("unhandled error", {
     path: new URL(c.req.url).pathname,
@@ -67,17 +73,5 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
     error instanceof ConfigError
       ? error.message
       : "Something went wrong on our side; quote the request id to support.";
-  return problemResponse(c, new HttpProblem(500, "Internal Server Error", detail));
+  return problemResponse(c, new HttpProblem("internal", detail));
 };
-
-function httpTitle(status: number): string {
-  const titles: Record<number, string> = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    413: "Content Too Large",
-    415: "Unsupported Media Type",
-  };
-  return titles[status] ?? "Error";
-}

@@ -1,4 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { and, asc, gt, type SQL } from "drizzle-orm";
+import type { PgColumn, PgSelect } from "drizzle-orm/pg-core";
 import { base64url, fromBase64url } from "../lib/crypto.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -33,6 +35,24 @@ export const ListQuerySchema = z.object({
 });
 
 export type Page = { limit: number; cursor?: string | undefined };
+
+/** A page is fetched with one row more than it shows, so `toPage` knows whether another page follows. */
+export const rowsToFetch = (page: Page) => page.limit + 1;
+
+/**
+ * Every list pages the same way: the rows matching `filters` whose id comes after the cursor, in id order.
+ * `query` is a dynamic select (`db.select().from(table).$dynamic()`); give the result to `toPage`.
+ */
+export const keysetPage = <Q extends PgSelect>(
+  query: Q,
+  id: PgColumn,
+  page: Page,
+  ...filters: (SQL | undefined)[]
+) =>
+  query
+    .where(and(...filters, page.cursor ? gt(id, page.cursor) : undefined))
+    .orderBy(asc(id))
+    .limit(rowsToFetch(page));
 
 export function pageSchema<T extends z.ZodType>(item: T, name: string) {
   return z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name);

@@ -1,18 +1,22 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { PROBLEM_KEYS, PROBLEM_TYPES, type ProblemKey, problemTypeUri } from "./problem-types.ts";
 
 /** One invalid input field, named by its dotted path in the request (`body.email`, `query.limit`). */
 export type FieldError = { path: string; message: string };
 
-/** An error that the API reports to its caller as an RFC 9457 problem document. */
+/**
+ * An error that the API reports to its caller as an RFC 9457 problem document. Its kind is a key of the
+ * problem catalogue, which gives the status and title; the call site says only what happened.
+ */
 export class HttpProblem extends Error {
+  readonly status: (typeof PROBLEM_TYPES)[ProblemKey]["status"];
+  readonly title: string;
+
   constructor(
-    readonly status: ContentfulStatusCode,
-    readonly title: string,
+    readonly key: ProblemKey,
     readonly detail: string,
     readonly options: {
-      type?: string;
       errors?: FieldError[];
       headers?: Record<string, string>;
       extensions?: Record<string, unknown>;
@@ -20,12 +24,17 @@ export class HttpProblem extends Error {
   ) {
     super(detail);
     this.name = "HttpProblem";
+    this.status = PROBLEM_TYPES[key].status;
+    this.title = PROBLEM_TYPES[key].title;
   }
 }
 
 export const ProblemSchema = z
   .object({
-    type: z.string().openapi({ example: "about:blank" }),
+    type: z.url().openapi({
+      description: `What kind of error this is, to switch on: \`<origin>/problems/<kind>\` on the origin that was called, where a page explains it (\`GET /problems\` lists them). The kinds: ${PROBLEM_KEYS.map((key) => `\`${key}\``).join(", ")}.`,
+      example: "https://borde.example/problems/not-found",
+    }),
     title: z.string().openapi({ example: "Not Found" }),
     status: z.number().int().openapi({ example: 404 }),
     detail: z.string().openapi({ example: "No project with this id." }),
@@ -41,12 +50,13 @@ export const ProblemSchema = z
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
 export function problemResponse(c: Context, problem: HttpProblem): Response {
+  const url = new URL(c.req.url);
   const body = {
-    type: problem.options.type ?? "about:blank",
+    type: problemTypeUri(url.origin, problem.key),
     title: problem.title,
     status: problem.status,
     detail: problem.detail,
-    instance: new URL(c.req.url).pathname,
+    instance: url.pathname,
     request_id: c.get("requestId") ?? "",
     ...(problem.options.errors ? { errors: problem.options.errors } : {}),
     ...problem.options.extensions,
@@ -58,9 +68,6 @@ export function problemResponse(c: Context, problem: HttpProblem): Response {
 }
 
 export const validationProblem = (errors: FieldError[]) =>
-  new HttpProblem(400, "Invalid request", `${errors.length} field(s) failed validation.`, {
-    type: "urn:borde:problem:validation-error",
-    errors,
-  });
+  new HttpProblem("validation-error", `${errors.length} field(s) failed validation.`, { errors });
 
-export const notFound = (what: string) => new HttpProblem(404, "Not Found", `No ${what} with this id.`);
+export const notFound = (what: string) => new HttpProblem("not-found", `No ${what} with this id.`);

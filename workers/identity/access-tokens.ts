@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { PLANS, ROLES } from "../access/roles.ts";
 import type { Config } from "../config/config.ts";
 import { InvalidToken, signToken, verifyToken } from "./jwt.ts";
-import { PLANS, ROLES } from "./tables.ts";
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 const AUDIENCE = "borde-api";

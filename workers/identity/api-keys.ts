@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
+import type { Plan, Scope } from "../access/roles.ts";
 import type { Database } from "../db/client.ts";
-import type { Page } from "../http/pagination.ts";
+import { keysetPage, type Page } from "../http/pagination.ts";
 import { constantTimeEqualText, randomAlphanumeric, randomToken, sha256Hex } from "../lib/crypto.ts";
-import type { Scope } from "./scopes.ts";
-import { apiKeys, type Plan, tenants } from "./tables.ts";
+import { apiKeys, tenants } from "./tables.ts";
 
 export type ApiKey = typeof apiKeys.$inferSelect;
 
@@ -28,18 +28,13 @@ export async function createApiKey(
 }
 
 export function listApiKeys(db: Database, tenantId: string, page: Page): Promise<ApiKey[]> {
-  return db
-    .select()
-    .from(apiKeys)
-    .where(
-      and(
-        eq(apiKeys.tenantId, tenantId),
-        isNull(apiKeys.revokedAt),
-        page.cursor ? gt(apiKeys.id, page.cursor) : undefined,
-      ),
-    )
-    .orderBy(asc(apiKeys.id))
-    .limit(page.limit + 1);
+  return keysetPage(
+    db.select().from(apiKeys).$dynamic(),
+    apiKeys.id,
+    page,
+    eq(apiKeys.tenantId, tenantId),
+    isNull(apiKeys.revokedAt),
+  );
 }
 
 export async function revokeApiKey(db: Database, tenantId: string, id: string): Promise<boolean> {

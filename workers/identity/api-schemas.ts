@@ -1,21 +1,13 @@
 import { z } from "@hono/zod-openapi";
+import { PLANS, ROLES, SCOPES } from "../access/roles.ts";
+import { isoOrNull, timestamp } from "../http/api-schemas.ts";
 import type { ApiKey } from "./api-keys.ts";
 import type { Invitation } from "./invitations.ts";
 import type { Member } from "./memberships.ts";
-import { SCOPES } from "./scopes.ts";
-import { PLANS, ROLES } from "./tables.ts";
 import type { Tenant } from "./tenants.ts";
 import type { User } from "./users.ts";
 
-const timestamp = () => z.string().openapi({ format: "date-time", example: "2026-11-22T12:00:00.000Z" });
 const iso = (date: Date) => date.toISOString();
-const isoOrNull = (date: Date | null) => date?.toISOString() ?? null;
-
-export const IdParamSchema = z.object({
-  id: z
-    .uuid()
-    .openapi({ param: { name: "id", in: "path" }, example: "0193b6c6-8f4e-7c1a-9f1e-5b3f7c2d1a00" }),
-});
 
 export const EmailSchema = z
   .email()
@@ -134,3 +126,127 @@ export const renderApiKey = (apiKey: ApiKey) => ({
   expires_at: isoOrNull(apiKey.expiresAt),
   created_at: iso(apiKey.createdAt),
 });
+
+export const ApiKeyCreateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    scopes: z.array(ScopeSchema).min(1).max(20),
+    expires_at: z.iso
+      .datetime()
+      .optional()
+      .refine((value) => value === undefined || new Date(value) > new Date(), "must be in the future"),
+  })
+  .openapi("ApiKeyCreate");
+
+export const CreatedApiKeySchema = ApiKeySchema.extend({
+  key: z.string().openapi({ description: "Shown once. Send it as `x-api-key` or `Authorization: Bearer`." }),
+}).openapi("CreatedApiKey");
+
+export const TenantUpdateSchema = z
+  .object({ name: z.string().trim().min(1).max(120) })
+  .openapi("TenantUpdate");
+
+export const MemberUpdateSchema = z.object({ role: RoleSchema }).openapi("MemberUpdate");
+
+export const MemberInviteSchema = z.object({ email: EmailSchema, role: RoleSchema }).openapi("MemberInvite");
+
+export const CreatedInvitationSchema = InvitationSchema.extend({
+  token: z.string().openapi({
+    description:
+      "Shown once: the invitee registers with it as `invitation_token`, or, with an account, calls `POST /api/v1/invitations/accept`.",
+  }),
+}).openapi("CreatedInvitation");
+
+export const InvitationAcceptSchema = z
+  .object({
+    token: z.string().min(1).max(200).openapi({ description: "The invitation token you were sent." }),
+  })
+  .openapi("InvitationAccept");
+
+export const JwksSchema = z
+  .object({
+    keys: z.array(
+      z.object({
+        kty: z.string(),
+        crv: z.string(),
+        x: z.string(),
+        kid: z.string(),
+        alg: z.string(),
+        use: z.string(),
+      }),
+    ),
+  })
+  .openapi("JsonWebKeySet");
+
+const SlugSchema = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$/, "3 to 40 lowercase letters, digits or dashes")
+  .openapi({ example: "acme" });
+
+export const RegisterSchema = z
+  .object({
+    email: EmailSchema,
+    password: PasswordSchema,
+    name: z.string().trim().min(1).max(120),
+    tenant_name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(120)
+      .optional()
+      .openapi({ description: "With tenant_slug: create a tenant." }),
+    tenant_slug: SlugSchema.optional(),
+    invitation_token: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ description: "Instead: join the inviting tenant." }),
+  })
+  .superRefine((body, ctx) => {
+    if (body.invitation_token) return;
+    if (!body.tenant_name)
+      ctx.addIssue({
+        code: "custom",
+        path: ["tenant_name"],
+        message: "required unless invitation_token is given",
+      });
+    if (!body.tenant_slug)
+      ctx.addIssue({
+        code: "custom",
+        path: ["tenant_slug"],
+        message: "required unless invitation_token is given",
+      });
+  })
+  .openapi("RegisterRequest");
+
+export const LoginSchema = z
+  .object({
+    email: EmailSchema,
+    password: z.string().min(1).max(128),
+    tenant_slug: SlugSchema.optional().openapi({
+      description: "Which of your tenants to sign in to; default the first.",
+    }),
+  })
+  .openapi("LoginRequest");
+
+export const RefreshSchema = z
+  .object({
+    refresh_token: z.string().min(1).max(200).optional().openapi({ description: "Omit to use the cookie." }),
+  })
+  .openapi("RefreshRequest");
+
+export const PasswordChangeSchema = z
+  .object({ current_password: z.string().min(1).max(128), new_password: PasswordSchema })
+  .openapi("PasswordChangeRequest");
+
+export const MeSchema = z
+  .object({
+    user: UserSchema,
+    tenant: TenantSchema,
+    role: RoleSchema,
+    memberships: z.array(
+      z.object({ tenant_id: z.uuid(), tenant_name: z.string(), tenant_slug: z.string(), role: RoleSchema }),
+    ),
+  })
+  .openapi("Me");

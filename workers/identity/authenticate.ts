@@ -1,11 +1,11 @@
 import type { MiddlewareHandler } from "hono";
+import type { Principal } from "../access/principal.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import { errorFields } from "../lib/log.ts";
 import { verifyAccessToken } from "./access-tokens.ts";
 import { looksLikeApiKey, touchApiKey, verifyApiKey } from "./api-keys.ts";
 import { readAccessCookie } from "./cookies.ts";
 import { InvalidToken } from "./jwt.ts";
-import type { Principal } from "./principal.ts";
 
 /**
  * Works out who is calling, from `x-api-key`, `Authorization: Bearer` (an access token or an API key) or

@@ -23,8 +23,7 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
       : fetchSite === undefined || fetchSite === "same-origin" || fetchSite === "none";
     if (!allowed) {
       throw new HttpProblem(
-        403,
-        "Forbidden",
+        "cross-site-request",
         "Cross-site request refused: the Origin is not allowed to use this session.",
       );
     }

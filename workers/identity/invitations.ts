@@ -1,8 +1,9 @@
-import { and, asc, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull } from "drizzle-orm";
+import type { Role } from "../access/roles.ts";
 import type { Database } from "../db/client.ts";
-import type { Page } from "../http/pagination.ts";
+import { keysetPage, type Page } from "../http/pagination.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
-import { invitations, type Role } from "./tables.ts";
+import { invitations } from "./tables.ts";
 
 export type Invitation = typeof invitations.$inferSelect;
 
@@ -29,18 +30,13 @@ export async function createInvitation(
 }
 
 export function listInvitations(db: Database, tenantId: string, page: Page): Promise<Invitation[]> {
-  return db
-    .select()
-    .from(invitations)
-    .where(
-      and(
-        eq(invitations.tenantId, tenantId),
-        isNull(invitations.revokedAt),
-        page.cursor ? gt(invitations.id, page.cursor) : undefined,
-      ),
-    )
-    .orderBy(asc(invitations.id))
-    .limit(page.limit + 1);
+  return keysetPage(
+    db.select().from(invitations).$dynamic(),
+    invitations.id,
+    page,
+    eq(invitations.tenantId, tenantId),
+    isNull(invitations.revokedAt),
+  );
 }
 
 export async function getInvitation(

@@ -1,7 +1,8 @@
-import { and, asc, count, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
+import type { Role } from "../access/roles.ts";
 import type { Database } from "../db/client.ts";
-import type { Page } from "../http/pagination.ts";
-import { memberships, type Role, refreshTokens, tenants, users } from "./tables.ts";
+import { keysetPage, type Page } from "../http/pagination.ts";
+import { memberships, refreshTokens, tenants, users } from "./tables.ts";
 
 export type Member = {
   id: string;
@@ -37,13 +38,12 @@ export async function addMembership(db: Database, values: { tenantId: string; us
 }
 
 export function listMembers(db: Database, tenantId: string, page: Page): Promise<Member[]> {
-  return db
-    .select(memberColumns)
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.tenantId, tenantId), page.cursor ? gt(memberships.id, page.cursor) : undefined))
-    .orderBy(asc(memberships.id))
-    .limit(page.limit + 1);
+  return keysetPage(
+    db.select(memberColumns).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).$dynamic(),
+    memberships.id,
+    page,
+    eq(memberships.tenantId, tenantId),
+  );
 }
 
 export async function getMember(

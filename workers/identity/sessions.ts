@@ -1,3 +1,5 @@
+import type { Principal } from "../access/principal.ts";
+import type { Role } from "../access/roles.ts";
 import type { Config } from "../config/config.ts";
 import type { Database, DatabaseSession } from "../db/client.ts";
 import { HttpProblem } from "../http/problem.ts";
@@ -6,7 +8,6 @@ import { signAccessToken } from "./access-tokens.ts";
 import { acceptInvitation, type Invitation } from "./invitations.ts";
 import { addMembership, getMember, type Member, tenantsOfUser } from "./memberships.ts";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "./password.ts";
-import type { Principal } from "./principal.ts";
 import {
   familyOfToken,
   issueRefreshToken,
@@ -14,7 +15,6 @@ import {
   revokeOtherFamilies,
   useRefreshToken,
 } from "./refresh-tokens.ts";
-import type { Role } from "./tables.ts";
 import { createTenant, findTenantBySlug, getTenant, type Tenant } from "./tenants.ts";
 import { createUser, findUserByEmail, findUserById, setPasswordHash, type User } from "./users.ts";
 
@@ -29,15 +29,11 @@ export type IssuedSession = {
   sessionId: string;
 };
 
-const invalidCredentials = () => new HttpProblem(401, "Unauthorized", "Email or password is wrong.");
+const invalidCredentials = () => new HttpProblem("invalid-credentials", "Email or password is wrong.");
 const invalidInvitation = () =>
-  new HttpProblem(
-    400,
-    "Invalid invitation",
-    "The invitation is invalid, expired, used, or for another email.",
-  );
+  new HttpProblem("invalid-invitation", "The invitation is invalid, expired, used, or for another email.");
 const invalidRefresh = () =>
-  new HttpProblem(401, "Unauthorized", "The refresh token is invalid, expired or revoked.");
+  new HttpProblem("invalid-refresh-token", "The refresh token is invalid, expired or revoked.");
 
 async function issue(
   config: Config,
@@ -80,7 +76,7 @@ export async function register(
   const passwordHash = await hashPassword(input.password);
   return session.db.transaction(async (db) => {
     if (await findUserByEmail(db, input.email)) {
-      throw new HttpProblem(409, "Conflict", "An account with this email exists; sign in instead.");
+      throw new HttpProblem("conflict", "An account with this email exists; sign in instead.");
     }
     const user = await createUser(db, { email: input.email, name: input.name, passwordHash });
     if ("invitationToken" in input) {
@@ -91,7 +87,7 @@ export async function register(
       return issue(config, db, user, tenant, invitation.role);
     }
     if (await findTenantBySlug(db, input.tenantSlug)) {
-      throw new HttpProblem(409, "Conflict", `The tenant slug "${input.tenantSlug}" is taken.`);
+      throw new HttpProblem("conflict", `The tenant slug "${input.tenantSlug}" is taken.`);
     }
     const tenant = await createTenant(db, { name: input.tenantName, slug: input.tenantSlug });
     await addMembership(db, { tenantId: tenant.id, userId: user.id, role: "owner" });
@@ -121,7 +117,7 @@ export async function joinByInvitation(
       userId,
       role: invitation.role,
     });
-    if (!membership) throw new HttpProblem(409, "Conflict", "You are already a member of this tenant.");
+    if (!membership) throw new HttpProblem("conflict", "You are already a member of this tenant.");
     return (await getMember(db, invitation.tenantId, membership.id)) ?? null;
   });
 }
@@ -143,7 +139,7 @@ export async function login(
   const chosen = input.tenantSlug
     ? memberships.find((membership) => membership.tenant.slug === input.tenantSlug)
     : memberships[0];
-  if (!chosen) throw new HttpProblem(403, "Forbidden", "You are not a member of this tenant.");
+  if (!chosen) throw new HttpProblem("forbidden", "You are not a member of this tenant.");
   return issue(config, db, user, chosen.tenant, chosen.role);
 }
 
@@ -201,8 +197,7 @@ export async function changePassword(
 ): Promise<void> {
   const user = await findUserById(session.db, principal.userId);
   if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
-    throw new HttpProblem(400, "Invalid request", "The current password is wrong.", {
-      type: "urn:borde:problem:validation-error",
+    throw new HttpProblem("validation-error", "The current password is wrong.", {
       errors: [{ path: "body.current_password", message: "does not match" }],
     });
   }

@@ -1,13 +1,8 @@
 import { sql } from "drizzle-orm";
 import { index, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { PLANS, ROLES } from "../access/roles.ts";
 import { createdAt, id, updatedAt } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
-
-export const ROLES = ["owner", "admin", "analyst", "viewer"] as const;
-export type Role = (typeof ROLES)[number];
-
-export const PLANS = ["free", "pro", "enterprise"] as const;
-export type Plan = (typeof PLANS)[number];
 
 export const tenants = pgTable(
   "tenants",

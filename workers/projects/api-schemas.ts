@@ -1,10 +1,9 @@
 import { z } from "@hono/zod-openapi";
+import { timestamp } from "../http/api-schemas.ts";
 import type { Project } from "./projects.ts";
 import { isValidSchedule } from "./schedule-expression.ts";
 
 export const MAX_PAGES_LIMIT = 100;
-
-const timestamp = () => z.string().openapi({ format: "date-time", example: "2026-11-22T12:00:00.000Z" });
 
 // Whether the URL is a safe crawl target depends on configuration, so the route checks that part.
 const SiteUrlSchema = z

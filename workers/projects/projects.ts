@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, ilike } from "drizzle-orm";
+import { and, eq, ilike } from "drizzle-orm";
 import type { Database, HttpDatabase } from "../db/client.ts";
-import type { Page } from "../http/pagination.ts";
+import { keysetPage, type Page } from "../http/pagination.ts";
 import { nextRunAfter } from "./schedule-expression.ts";
 import { projects } from "./tables.ts";
 
@@ -29,18 +29,13 @@ export function listProjects(
   tenantId: string,
   page: Page & { name?: string | undefined },
 ): Promise<Project[]> {
-  return db
-    .select()
-    .from(projects)
-    .where(
-      and(
-        eq(projects.tenantId, tenantId),
-        page.name ? ilike(projects.name, `%${escapeLike(page.name)}%`) : undefined,
-        page.cursor ? gt(projects.id, page.cursor) : undefined,
-      ),
-    )
-    .orderBy(asc(projects.id))
-    .limit(page.limit + 1);
+  return keysetPage(
+    db.select().from(projects).$dynamic(),
+    projects.id,
+    page,
+    eq(projects.tenantId, tenantId),
+    page.name ? ilike(projects.name, `%${escapeLike(page.name)}%`) : undefined,
+  );
 }
 
 export async function findProject(db: Database, tenantId: string, id: string): Promise<Project | null> {

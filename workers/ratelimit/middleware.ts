@@ -26,10 +26,11 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) {
       throw new HttpProblem(
-        429,
-        "Too Many Requests",
+        "rate-limited",
         `Rate limit reached; try again in ${decision.retryAfterSeconds} s.`,
-        { headers },
+        {
+          headers,
+        },
       );
     }
     await next();

@@ -1,6 +1,6 @@
-import type { Principal } from "../identity/principal.ts";
-import { principalId } from "../identity/principal.ts";
-import type { Plan } from "../identity/tables.ts";
+import type { Principal } from "../access/principal.ts";
+import { principalId } from "../access/principal.ts";
+import type { Plan } from "../access/roles.ts";
 import type { BucketPolicy } from "./buckets.ts";
 
 const perMinute = (count: number): BucketPolicy => ({ capacity: count, refillPerSecond: count / 60 });

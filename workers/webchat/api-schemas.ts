@@ -1,8 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { timestamp } from "../http/api-schemas.ts";
 import type { WidgetKey } from "./widget-keys.ts";
 import { WIDGET_KEY_PATTERN } from "./widget-keys.ts";
-
-const timestamp = () => z.string().openapi({ format: "date-time", example: "2026-11-22T12:00:00.000Z" });
 
 export const WidgetKeyQuerySchema = z.object({
   key: z

@@ -15,9 +15,9 @@ export type VisitorSession = Extract<Participant, { role: "visitor" }> & { visit
  */
 export async function widgetTenant(database: DatabaseSession, key: string, origin: string | undefined) {
   const widgetKey = await findWidgetKey(database.db, key);
-  if (!widgetKey) throw new HttpProblem(401, "Unauthorized", "The widget key is unknown or revoked.");
+  if (!widgetKey) throw new HttpProblem("invalid-widget-key", "The widget key is unknown or revoked.");
   if (!origin || !widgetKey.allowedOrigins.includes(origin)) {
-    throw new HttpProblem(403, "Forbidden", "This widget key may not be used from this origin.");
+    throw new HttpProblem("origin-not-allowed", "This widget key may not be used from this origin.");
   }
   return widgetKey.tenantId;
 }
@@ -70,7 +70,7 @@ export async function existingVisitor(
 ): Promise<Extract<Participant, { role: "visitor" }>> {
   const claims = await verifyVisitorToken(config, token);
   if (!claims || claims.tid !== tenantId) {
-    throw new HttpProblem(401, "Unauthorized", "The visitor token is invalid; open a session first.");
+    throw new HttpProblem("invalid-visitor-token", "The visitor token is invalid; open a session first.");
   }
   return { role: "visitor", tenantId, conversationId: claims.cid, contactId: claims.sub };
 }

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import type { Page } from "../http/pagination.ts";
+import { keysetPage, type Page } from "../http/pagination.ts";
 import { randomAlphanumeric } from "../lib/crypto.ts";
 import { widgetKeys } from "./tables.ts";
 
@@ -22,18 +22,13 @@ export async function createWidgetKey(
 }
 
 export function listWidgetKeys(db: Database, tenantId: string, page: Page): Promise<WidgetKey[]> {
-  return db
-    .select()
-    .from(widgetKeys)
-    .where(
-      and(
-        eq(widgetKeys.tenantId, tenantId),
-        isNull(widgetKeys.revokedAt),
-        page.cursor ? gt(widgetKeys.id, page.cursor) : undefined,
-      ),
-    )
-    .orderBy(asc(widgetKeys.id))
-    .limit(page.limit + 1);
+  return keysetPage(
+    db.select().from(widgetKeys).$dynamic(),
+    widgetKeys.id,
+    page,
+    eq(widgetKeys.tenantId, tenantId),
+    isNull(widgetKeys.revokedAt),
+  );
 }
 
 export async function updateWidgetKey(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Principal } from "../../../workers/identity/principal.ts";
+import type { Principal } from "../../../workers/access/principal.ts";
 import {
   ANONYMOUS_POLICY,
   bucketFor,

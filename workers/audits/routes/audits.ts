@@ -1,12 +1,10 @@
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { IdParamSchema } from "../../http/api-schemas.ts";
 import type { AppEnv } from "../../http/app-env.ts";
-import { AUTHENTICATED, jsonBody, jsonResponse } from "../../http/openapi.ts";
-import { problemResponses } from "../../http/openapi-responses.ts";
+import { jsonBody, jsonResponse } from "../../http/openapi.ts";
 import { HttpProblem, notFound } from "../../http/problem.ts";
 import { jobContext } from "../../http/request-context.ts";
-import { IdParamSchema } from "../../identity/api-schemas.ts";
-import { authorize, principalOf } from "../../identity/authorize.ts";
+import { RouteGroup, tenantRead, tenantWrite } from "../../http/route-kit.ts";
 import { errorFields } from "../../lib/log.ts";
 import { enqueue } from "../../queue/enqueue.ts";
 import {
@@ -19,71 +17,36 @@ import {
 import { type Audit, createAudit, findAudit } from "../audits.ts";
 import { auditRunJob } from "../jobs.ts";
 
-const TAGS = ["Audits"];
 // Viewers read results; analysts and above spend crawl budget.
-const READ = authorize({ role: "viewer", scope: "audits:read" });
-const WRITE = authorize({ role: "analyst", scope: "audits:write" });
-
-const createAuditRoute = createRoute({
-  method: "post",
-  path: "/api/v1/audits",
-  operationId: "createAudit",
-  tags: TAGS,
-  summary: "Queue an audit of a project's site",
-  security: AUTHENTICATED,
-  middleware: [WRITE] as const,
-  request: { headers: IdempotencyHeaderSchema, body: jsonBody(AuditCreateSchema) },
-  responses: {
-    202: jsonResponse(AuditStatusSchema, "The audit, queued (or the one this Idempotency-Key created)"),
-    ...problemResponses(401, 403, 404, 409, 503),
-  },
-});
-
-const statusRoute = createRoute({
-  method: "get",
-  path: "/api/v1/audits/{id}/status",
-  operationId: "getAuditStatus",
-  tags: TAGS,
-  summary: "An audit's status and progress",
-  security: AUTHENTICATED,
-  middleware: [READ] as const,
-  request: { params: IdParamSchema },
-  responses: { 200: jsonResponse(AuditStatusSchema, "The status"), ...problemResponses(401, 403, 404) },
-});
-
-const resultRoute = createRoute({
-  method: "get",
-  path: "/api/v1/audits/{id}/result",
-  operationId: "getAuditResult",
-  tags: TAGS,
-  summary: "A completed audit's checks, scores, page metrics, summary and suggestions",
-  security: AUTHENTICATED,
-  middleware: [READ] as const,
-  request: { params: IdParamSchema },
-  responses: {
-    200: jsonResponse(AuditResultSchema, "The result"),
-    ...problemResponses(401, 403, 404, 409),
-  },
-});
+const READ = { role: "viewer", scope: "audits:read" } as const;
+const WRITE = { role: "analyst", scope: "audits:write" } as const;
 
 /** The caller's tenant's audit with this id; 404 for unknown and foreign ids alike. */
 async function callersAudit(c: Context<AppEnv>, id: string): Promise<Audit> {
-  const { tenantId } = principalOf(c);
-  const audit = await c
-    .get("database")
-    .tenant(tenantId, (db) => findAudit(db, tenantId, id), { readOnly: true });
+  const audit = await tenantRead(c, (db, tenantId) => findAudit(db, tenantId, id));
   if (!audit) throw notFound("audit");
   return audit;
 }
 
-export function registerAuditRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(createAuditRoute, async (c) => {
-    const { tenantId } = principalOf(c);
+const routes = new RouteGroup("Audits");
+
+routes.add(
+  {
+    method: "post",
+    path: "/api/v1/audits",
+    operationId: "createAudit",
+    summary: "Queue an audit of a project's site",
+    access: WRITE,
+    request: { headers: IdempotencyHeaderSchema, body: jsonBody(AuditCreateSchema) },
+    responses: {
+      202: jsonResponse(AuditStatusSchema, "The audit, queued (or the one this Idempotency-Key created)"),
+    },
+    problems: [404, 409, 503],
+  },
+  async (c) => {
     const { project_id: projectId } = c.req.valid("json");
     const key = c.req.valid("header")["idempotency-key"] ?? null;
-    const outcome = await c
-      .get("database")
-      .tenant(tenantId, (db) => createAudit(db, tenantId, projectId, key));
+    const outcome = await tenantWrite(c, (db, tenantId) => createAudit(db, tenantId, projectId, key));
     if (!outcome) throw notFound("project");
     const { audit, created } = outcome;
     // A replay of a still-queued audit sends its message again: if the first send was lost, this
@@ -94,25 +57,45 @@ export function registerAuditRoutes(app: OpenAPIHono<AppEnv>): void {
       } catch (error) {
         c.get("log").error("audit not enqueued", { audit_id: audit.id, ...errorFields(error) });
         throw new HttpProblem(
-          503,
-          "Service Unavailable",
+          "service-unavailable",
           "The audit was stored but could not be queued; repeat the request with the same Idempotency-Key.",
         );
       }
     }
     c.header("Location", `/api/v1/audits/${audit.id}/status`);
     return c.json(renderAuditStatus(audit), 202);
-  });
+  },
+);
 
-  app.openapi(statusRoute, async (c) => {
-    const audit = await callersAudit(c, c.req.valid("param").id);
-    return c.json(renderAuditStatus(audit), 200);
-  });
+routes.add(
+  {
+    method: "get",
+    path: "/api/v1/audits/{id}/status",
+    operationId: "getAuditStatus",
+    summary: "An audit's status and progress",
+    access: READ,
+    request: { params: IdParamSchema },
+    responses: { 200: jsonResponse(AuditStatusSchema, "The status") },
+    problems: [404],
+  },
+  async (c) => c.json(renderAuditStatus(await callersAudit(c, c.req.valid("param").id)), 200),
+);
 
-  app.openapi(resultRoute, async (c) => {
+routes.add(
+  {
+    method: "get",
+    path: "/api/v1/audits/{id}/result",
+    operationId: "getAuditResult",
+    summary: "A completed audit's checks, scores, page metrics, summary and suggestions",
+    access: READ,
+    request: { params: IdParamSchema },
+    responses: { 200: jsonResponse(AuditResultSchema, "The result") },
+    problems: [404, 409],
+  },
+  async (c) => {
     const audit = await callersAudit(c, c.req.valid("param").id);
     if (audit.status !== "completed" || !audit.result || !audit.finishedAt) {
-      throw new HttpProblem(409, "Conflict", `The audit is ${audit.status}; its result is not ready.`);
+      throw new HttpProblem("audit-not-ready", `The audit is ${audit.status}; its result is not ready.`);
     }
     return c.json(
       {
@@ -123,5 +106,7 @@ export function registerAuditRoutes(app: OpenAPIHono<AppEnv>): void {
       },
       200,
     );
-  });
-}
+  },
+);
+
+export const registerAuditRoutes = routes.register;

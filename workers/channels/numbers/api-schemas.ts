@@ -1,8 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { timestamp } from "../../http/api-schemas.ts";
 import type { ChannelNumber } from "./numbers.ts";
 import { NUMBER_CHANNELS } from "./tables.ts";
-
-const timestamp = () => z.string().openapi({ format: "date-time", example: "2026-11-22T12:00:00.000Z" });
 
 const E164Schema = z
   .string()

@@ -1,8 +1,8 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { type Assistant, enabledAssistant, getAssistant } from "../../assistants/assistants.ts";
 import { assistants } from "../../assistants/tables.ts";
 import type { Database } from "../../db/client.ts";
-import type { Page } from "../../http/pagination.ts";
+import { keysetPage, type Page } from "../../http/pagination.ts";
 import { channelNumbers, type NumberChannel } from "./tables.ts";
 
 export type ChannelNumber = typeof channelNumbers.$inferSelect;
@@ -43,17 +43,12 @@ export async function createChannelNumber(
 }
 
 export function listChannelNumbers(db: Database, tenantId: string, page: Page): Promise<ChannelNumber[]> {
-  return db
-    .select()
-    .from(channelNumbers)
-    .where(
-      and(
-        eq(channelNumbers.tenantId, tenantId),
-        page.cursor ? gt(channelNumbers.id, page.cursor) : undefined,
-      ),
-    )
-    .orderBy(asc(channelNumbers.id))
-    .limit(page.limit + 1);
+  return keysetPage(
+    db.select().from(channelNumbers).$dynamic(),
+    channelNumbers.id,
+    page,
+    eq(channelNumbers.tenantId, tenantId),
+  );
 }
 
 export async function getChannelNumber(db: Database, tenantId: string, id: string) {

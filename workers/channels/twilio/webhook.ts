@@ -1,3 +1,4 @@
+import type { z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../http/app-env.ts";
 import { HttpProblem } from "../../http/problem.ts";
@@ -16,8 +17,7 @@ export function twilioWebhook(): MiddlewareHandler<AppEnv> {
     const missing = [!accountSid && "TWILIO_ACCOUNT_SID", !authToken && "TWILIO_AUTH_TOKEN"].filter(Boolean);
     if (!accountSid || !authToken) {
       throw new HttpProblem(
-        503,
-        "Service Unavailable",
+        "service-unavailable",
         `Twilio channels are not configured on this deployment: ${missing.join(" and ")} missing.`,
       );
     }
@@ -38,5 +38,10 @@ export function twilioWebhook(): MiddlewareHandler<AppEnv> {
   };
 }
 
-const forbidden = (detail: string) =>
-  new HttpProblem(403, "Forbidden", detail, { type: "urn:borde:problem:twilio-signature" });
+const forbidden = (detail: string) => new HttpProblem("twilio-signature", detail);
+
+/** The request body of a Twilio webhook's declaration: Twilio posts a form. */
+export const twilioForm = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { "application/x-www-form-urlencoded": { schema } },
+});

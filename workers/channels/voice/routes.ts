@@ -1,9 +1,8 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../http/app-env.ts";
-import { problemResponses } from "../../http/openapi-responses.ts";
-import { HttpProblem, PROBLEM_CONTENT_TYPE, ProblemSchema } from "../../http/problem.ts";
+import { z } from "@hono/zod-openapi";
+import { HttpProblem } from "../../http/problem.ts";
+import { RouteGroup } from "../../http/route-kit.ts";
 import { TWIML_CONTENT_TYPE } from "../twilio/twiml.ts";
-import { twilioWebhook } from "../twilio/webhook.ts";
+import { twilioForm, twilioWebhook } from "../twilio/webhook.ts";
 import { answerIncomingCall, voiceCall } from "./calls.ts";
 import { IncomingCallSchema, StreamPathSchema } from "./wire.ts";
 
@@ -12,59 +11,33 @@ const TwimlSchema = z.string().openapi("TwiML", {
     '<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="wss://borde.example/api/v1/channels/voice/stream/CA…"><Parameter name="token" value="…"/></Stream></Connect></Response>',
 });
 
-const incomingCall = createRoute({
-  method: "post",
-  path: "/api/v1/channels/voice/incoming",
-  operationId: "answerIncomingCall",
-  tags: ["Channels"],
-  summary: "Twilio voice webhook: answer an incoming call",
-  description:
-    "Set as the number's voice webhook (HTTP POST). Requests must carry a valid `X-Twilio-Signature`. " +
-    "The call is recorded as a `voice` conversation of the tenant that registered the `To` number. " +
-    "With an OpenAI key the call is connected to a media stream bridged to the Realtime API; without " +
-    "one it hears a short spoken fallback (`X-Borde-Source: fallback`). A number no tenant has gets a " +
-    "short message and a hang-up (`X-Borde-Source: unknown_number`), and nothing is recorded.",
-  security: [],
-  middleware: [twilioWebhook()] as const,
-  request: {
-    body: {
-      required: true,
-      content: { "application/x-www-form-urlencoded": { schema: IncomingCallSchema } },
-    },
-  },
-  responses: {
-    200: {
-      description: "TwiML for the call",
-      headers: z.object({ "X-Borde-Source": z.enum(["assistant", "fallback", "unknown_number"]) }),
-      content: { "text/xml": { schema: TwimlSchema } },
-    },
-    ...problemResponses(403, 503),
-  },
-});
+const routes = new RouteGroup("Channels");
 
-const mediaStream = createRoute({
-  method: "get",
-  path: "/api/v1/channels/voice/stream/{call_sid}",
-  operationId: "connectCallMediaStream",
-  tags: ["Channels"],
-  summary: "Twilio media stream of a call (WebSocket)",
-  description:
-    "Opened by Twilio from the TwiML of the incoming-call webhook. The stream is accepted only if its " +
-    "`start` event carries the token that TwiML gave for this call; otherwise it is closed (1008).",
-  security: [],
-  request: { params: StreamPathSchema },
-  responses: {
-    101: { description: "Switching to the WebSocket protocol" },
-    426: {
-      description: "Not a WebSocket upgrade",
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+routes.add(
+  {
+    method: "post",
+    path: "/api/v1/channels/voice/incoming",
+    operationId: "answerIncomingCall",
+    summary: "Twilio voice webhook: answer an incoming call",
+    description:
+      "Set as the number's voice webhook (HTTP POST). Requests must carry a valid `X-Twilio-Signature`. " +
+      "The call is recorded as a `voice` conversation of the tenant that registered the `To` number. " +
+      "With an OpenAI key the call is connected to a media stream bridged to the Realtime API; without " +
+      "one it hears a short spoken fallback (`X-Borde-Source: fallback`). A number no tenant has gets a " +
+      "short message and a hang-up (`X-Borde-Source: unknown_number`), and nothing is recorded.",
+    access: "public",
+    middleware: [twilioWebhook()],
+    request: { body: twilioForm(IncomingCallSchema) },
+    responses: {
+      200: {
+        description: "TwiML for the call",
+        headers: z.object({ "X-Borde-Source": z.enum(["assistant", "fallback", "unknown_number"]) }),
+        content: { "text/xml": { schema: TwimlSchema } },
+      },
     },
-    ...problemResponses(),
+    problems: [403, 503],
   },
-});
-
-export function registerVoiceRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(incomingCall, async (c) => {
+  async (c) => {
     const answer = await answerIncomingCall(
       c.get("database"),
       c.get("config"),
@@ -72,12 +45,27 @@ export function registerVoiceRoutes(app: OpenAPIHono<AppEnv>): void {
       c.req.url,
     );
     return c.body(answer.twiml, 200, { "content-type": TWIML_CONTENT_TYPE, "x-borde-source": answer.source });
-  });
+  },
+);
 
-  app.openapi(mediaStream, async (c) => {
+routes.add(
+  {
+    method: "get",
+    path: "/api/v1/channels/voice/stream/{call_sid}",
+    operationId: "connectCallMediaStream",
+    summary: "Twilio media stream of a call (WebSocket)",
+    description:
+      "Opened by Twilio from the TwiML of the incoming-call webhook. The stream is accepted only if its " +
+      "`start` event carries the token that TwiML gave for this call; otherwise it is closed (1008).",
+    access: "public",
+    request: { params: StreamPathSchema },
+    responses: { 101: { description: "Switching to the WebSocket protocol" } },
+    problems: [426],
+  },
+  async (c) => {
     const { call_sid } = c.req.valid("param");
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-      throw new HttpProblem(426, "Upgrade Required", "This route only accepts a WebSocket upgrade.", {
+      throw new HttpProblem("upgrade-required", "This route only accepts a WebSocket upgrade.", {
         headers: { Upgrade: "websocket" },
       });
     }
@@ -90,5 +78,7 @@ export function registerVoiceRoutes(app: OpenAPIHono<AppEnv>): void {
       headers: response.headers,
       webSocket: response.webSocket,
     });
-  });
-}
+  },
+);
+
+export const registerVoiceRoutes = routes.register;

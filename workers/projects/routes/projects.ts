@@ -1,11 +1,8 @@
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../../http/app-env.ts";
-import { AUTHENTICATED, jsonBody, jsonResponse } from "../../http/openapi.ts";
-import { problemResponses } from "../../http/openapi-responses.ts";
+import { IdParamSchema } from "../../http/api-schemas.ts";
+import { jsonBody, jsonResponse } from "../../http/openapi.ts";
 import { ListQuerySchema, pageSchema, toPage } from "../../http/pagination.ts";
 import { notFound, validationProblem } from "../../http/problem.ts";
-import { IdParamSchema } from "../../identity/api-schemas.ts";
-import { authorize, principalOf } from "../../identity/authorize.ts";
+import { RouteGroup, tenantQuery, tenantRead, tenantWrite } from "../../http/route-kit.ts";
 import { checkTargetUrl } from "../../lib/target-url.ts";
 import {
   ProjectCreateSchema,
@@ -16,73 +13,9 @@ import {
 } from "../api-schemas.ts";
 import { deleteProject, findProject, insertProject, listProjects, updateProject } from "../projects.ts";
 
-const TAGS = ["Projects"];
 // Everyone in the tenant may look; analysts and above change what gets audited.
-const READ = authorize({ role: "viewer", scope: "projects:read" });
-const WRITE = authorize({ role: "analyst", scope: "projects:write" });
-
-const listRoute = createRoute({
-  method: "get",
-  path: "/api/v1/projects",
-  operationId: "listProjects",
-  tags: TAGS,
-  summary: "The tenant's projects, optionally filtered by name",
-  security: AUTHENTICATED,
-  middleware: [READ] as const,
-  request: { query: ListQuerySchema.extend(ProjectListQuerySchema.shape) },
-  responses: {
-    200: jsonResponse(pageSchema(ProjectSchema, "ProjectPage"), "A page of projects"),
-    ...problemResponses(401, 403),
-  },
-});
-
-const createProjectRoute = createRoute({
-  method: "post",
-  path: "/api/v1/projects",
-  operationId: "createProject",
-  tags: TAGS,
-  summary: "Register a website to audit",
-  security: AUTHENTICATED,
-  middleware: [WRITE] as const,
-  request: { body: jsonBody(ProjectCreateSchema) },
-  responses: { 201: jsonResponse(ProjectSchema, "The project"), ...problemResponses(401, 403) },
-});
-
-const getRoute = createRoute({
-  method: "get",
-  path: "/api/v1/projects/{id}",
-  operationId: "getProject",
-  tags: TAGS,
-  summary: "One project",
-  security: AUTHENTICATED,
-  middleware: [READ] as const,
-  request: { params: IdParamSchema },
-  responses: { 200: jsonResponse(ProjectSchema, "The project"), ...problemResponses(401, 403, 404) },
-});
-
-const updateRoute = createRoute({
-  method: "patch",
-  path: "/api/v1/projects/{id}",
-  operationId: "updateProject",
-  tags: TAGS,
-  summary: "Change a project; a new schedule takes effect from now",
-  security: AUTHENTICATED,
-  middleware: [WRITE] as const,
-  request: { params: IdParamSchema, body: jsonBody(ProjectUpdateSchema) },
-  responses: { 200: jsonResponse(ProjectSchema, "The project"), ...problemResponses(401, 403, 404) },
-});
-
-const deleteRoute = createRoute({
-  method: "delete",
-  path: "/api/v1/projects/{id}",
-  operationId: "deleteProject",
-  tags: TAGS,
-  summary: "Delete a project and its audits",
-  security: AUTHENTICATED,
-  middleware: [WRITE] as const,
-  request: { params: IdParamSchema },
-  responses: { 204: { description: "Deleted" }, ...problemResponses(401, 403, 404) },
-});
+const READ = { role: "viewer", scope: "projects:read" } as const;
+const WRITE = { role: "analyst", scope: "projects:write" } as const;
 
 /** The crawl-safety part of site_url, which depends on configuration. */
 function assertCrawlable(siteUrl: string | undefined, allowPrivate: boolean): void {
@@ -91,21 +24,39 @@ function assertCrawlable(siteUrl: string | undefined, allowPrivate: boolean): vo
   if (!check.ok) throw validationProblem([{ path: "body.site_url", message: `site_url ${check.reason}` }]);
 }
 
-export function registerProjectRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(listRoute, async (c) => {
-    const { tenantId } = principalOf(c);
-    const query = c.req.valid("query");
-    const rows = await c
-      .get("database")
-      .tenant(tenantId, (db) => listProjects(db, tenantId, query), { readOnly: true });
-    return c.json(toPage(rows, query, renderProject), 200);
-  });
+const routes = new RouteGroup("Projects");
 
-  app.openapi(createProjectRoute, async (c) => {
-    const { tenantId } = principalOf(c);
+routes.add(
+  {
+    method: "get",
+    path: "/api/v1/projects",
+    operationId: "listProjects",
+    summary: "The tenant's projects, optionally filtered by name",
+    access: READ,
+    request: { query: ListQuerySchema.extend(ProjectListQuerySchema.shape) },
+    responses: { 200: jsonResponse(pageSchema(ProjectSchema, "ProjectPage"), "A page of projects") },
+  },
+  async (c) => {
+    const query = c.req.valid("query");
+    const rows = await tenantRead(c, (db, tenantId) => listProjects(db, tenantId, query));
+    return c.json(toPage(rows, query, renderProject), 200);
+  },
+);
+
+routes.add(
+  {
+    method: "post",
+    path: "/api/v1/projects",
+    operationId: "createProject",
+    summary: "Register a website to audit",
+    access: WRITE,
+    request: { body: jsonBody(ProjectCreateSchema) },
+    responses: { 201: jsonResponse(ProjectSchema, "The project") },
+  },
+  async (c) => {
     const body = c.req.valid("json");
     assertCrawlable(body.site_url, c.get("config").auditAllowPrivateTargets);
-    const [project] = await c.get("database").tenantQuery(tenantId, (db) =>
+    const [project] = await tenantQuery(c, (db, tenantId) =>
       insertProject(db, tenantId, {
         name: body.name,
         siteUrl: body.site_url,
@@ -117,24 +68,44 @@ export function registerProjectRoutes(app: OpenAPIHono<AppEnv>): void {
     if (!project) throw new Error("insert returned no project");
     c.header("Location", `/api/v1/projects/${project.id}`);
     return c.json(renderProject(project), 201);
-  });
+  },
+);
 
-  app.openapi(getRoute, async (c) => {
-    const { tenantId } = principalOf(c);
+routes.add(
+  {
+    method: "get",
+    path: "/api/v1/projects/{id}",
+    operationId: "getProject",
+    summary: "One project",
+    access: READ,
+    request: { params: IdParamSchema },
+    responses: { 200: jsonResponse(ProjectSchema, "The project") },
+    problems: [404],
+  },
+  async (c) => {
     const { id } = c.req.valid("param");
-    const project = await c
-      .get("database")
-      .tenant(tenantId, (db) => findProject(db, tenantId, id), { readOnly: true });
+    const project = await tenantRead(c, (db, tenantId) => findProject(db, tenantId, id));
     if (!project) throw notFound("project");
     return c.json(renderProject(project), 200);
-  });
+  },
+);
 
-  app.openapi(updateRoute, async (c) => {
-    const { tenantId } = principalOf(c);
+routes.add(
+  {
+    method: "patch",
+    path: "/api/v1/projects/{id}",
+    operationId: "updateProject",
+    summary: "Change a project; a new schedule takes effect from now",
+    access: WRITE,
+    request: { params: IdParamSchema, body: jsonBody(ProjectUpdateSchema) },
+    responses: { 200: jsonResponse(ProjectSchema, "The project") },
+    problems: [404],
+  },
+  async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
     assertCrawlable(body.site_url, c.get("config").auditAllowPrivateTargets);
-    const project = await c.get("database").tenant(tenantId, (db) =>
+    const project = await tenantWrite(c, (db, tenantId) =>
       updateProject(db, tenantId, id, {
         name: body.name,
         siteUrl: body.site_url,
@@ -145,13 +116,26 @@ export function registerProjectRoutes(app: OpenAPIHono<AppEnv>): void {
     );
     if (!project) throw notFound("project");
     return c.json(renderProject(project), 200);
-  });
+  },
+);
 
-  app.openapi(deleteRoute, async (c) => {
-    const { tenantId } = principalOf(c);
+routes.add(
+  {
+    method: "delete",
+    path: "/api/v1/projects/{id}",
+    operationId: "deleteProject",
+    summary: "Delete a project and its audits",
+    access: WRITE,
+    request: { params: IdParamSchema },
+    responses: { 204: { description: "Deleted" } },
+    problems: [404],
+  },
+  async (c) => {
     const { id } = c.req.valid("param");
-    const deleted = await c.get("database").tenant(tenantId, (db) => deleteProject(db, tenantId, id));
+    const deleted = await tenantWrite(c, (db, tenantId) => deleteProject(db, tenantId, id));
     if (!deleted) throw notFound("project");
     return c.body(null, 204);
-  });
-}
+  },
+);
+
+export const registerProjectRoutes = routes.register;

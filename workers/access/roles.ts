@@ -1,4 +1,10 @@
-import type { Role } from "./tables.ts";
+/** A member's role in a tenant, most powerful first. */
+export const ROLES = ["owner", "admin", "analyst", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A tenant's plan, which sets its rate limits. */
+export const PLANS = ["free", "pro", "enterprise"] as const;
+export type Plan = (typeof PLANS)[number];
 
 /** What an API key may be allowed to do; each route names the scope it needs. */
 export const SCOPES = [

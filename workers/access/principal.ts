@@ -1,5 +1,4 @@
-import type { Scope } from "./scopes.ts";
-import type { Plan, Role } from "./tables.ts";
+import type { Plan, Role, Scope } from "./roles.ts";
 
 /** Who is calling: a person signed in to one tenant, or one of a tenant's API keys. */
 export type Principal =

@@ -2,8 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/app-env.ts";
 import { HttpProblem } from "../http/problem.ts";
 import type { Principal } from "./principal.ts";
-import { roleAtLeast, type Scope } from "./scopes.ts";
-import type { Role } from "./tables.ts";
+import { type Role, roleAtLeast, type Scope } from "./roles.ts";
 
 export type Requirement = {
   /** The least role a signed-in person needs. */
@@ -18,8 +17,7 @@ export function authorize(requirement: Requirement): MiddlewareHandler<AppEnv> {
     const principal = c.get("principal");
     if (!principal) {
       throw new HttpProblem(
-        401,
-        "Unauthorized",
+        "unauthenticated",
         c.get("authError") ?? "Sign in, or send a bearer token or API key.",
         {
           headers: { "WWW-Authenticate": 'Bearer realm="borde"' },
@@ -27,13 +25,13 @@ export function authorize(requirement: Requirement): MiddlewareHandler<AppEnv> {
       );
     }
     if (principal.kind === "user" && !roleAtLeast(principal.role, requirement.role)) {
-      throw new HttpProblem(403, "Forbidden", `This needs the ${requirement.role} role or higher.`);
+      throw new HttpProblem("forbidden", `This needs the ${requirement.role} role or higher.`);
     }
     if (principal.kind === "api_key") {
       if (!requirement.scope)
-        throw new HttpProblem(403, "Forbidden", "API keys cannot call this route; sign in instead.");
+        throw new HttpProblem("forbidden", "API keys cannot call this route; sign in instead.");
       if (!principal.scopes.includes(requirement.scope)) {
-        throw new HttpProblem(403, "Forbidden", `This API key lacks the ${requirement.scope} scope.`);
+        throw new HttpProblem("forbidden", `This API key lacks the ${requirement.scope} scope.`);
       }
     }
     await next();
@@ -50,7 +48,6 @@ export function principalOf(c: { get: (key: "principal") => Principal | undefine
 /** The signed-in person, for routes API keys cannot call. */
 export function userOf(c: { get: (key: "principal") => Principal | undefined }) {
   const principal = principalOf(c);
-  if (principal.kind !== "user")
-    throw new HttpProblem(403, "Forbidden", "Only a signed-in person can do this.");
+  if (principal.kind !== "user") throw new HttpProblem("forbidden", "Only a signed-in person can do this.");
   return principal;
 }

@@ -1,0 +1,142 @@
+import { createRoute, type OpenAPIHono, type RouteConfig, type RouteHandler } from "@hono/zod-openapi";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Context, MiddlewareHandler } from "hono";
+import { authorize, principalOf, type Requirement } from "../access/authorize.ts";
+import type { Database, HttpDatabase } from "../db/client.ts";
+import type { AppEnv } from "./app-env.ts";
+import { AUTHENTICATED, SIGNED_IN } from "./openapi.ts";
+import { problemResponses } from "./openapi-responses.ts";
+import type { ProblemStatus } from "./problem-types.ts";
+
+/**
+ * Who may call a route: anyone, or callers meeting a requirement. A requirement with a scope admits API
+ * keys holding it; one without admits signed-in people only, and the document's security says so.
+ */
+export type Access = "public" | Requirement;
+
+type Method = RouteConfig["method"];
+type RequestParts = NonNullable<RouteConfig["request"]>;
+type Responses = RouteConfig["responses"];
+type ProblemResponses = ReturnType<typeof problemResponses<ProblemStatus>>;
+
+/**
+ * The handler type of a declared route. Conditional on Res so TypeScript waits for the route file's
+ * responses before it decides whether a bare Response (a 204, an upgrade) may be returned; on the generic
+ * route it decides too early and always refuses.
+ */
+type HandlerOf<R extends RouteConfig, Res> = Res extends unknown ? RouteHandler<R, AppEnv> : never;
+
+/** What a route file states about one operation; the kit adds the tag, security, authorization and problems. */
+export type Declaration<
+  M extends Method,
+  P extends string,
+  Req extends RequestParts | undefined,
+  Res extends Responses,
+> = {
+  method: M;
+  path: P;
+  operationId: string;
+  summary: string;
+  description?: string;
+  access: Access;
+  /** Runs after authorization and before validation, e.g. a webhook's signature check. */
+  middleware?: MiddlewareHandler<AppEnv>[];
+  request?: Req;
+  /** The success responses; problem responses come from `problems` and the kit. */
+  responses: Res;
+  /** The problem statuses particular to the route; those every route of its kind can answer are added. */
+  problems?: ProblemStatus[];
+};
+
+/**
+ * The problems any route can answer given how it is reached: 500 always; 429 under /api/ (the rate limiter);
+ * 401/403 behind authorization; 400 with any input to validate; 413/415 with a body (size limit, media type).
+ */
+function sharedProblems(access: Access, path: string, request: RequestParts | undefined): ProblemStatus[] {
+  return [
+    ...(request && Object.keys(request).length > 0 ? [400 as const] : []),
+    ...(access === "public" ? [] : [401 as const, 403 as const]),
+    ...(request?.body ? [413 as const, 415 as const] : []),
+    ...(path.startsWith("/api/") ? [429 as const] : []),
+    500 as const,
+  ];
+}
+
+function declareRoute<
+  M extends Method,
+  P extends string,
+  Req extends RequestParts | undefined,
+  Res extends Responses,
+>(tag: string, declaration: Declaration<M, P, Req, Res>) {
+  const { access, middleware = [], problems = [], request, responses, ...operation } = declaration;
+  // Object.assign keeps the route's own responses in the type, so its handler is checked against them.
+  const allResponses: Res & ProblemResponses = Object.assign(
+    {},
+    responses,
+    problemResponses([...sharedProblems(access, operation.path, request), ...problems]),
+  );
+  return createRoute({
+    ...operation,
+    tags: [tag],
+    ...(access === "public" ? {} : { security: access.scope ? AUTHENTICATED : SIGNED_IN }),
+    middleware: access === "public" ? middleware : [authorize(access), ...middleware],
+    // `request` is optional to write, so its type reads `Req | undefined`; when omitted, Req is undefined.
+    request: request as Req,
+    responses: allResponses,
+  });
+}
+
+/**
+ * A domain's routes, each declared with its handler and registered together under the domain's tag.
+ * Handlers are typed from their declaration: `c.req.valid()` gives the parsed request, `c.json()` must
+ * match a declared response.
+ */
+export class RouteGroup {
+  readonly #routes: ((app: OpenAPIHono<AppEnv>) => void)[] = [];
+
+  constructor(readonly tag: string) {}
+
+  add<
+    const M extends Method,
+    const P extends string,
+    const Req extends RequestParts | undefined = undefined,
+    Res extends Responses = Responses,
+  >(
+    declaration: Declaration<M, P, Req, Res>,
+    handler: HandlerOf<ReturnType<typeof declareRoute<M, P, Req, Res>>, Res>,
+  ): void {
+    const route = declareRoute(this.tag, declaration);
+    this.#routes.push((app) => app.openapi(route, handler));
+  }
+
+  readonly register = (app: OpenAPIHono<AppEnv>): void => {
+    for (const register of this.#routes) register(app);
+  };
+}
+
+type TenantWork<T> = (db: Database, tenantId: string) => Promise<T>;
+
+/** Runs work in the caller's tenant under row-level security, once `authorize()` has admitted the caller. */
+function inCallersTenant<T>(c: Context<AppEnv>, work: TenantWork<T>, readOnly: boolean): Promise<T> {
+  const { tenantId } = principalOf(c);
+  return c.get("database").tenant(tenantId, (db) => work(db, tenantId), { readOnly });
+}
+
+/** Reads in the caller's tenant (a read-only transaction). */
+export const tenantRead = <T>(c: Context<AppEnv>, work: TenantWork<T>) => inCallersTenant(c, work, true);
+
+/** Writes in the caller's tenant. */
+export const tenantWrite = <T>(c: Context<AppEnv>, work: TenantWork<T>) => inCallersTenant(c, work, false);
+
+/**
+ * One query in the caller's tenant, sent in one HTTP round trip (DatabaseSession.tenantQuery): for the hot
+ * reads and single writes that need no interactive transaction.
+ */
+export function tenantQuery<T>(
+  c: Context<AppEnv>,
+  build: (db: HttpDatabase, tenantId: string) => BatchItem<"pg"> & { readonly _: { readonly result: T } },
+  options: { readOnly?: boolean } = {},
+): Promise<T> {
+  const { tenantId } = principalOf(c);
+  return c.get("database").tenantQuery(tenantId, (db) => build(db, tenantId), options);
+}
