@@ -3,7 +3,10 @@ import type { Env as BordeEnv } from "../../workers/config/env.ts";
 // `env` from cloudflare:test has the Worker's bindings.
 declare global {
   namespace Cloudflare {
-    interface Env extends BordeEnv {}
+    interface Env extends BordeEnv {
+      /** Cases per operation of the generated bad-input test. */
+      BAD_INPUT_RUNS?: string;
+    }
   }
 }
 
