@@ -7,7 +7,7 @@ import type { Logger } from "../lib/log.ts";
 import { signAccessToken } from "./access-tokens.ts";
 import { acceptInvitation, type Invitation } from "./invitations.ts";
 import { addMembership, getMember, type Member, tenantsOfUser } from "./memberships.ts";
-import { decoyPasswordHash, hashPassword, verifyPassword } from "./password.ts";
+import { decoyPasswordHash, hashPassword, needsRehash, verifyPassword } from "./password.ts";
 import {
   familyOfToken,
   issueRefreshToken,
@@ -135,6 +135,7 @@ export async function login(
   const user = await findUserByEmail(db, input.email);
   const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? (await decoyPasswordHash()));
   if (!user || !passwordOk || user.status !== "active") throw invalidCredentials();
+  if (needsRehash(user.passwordHash)) await setPasswordHash(db, user.id, await hashPassword(input.password));
   const memberships = await tenantsOfUser(db, user.id);
   const chosen = input.tenantSlug
     ? memberships.find((membership) => membership.tenant.slug === input.tenantSlug)

@@ -28,6 +28,20 @@ function cookieFetch(path: string, cookie: string, init: RequestInit = {}) {
   });
 }
 
+describe("sign-in with a password", () => {
+  it("refuses the password with a NUL character appended", async () => {
+    const owner = await registerTenant();
+    const login = await postJson("/api/v1/auth/login", {
+      email: owner.email,
+      password: `${owner.password}\u0000`,
+    });
+    expect(login.status).not.toBe(200);
+    expect(login.headers.get("content-type")).toContain("application/problem+json");
+    const correct = await postJson("/api/v1/auth/login", { email: owner.email, password: owner.password });
+    expect(correct.status).toBe(200);
+  });
+});
+
 describe("sessions with Bearer tokens", () => {
   it("register → me → refresh → rotate → reuse detected → family revoked → logout", async () => {
     const owner = await registerTenant();
