@@ -22,6 +22,7 @@ import { registerProblemRoutes } from "./http/problem-pages.ts";
 import { requestContext } from "./http/request-context.ts";
 import { requestLog } from "./http/request-log.ts";
 import { securityHeaders } from "./http/security-headers.ts";
+import { refuseUnstorableText } from "./http/unstorable-text.ts";
 import { authenticate } from "./identity/authenticate.ts";
 import { csrfProtection } from "./identity/csrf.ts";
 import { registerApiKeyRoutes } from "./identity/routes/api-keys.ts";
@@ -71,6 +72,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use("/api/*", authenticate());
   app.use("/api/*", csrfProtection());
   app.use("/api/*", rateLimit());
+  app.use("/api/*", refuseUnstorableText());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -239,6 +239,29 @@ describe("validation problems", () => {
     expect(problem.errors.map((error) => error.path).sort()).toEqual(["query.cursor", "query.limit"]);
   });
 
+  it("refuses a NUL character anywhere in a body, a query or a path with 400 naming where", async () => {
+    const owner = await registerTenant();
+    const body = await callAs(owner, "POST", "/api/v1/projects", {
+      name: "a\u0000b",
+      site_url: "https://example.com/",
+      keywords: ["ok", "k\u0000"],
+    });
+    expect(body.status).toBe(400);
+    expect(body.headers.get("content-type")).toBe("application/problem+json");
+    const bodyProblem = await body.json<{ errors: { path: string }[] }>();
+    expect(bodyProblem.errors.map((error) => error.path).sort()).toEqual(["body.keywords.1", "body.name"]);
+
+    const query = await callAs(owner, "GET", "/api/v1/projects?name=%00");
+    expect(query.status).toBe(400);
+    expect((await query.json<{ errors: { path: string }[] }>()).errors).toEqual([
+      expect.objectContaining({ path: "query.name" }),
+    ]);
+
+    const path = await callAs(owner, "GET", "/api/v1/projects/%00");
+    expect(path.status).toBe(400);
+    expect(path.headers.get("content-type")).toBe("application/problem+json");
+  });
+
   it("refuses a body over 1 MiB with 413", async () => {
     const response = await post(JSON.stringify({ email: "a@b.co", password: "x".repeat(1024 * 1024 + 1) }));
     expect(response.status).toBe(413);
