@@ -46,6 +46,7 @@ routes.add(
     operationId: "createAssistant",
     summary: "Create an assistant; the oldest enabled one answers webchat visitors",
     access: WRITE,
+    idempotent: true,
     request: { body: jsonBody(AssistantCreateSchema) },
     responses: { 201: jsonResponse(AssistantSchema, "The assistant") },
   },

@@ -3,6 +3,7 @@ export * from "../assistants/tables.ts";
 export * from "../audits/tables.ts";
 export * from "../channels/numbers/tables.ts";
 export * from "../conversations/tables.ts";
+export * from "../http/tables.ts";
 export * from "../identity/tables.ts";
 export * from "../jobs/tables.ts";
 export * from "../projects/tables.ts";

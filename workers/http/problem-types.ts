@@ -106,6 +106,12 @@ export const PROBLEM_TYPES = {
     means: "This Idempotency-Key was already used for a request with a different body.",
     todo: "Send a new Idempotency-Key for a new request; repeat a key only to repeat the same request.",
   },
+  "idempotency-key-in-progress": {
+    status: 409,
+    title: "Conflict",
+    means: "The first request sent with this Idempotency-Key is still being processed.",
+    todo: "Wait `Retry-After` seconds and repeat the same request with the same key: you will get its answer.",
+  },
   "audit-not-ready": {
     status: 409,
     title: "Conflict",

@@ -1,9 +1,10 @@
-import { createRoute, type OpenAPIHono, type RouteConfig, type RouteHandler } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono, type RouteConfig, type RouteHandler, z } from "@hono/zod-openapi";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Context, MiddlewareHandler } from "hono";
 import { authorize, principalOf, type Requirement } from "../access/authorize.ts";
 import type { Database, HttpDatabase } from "../db/client.ts";
 import type { AppEnv } from "./app-env.ts";
+import { IdempotencyKeyHeaderSchema, idempotency } from "./idempotency.ts";
 import { AUTHENTICATED, SIGNED_IN } from "./openapi.ts";
 import { problemResponses } from "./openapi-responses.ts";
 import type { ProblemStatus } from "./problem-types.ts";
@@ -46,6 +47,11 @@ export type Declaration<
   responses: Res;
   /** The problem statuses particular to the route; those every route of its kind can answer are added. */
   problems?: ProblemStatus[];
+  /**
+   * A creating route that honours Idempotency-Key (idempotency.ts): the kit declares the header and its
+   * 409s, and keeps the first answer for retries.
+   */
+  idempotent?: true;
 };
 
 /**
@@ -62,26 +68,54 @@ function sharedProblems(access: Access, path: string, request: RequestParts | un
   ];
 }
 
+function withIdempotencyKey(request: RequestParts | undefined): RequestParts {
+  const headers = request?.headers;
+  if (headers !== undefined && !(headers instanceof z.ZodObject))
+    throw new Error("an idempotent route declares its other headers as one object");
+  return {
+    ...request,
+    headers: headers ? headers.extend(IdempotencyKeyHeaderSchema.shape) : IdempotencyKeyHeaderSchema,
+  };
+}
+
 function declareRoute<
   M extends Method,
   P extends string,
   Req extends RequestParts | undefined,
   Res extends Responses,
 >(tag: string, declaration: Declaration<M, P, Req, Res>) {
-  const { access, middleware = [], problems = [], request, responses, ...operation } = declaration;
+  const {
+    access,
+    middleware = [],
+    problems = [],
+    idempotent,
+    request,
+    responses,
+    ...operation
+  } = declaration;
+  if (idempotent && access === "public")
+    throw new Error(`${operation.operationId}: idempotency keys are per tenant`);
   // Object.assign keeps the route's own responses in the type, so its handler is checked against them.
   const allResponses: Res & ProblemResponses = Object.assign(
     {},
     responses,
-    problemResponses([...sharedProblems(access, operation.path, request), ...problems]),
+    problemResponses([
+      ...sharedProblems(access, operation.path, request),
+      ...problems,
+      ...(idempotent ? [409 as const] : []),
+    ]),
   );
   return createRoute({
     ...operation,
     tags: [tag],
     ...(access === "public" ? {} : { security: access.scope ? AUTHENTICATED : SIGNED_IN }),
-    middleware: access === "public" ? middleware : [authorize(access), ...middleware],
+    middleware:
+      access === "public"
+        ? middleware
+        : [authorize(access), ...(idempotent ? [idempotency(operation.operationId)] : []), ...middleware],
     // `request` is optional to write, so its type reads `Req | undefined`; when omitted, Req is undefined.
-    request: request as Req,
+    // The Idempotency-Key header is validated by its middleware; it is added here for the document.
+    request: (idempotent ? withIdempotencyKey(request) : request) as Req,
     responses: allResponses,
   });
 }

@@ -64,6 +64,7 @@ routes.add(
     description:
       "A number belongs to one tenant per channel: 409 when another tenant (or this one) has it already.",
     access: WRITE,
+    idempotent: true,
     request: { body: jsonBody(ChannelNumberCreateSchema) },
     responses: { 201: jsonResponse(ChannelNumberSchema, "The number") },
     problems: [409],

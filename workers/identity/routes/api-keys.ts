@@ -36,6 +36,7 @@ routes.add(
     operationId: "createApiKey",
     summary: "Create an API key with scopes; the secret is shown once",
     access: ADMIN,
+    idempotent: true,
     request: { body: jsonBody(ApiKeyCreateSchema) },
     responses: { 201: jsonResponse(CreatedApiKeySchema, "The key, with its secret") },
   },

@@ -37,6 +37,7 @@ routes.add(
     description:
       "Nobody joins a tenant without accepting, so this answers 202 with the invitation; the membership exists once the invitee accepts. Only an owner can invite an owner.",
     access: ADMIN,
+    idempotent: true,
     request: { body: jsonBody(MemberInviteSchema) },
     responses: { 202: jsonResponse(CreatedInvitationSchema, "Invited; the token is shown once") },
     problems: [409],

@@ -50,6 +50,7 @@ routes.add(
     operationId: "createProject",
     summary: "Register a website to audit",
     access: WRITE,
+    idempotent: true,
     request: { body: jsonBody(ProjectCreateSchema) },
     responses: { 201: jsonResponse(ProjectSchema, "The project") },
   },

@@ -39,6 +39,7 @@ routes.add(
     operationId: "createWidgetKey",
     summary: "Create a publishable widget key for the pages on the given origins",
     access: ADMIN,
+    idempotent: true,
     request: { body: jsonBody(WidgetKeyCreateSchema) },
     responses: { 201: jsonResponse(WidgetKeySchema, "The widget key") },
   },
