@@ -1,4 +1,4 @@
-import { boolean, index, pgTable, real, text, uuid } from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
 import { tenants } from "../identity/tables.ts";
@@ -14,7 +14,8 @@ export const assistants = pgTable(
     name: text("name").notNull(),
     model: text("model").notNull(),
     instructions: text("instructions").notNull(),
-    temperature: real("temperature").notNull().default(0.3),
+    // Double precision: a real underflows (a 500) on tiny values such as 1e-50 that JSON numbers can carry.
+    temperature: doublePrecision("temperature").notNull().default(0.3),
     enabled: boolean("enabled").notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

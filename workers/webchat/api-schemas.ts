@@ -44,7 +44,11 @@ export const WidgetKeySchema = z
 
 const OriginSchema = z
   .url()
-  .refine((value) => new URL(value).origin === value, "must be an origin such as https://www.example.com")
+  // The refinement also runs when z.url() has already refused the value, so it must not assume a URL.
+  .refine(
+    (value) => URL.canParse(value) && new URL(value).origin === value,
+    "must be an origin such as https://www.example.com",
+  )
   .openapi({ example: "https://www.example.com" });
 
 export const WidgetKeyCreateSchema = z
