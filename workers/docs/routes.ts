@@ -63,7 +63,7 @@ export function registerDocsRoutes(app: OpenAPIHono<AppEnv>): void {
       title: "Borde API",
       version: API_VERSION,
       description:
-        "Edge-native, multi-tenant API. Errors are RFC 9457 problem documents (`application/problem+json`) whose `type` is `<origin>/problems/<kind>`: the kinds are listed in the Problem schema, and each URI answers with a page saying what it means and what to do. `/v1/*` is served as `/api/v1/*`.",
+        "Edge-native, multi-tenant API. Errors are RFC 9457 problem documents (`application/problem+json`) whose `type` is `<origin>/problems/<kind>`: the kinds are listed in the Problem schema, and each URI answers with a page saying what it means and what to do. Rules every operation follows: query parameters an operation does not declare are refused with 400; no string anywhere (path, query, body) may contain the NUL character U+0000 (400); every creating POST takes an `Idempotency-Key`. `/v1/*` is served as `/api/v1/*`.",
     },
     servers: [{ url: new URL(c.req.url).origin }],
   }));

@@ -68,6 +68,17 @@ function sharedProblems(access: Access, path: string, request: RequestParts | un
   ];
 }
 
+/**
+ * Refuses query parameters the route does not declare (400), so a client's typo (`?limt=5`) is reported
+ * instead of silently ignored; a route without query parameters refuses any.
+ */
+function withStrictQuery(request: RequestParts | undefined): RequestParts {
+  const query = request?.query;
+  if (query !== undefined && !(query instanceof z.ZodObject))
+    throw new Error("a route declares its query parameters as one object");
+  return { ...request, query: (query ?? z.object({})).strict() };
+}
+
 function withIdempotencyKey(request: RequestParts | undefined): RequestParts {
   const headers = request?.headers;
   if (headers !== undefined && !(headers instanceof z.ZodObject))
@@ -115,7 +126,7 @@ function declareRoute<
         : [authorize(access), ...(idempotent ? [idempotency(operation.operationId)] : []), ...middleware],
     // `request` is optional to write, so its type reads `Req | undefined`; when omitted, Req is undefined.
     // The Idempotency-Key header is validated by its middleware; it is added here for the document.
-    request: (idempotent ? withIdempotencyKey(request) : request) as Req,
+    request: withStrictQuery(idempotent ? withIdempotencyKey(request) : request) as Req,
     responses: allResponses,
   });
 }
