@@ -55,12 +55,14 @@ export type Declaration<
 };
 
 /**
- * The problems any route can answer given how it is reached: 500 always; 429 under /api/ (the rate limiter);
- * 401/403 behind authorization; 400 with any input to validate; 413/415 with a body (size limit, media type).
+ * The problems any route can answer given how it is reached: 500 and 400 always (every route validates its
+ * query); 429 under /api/ (the rate limiter); 401/403 behind authorization; 413/415 with a body (size
+ * limit, media type).
  */
 function sharedProblems(access: Access, path: string, request: RequestParts | undefined): ProblemStatus[] {
   return [
-    ...(request && Object.keys(request).length > 0 ? [400 as const] : []),
+    // Every route validates its query (undeclared parameters are refused), so any route may answer 400.
+    400 as const,
     ...(access === "public" ? [] : [401 as const, 403 as const]),
     ...(request?.body ? [413 as const, 415 as const] : []),
     ...(path.startsWith("/api/") ? [429 as const] : []),
