@@ -314,7 +314,10 @@ export function requestFor(operation: Operation): fc.Arbitrary<GeneratedRequest>
   const path = fc
     .tuple(
       ...pathParameters.map((parameter) =>
-        valueFor(parameter).map((value) => [parameter.name, asText(value)] as const),
+        valueFor(parameter)
+          .map((value) => [parameter.name, asText(value)] as const)
+          // An empty segment names another path (the collection, or none), not this operation.
+          .filter(([, value]) => value !== ""),
       ),
     )
     .map((values) =>
