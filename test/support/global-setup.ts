@@ -11,11 +11,14 @@ import { startFakeOpenAI } from "./fake-openai.ts";
 import { startFakeRealtime } from "./fake-realtime.ts";
 import { startFakeTwilio } from "./fake-twilio.ts";
 import { startCleanSite, startDefectiveSite } from "./fixture-site.ts";
+import { startSilentDatabase } from "./silent-database.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     dbRelay: string;
+    /** The port of a database that accepts connections and never answers. */
+    silentDatabasePort: number;
     jwtSigningKeys: string;
     openaiBaseUrl: string;
     defectiveSiteUrl: string;
@@ -39,6 +42,8 @@ export default async function setup(project: TestProject) {
   const twilio = await startFakeTwilio();
   project.provide("databaseUrl", databaseUrl);
   project.provide("dbRelay", relay.address);
+  const silentDatabase = await startSilentDatabase();
+  project.provide("silentDatabasePort", silentDatabase.port);
   project.provide("openaiBaseUrl", openai.baseUrl);
   project.provide("realtimeUrl", realtime.url);
   project.provide("twilioBaseUrl", twilio.baseUrl);
@@ -50,6 +55,7 @@ export default async function setup(project: TestProject) {
     await cleanSite.close();
     await realtime.close();
     await twilio.close();
+    await silentDatabase.close();
     await relay.close();
     await embedded?.stop();
   };

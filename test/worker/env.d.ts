@@ -16,5 +16,6 @@ declare module "vitest" {
     openaiBaseUrl: string;
     defectiveSiteUrl: string;
     cleanSiteUrl: string;
+    silentDatabasePort: number;
   }
 }

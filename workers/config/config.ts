@@ -50,6 +50,12 @@ const configSchema = z.object({
     .string()
     .regex(/^[\w.-]+:\d{1,5}$/, "LOCAL_DB_RELAY must be host:port")
     .default("127.0.0.1:54321"),
+  DATABASE_TIMEOUT_MS: z.coerce
+    .number({ error: "DATABASE_TIMEOUT_MS must be a number of milliseconds" })
+    .int()
+    .min(100, "DATABASE_TIMEOUT_MS must be at least 100")
+    .max(60_000, "DATABASE_TIMEOUT_MS must be at most 60000")
+    .default(5000),
   ALLOWED_ORIGINS: originList,
   JWT_SIGNING_KEYS: signingKeys,
   RATE_LIMIT_SCALE: z.coerce
@@ -90,6 +96,8 @@ export type Config = {
   databaseUrl: string;
   /** Where the WebSocket-to-TCP relay listens; used only when DATABASE_URL points at this machine. */
   localDbRelay: string;
+  /** How long a connection, a query or a whole tenant transaction may take before the request gets a 503. */
+  databaseTimeoutMs: number;
   allowedOrigins: string[];
   /** Ed25519 private JWKs: the first signs access tokens, all of them verify (so keys can rotate). */
   signingKeys: SigningKey[];
@@ -130,6 +138,7 @@ export function loadConfig(env: Env): Config {
     environment: result.data.ENVIRONMENT,
     databaseUrl: result.data.DATABASE_URL,
     localDbRelay: result.data.LOCAL_DB_RELAY,
+    databaseTimeoutMs: result.data.DATABASE_TIMEOUT_MS,
     allowedOrigins: result.data.ALLOWED_ORIGINS,
     signingKeys: result.data.JWT_SIGNING_KEYS,
     rateLimitScale: result.data.RATE_LIMIT_SCALE,

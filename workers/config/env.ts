@@ -8,6 +8,7 @@ export interface Env {
   ENVIRONMENT?: string;
   DATABASE_URL?: string;
   LOCAL_DB_RELAY?: string;
+  DATABASE_TIMEOUT_MS?: string;
   ALLOWED_ORIGINS?: string;
   JWT_SIGNING_KEYS?: string;
   RATE_LIMIT_SCALE?: string;

@@ -6,6 +6,7 @@ import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Config } from "../config/config.ts";
 import { errorFields, Logger } from "../lib/log.ts";
+import { DatabaseUnavailable, deadlineGuard, isDatabaseUnavailable } from "./failures.ts";
 
 /** The WebSocket Pool's handle: interactive transactions, one connection per session. */
 export type Database = NeonDatabase;
@@ -37,7 +38,7 @@ function assertTenantId(tenantId: string): void {
   if (!UUID.test(tenantId)) throw new Error("tenant id must be a UUID");
 }
 
-type DatabaseConfig = Pick<Config, "databaseUrl" | "localDbRelay">;
+type DatabaseConfig = Pick<Config, "databaseUrl" | "localDbRelay" | "databaseTimeoutMs">;
 
 /**
  * A database handle for one request or one batch. Workers cannot share a socket between requests,
@@ -50,7 +51,6 @@ type DatabaseConfig = Pick<Config, "databaseUrl" | "localDbRelay">;
 export class DatabaseSession {
   #pool: Pool | undefined;
   #db: Database | undefined;
-  #http: { readOnly?: HttpDatabase; readWrite?: HttpDatabase } = {};
   #pending: Promise<unknown>[] = [];
 
   constructor(
@@ -61,7 +61,13 @@ export class DatabaseSession {
   #openPool(): Pool {
     if (!this.#pool) {
       useLocalRelayFor(this.config.databaseUrl, this.config.localDbRelay);
-      const pool = new Pool({ connectionString: this.config.databaseUrl, max: 1 });
+      // Each connection and each query has the deadline, so a hung database cannot hang the request.
+      const pool = new Pool({
+        connectionString: this.config.databaseUrl,
+        max: 1,
+        connectionTimeoutMillis: this.config.databaseTimeoutMs,
+        query_timeout: this.config.databaseTimeoutMs,
+      });
       // A connection that drops while idle is reported here; unhandled, it would crash the isolate. A pool
       // this session has ended reports its own closing too, which is no loss: only a current one warns.
       pool.on("error", (error: Error) => {
@@ -77,16 +83,13 @@ export class DatabaseSession {
     return this.#db;
   }
 
-  /** A read-only handle makes its batches READ ONLY transactions, as `tenant()` does for reads. */
-  #httpDatabase(readOnly: boolean): HttpDatabase {
-    const kind = readOnly ? "readOnly" : "readWrite";
-    let db = this.#http[kind];
-    if (!db) {
-      useLocalRelayFor(this.config.databaseUrl, this.config.localDbRelay);
-      db = drizzleOverHttp({ client: neon(this.config.databaseUrl, { readOnly }) });
-      this.#http[kind] = db;
-    }
-    return db;
+  /**
+   * An HTTP handle whose round trips give up at `signal` (the deadline). A read-only handle makes its
+   * batches READ ONLY transactions, as `tenant()` does for reads.
+   */
+  #httpDatabase(readOnly: boolean, signal: AbortSignal): HttpDatabase {
+    useLocalRelayFor(this.config.databaseUrl, this.config.localDbRelay);
+    return drizzleOverHttp({ client: neon(this.config.databaseUrl, { readOnly, fetchOptions: { signal } }) });
   }
 
   get opened(): boolean {
@@ -103,29 +106,82 @@ export class DatabaseSession {
     work: (db: Database) => Promise<T>,
     options: { readOnly?: boolean } = {},
   ): Promise<T> {
-    // The id is inlined into the statement (set_config takes no parameters in a multi-statement query).
     assertTenantId(tenantId);
-    const client: PoolClient = await this.#openPool().connect();
     try {
-      await client.query(
-        `BEGIN${options.readOnly ? " READ ONLY" : ""}; SET LOCAL ROLE borde_app; SELECT set_config('app.tenant_id', '${tenantId}', true)`,
-      );
-      const result = await work(drizzle({ client }));
-      const commit = client.query("COMMIT");
-      if (options.readOnly)
-        this.#pending.push(
-          commit.catch((error: Error) =>
-            this.log.warn("commit failed", { tenant_id: tenantId, ...errorFields(error) }),
-          ),
-        );
-      else await commit;
-      return result;
+      return await this.#inTransaction(tenantId, work, options.readOnly ?? false);
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
+      // A read changes nothing, so one that lost its connection is tried once more on a new one.
+      if (!options.readOnly || !isDatabaseUnavailable(error)) throw error;
+      this.log.warn("database read retried on a new connection", errorFields(error));
+      await this.#discardPool();
+      return this.#inTransaction(tenantId, work, true);
+    }
+  }
+
+  /**
+   * One transaction as borde_app with the tenant scope, bounded by the deadline: past it the connection is
+   * dropped (nothing more is sent, so the server rolls back), and a write's COMMIT is preceded by a guard
+   * that aborts it if the server only gets to it after the deadline.
+   */
+  async #inTransaction<T>(
+    tenantId: string,
+    work: (db: Database) => Promise<T>,
+    readOnly: boolean,
+  ): Promise<T> {
+    const deadline = new Date(Date.now() + this.config.databaseTimeoutMs);
+    const client: PoolClient = await this.#openPool().connect();
+    // A connection lost while checked out is reported on the client, not the pool; unheard, it would crash
+    // the isolate instead of failing the query.
+    const onLost = (error: Error) => this.log.warn("database connection lost", errorFields(error));
+    client.on("error", onLost);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let healthy = true;
+    try {
+      const overdue = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new DatabaseUnavailable("the transaction did not finish within its deadline")),
+          this.config.databaseTimeoutMs,
+        );
+      });
+      const transaction = async () => {
+        // The id is inlined into the statement (set_config takes no parameters in a multi-statement query).
+        await client.query(
+          `BEGIN${readOnly ? " READ ONLY" : ""}; SET LOCAL ROLE borde_app; SELECT set_config('app.tenant_id', '${tenantId}', true)`,
+        );
+        const result = await work(drizzle({ client }));
+        if (readOnly) {
+          // Nothing was written: the COMMIT need not be waited for, and runs before anything queued after it.
+          this.#pending.push(
+            client
+              .query("COMMIT")
+              .catch((error: Error) =>
+                this.log.warn("commit failed", { tenant_id: tenantId, ...errorFields(error) }),
+              ),
+          );
+        } else {
+          await client.query(`${deadlineGuard(deadline)}; COMMIT`);
+        }
+        return result;
+      };
+      return await Promise.race([transaction(), overdue]);
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) healthy = false;
+      else await client.query("ROLLBACK").catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      if (timer !== undefined) clearTimeout(timer);
+      client.off("error", onLost);
+      // A connection that failed or ran out of time is destroyed, never reused for the next statement.
+      client.release(!healthy);
     }
+  }
+
+  /** Ends the current pool so the next use opens a new connection. */
+  async #discardPool(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = undefined;
+    this.#db = undefined;
+    await pool?.end().catch(() => undefined);
   }
 
   /**
@@ -141,12 +197,32 @@ export class DatabaseSession {
     options: { readOnly?: boolean } = {},
   ): Promise<T> {
     assertTenantId(tenantId);
-    const db = this.#httpDatabase(options.readOnly ?? false);
-    const [, , result] = await db.batch([
+    const readOnly = options.readOnly ?? false;
+    try {
+      return await this.#oneRoundTrip(tenantId, build, readOnly);
+    } catch (error) {
+      // A read changes nothing, so one whose round trip failed is sent once more.
+      if (!readOnly || !isDatabaseUnavailable(error)) throw error;
+      this.log.warn("database read retried", errorFields(error));
+      return this.#oneRoundTrip(tenantId, build, true);
+    }
+  }
+
+  /** The batch of `tenantQuery`, aborted at the deadline; a write's batch ends with the deadline guard. */
+  async #oneRoundTrip<T>(
+    tenantId: string,
+    build: (db: HttpDatabase) => BatchItem<"pg"> & { readonly _: { readonly result: T } },
+    readOnly: boolean,
+  ): Promise<T> {
+    const deadline = new Date(Date.now() + this.config.databaseTimeoutMs);
+    const db = this.#httpDatabase(readOnly, AbortSignal.timeout(this.config.databaseTimeoutMs));
+    const scope = [
       db.execute(sql`SET LOCAL ROLE borde_app`),
       db.execute(sql`SELECT set_config('app.tenant_id', ${tenantId}, true)`),
-      build(db),
-    ]);
+    ] as const;
+    const [, , result] = readOnly
+      ? await db.batch([...scope, build(db)])
+      : await db.batch([...scope, build(db), db.execute(sql.raw(deadlineGuard(deadline)))]);
     return result;
   }
 

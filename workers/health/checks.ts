@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
+import { DatabaseUnavailable, isDatabaseUnavailable } from "../db/failures.ts";
 
 export type CheckResult =
   | { status: "ok"; latency_ms: number }
@@ -15,7 +16,7 @@ export async function checkDatabase(db: Database): Promise<CheckResult> {
   try {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+        () => reject(new DatabaseUnavailable(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
         CHECK_TIMEOUT_MS,
       );
     });
@@ -25,16 +26,21 @@ export async function checkDatabase(db: Database): Promise<CheckResult> {
     return {
       status: "fail",
       latency_ms: elapsed(),
-      error: rootMessage(error),
+      error: describeFailure(error),
     };
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }
 }
 
-/** Drizzle wraps driver errors as "Failed query: …"; the driver's own message says what went wrong. */
-function rootMessage(error: unknown): string {
+/**
+ * What failed, in words safe to publish: never the driver's message, which for drizzle starts with the
+ * failed query's SQL, nor anything about the server beyond its SQLSTATE.
+ */
+function describeFailure(error: unknown): string {
+  if (isDatabaseUnavailable(error)) return "unreachable or not answering";
   let current = error;
   while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(current);
+  const code = (current as { code?: unknown }).code;
+  return typeof code === "string" ? `answered with SQLSTATE ${code}` : "failed";
 }

@@ -3,6 +3,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import { ConfigError } from "../config/config.ts";
+import { isDatabaseUnavailable } from "../db/failures.ts";
 import { errorFields } from "../lib/log.ts";
 import type { AppEnv } from "./app-env.ts";
 import { type FieldError, HttpProblem, problemResponse, validationProblem } from "./problem.ts";
@@ -63,6 +64,16 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof HTTPException) {
     const key = HTTP_EXCEPTION_PROBLEMS[error.status];
     if (key) return problemResponse(c, new HttpProblem(key, error.message || PROBLEM_TYPES[key].title));
+  }
+  if (isDatabaseUnavailable(error)) {
+    c.get("log").warn("database unavailable", { path: new URL(c.req.url).pathname, ...errorFields(error) });
+    return problemResponse(
+      c,
+      new HttpProblem(
+        "service-unavailable",
+        "The database did not answer in time; try again in a few seconds (with the same Idempotency-Key, if you sent one).",
+      ),
+    );
   }
   c.get("log").error("unhandled error", {
     path: new URL(c.req.url).pathname,

@@ -47,6 +47,9 @@ export const ProblemSchema = z
   })
   .openapi("Problem");
 
+/** How long a client should wait after a 503 before trying again. */
+export const RETRY_AFTER_UNAVAILABLE_SECONDS = 2;
+
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
 export function problemResponse(c: Context, problem: HttpProblem): Response {
@@ -64,6 +67,9 @@ export function problemResponse(c: Context, problem: HttpProblem): Response {
   const headers = new Headers(c.res.headers);
   headers.set("content-type", PROBLEM_CONTENT_TYPE);
   for (const [name, value] of Object.entries(problem.options.headers ?? {})) headers.set(name, value);
+  // Every 503 tells the client when to try again, unless its cause knows better.
+  if (problem.status === 503 && !headers.has("retry-after"))
+    headers.set("Retry-After", String(RETRY_AFTER_UNAVAILABLE_SECONDS));
   return new Response(JSON.stringify(body), { status: problem.status, headers });
 }
 
