@@ -22,6 +22,15 @@ import {
   type OutgoingMessage,
 } from "../workers/webchat/session.ts";
 
+/** The participant header as JSON, or null when absent or malformed (which the schema then refuses). */
+function parseJson(text: string | null): unknown {
+  try {
+    return text === null ? null : JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 /** The close code for a socket whose attachment no longer reads as a participant: reconnecting mends it. */
 const CLOSE_STALE_ATTACHMENT = 1011;
 
@@ -37,9 +46,7 @@ export class WebchatSession extends DurableObject<Env> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
       return new Response("Expected a WebSocket upgrade", { status: 426, headers: { Upgrade: "websocket" } });
     }
-    const participant = ParticipantSchema.safeParse(
-      JSON.parse(request.headers.get(PARTICIPANT_HEADER) ?? "null"),
-    );
+    const participant = ParticipantSchema.safeParse(parseJson(request.headers.get(PARTICIPANT_HEADER)));
     if (!participant.success) return new Response("Missing participant", { status: 400 });
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [participant.data.role]);

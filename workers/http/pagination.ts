@@ -31,7 +31,12 @@ export const ListQuerySchema = z.object({
       }
       return id;
     })
-    .openapi({ type: "string", description: "`next_cursor` of the previous page." }),
+    .openapi({
+      type: "string",
+      minLength: 1,
+      description:
+        "`next_cursor` of the previous page, passed back unchanged: it is opaque, and an empty or altered cursor is refused with 400.",
+    }),
 });
 
 export type Page = { limit: number; cursor?: string | undefined };
