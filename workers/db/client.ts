@@ -17,6 +17,9 @@ export type HttpDatabase = NeonHttpDatabase;
 /** What both handles share: enough to build a query that either one can run (or batch, over HTTP). */
 export type QueryBuilder = PgDatabase<PgQueryResultHKT>;
 
+/** SQLSTATE of a statement sent in a transaction that an earlier failed statement has aborted. */
+const IN_FAILED_TRANSACTION = "25P02";
+
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -159,7 +162,14 @@ export class DatabaseSession {
               ),
           );
         } else {
-          await client.query(`${deadlineGuard(deadline)}; COMMIT`);
+          await client
+            .query(`${deadlineGuard(deadline)}; COMMIT`)
+            .catch(async (error: { code?: unknown }) => {
+              if (error.code !== IN_FAILED_TRANSACTION) throw error;
+              // The work caught a failed statement (a unique violation it reports as a conflict, say): the
+              // transaction is already aborted, and COMMIT ends it as a rollback, as it always has.
+              await client.query("COMMIT");
+            });
         }
         return result;
       };
