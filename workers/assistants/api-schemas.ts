@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { timestamp } from "../http/api-schemas.ts";
+import { changesOf, timestamp } from "../http/api-schemas.ts";
 import type { Assistant } from "./assistants.ts";
 
 export const AssistantSchema = z
@@ -30,17 +30,15 @@ export const AssistantCreateSchema = z
   })
   .openapi("AssistantCreate");
 
-export const AssistantUpdateSchema = z
-  .object({
+export const AssistantUpdateSchema = changesOf(
+  z.object({
     name: z.string().trim().min(1).max(120),
     model: z.string().trim().min(1).max(120),
     instructions: z.string().trim().min(1).max(20_000),
     temperature: z.number().min(0).max(2),
     enabled: z.boolean(),
-  })
-  .partial()
-  .refine((changes) => Object.keys(changes).length > 0, "name at least one field to change")
-  .openapi("AssistantUpdate");
+  }),
+).openapi("AssistantUpdate");
 
 export const renderAssistant = (assistant: Assistant) => ({
   id: assistant.id,

@@ -1,6 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { keysetPage, type Page } from "../http/pagination.ts";
+import { deleteTenantRow, tenantRow } from "../db/tenant-rows.ts";
+import { type Page, tenantPage } from "../http/pagination.ts";
 import { assistants } from "./tables.ts";
 
 export type Assistant = typeof assistants.$inferSelect;
@@ -20,19 +21,14 @@ export async function createAssistant(
 }
 
 export function listAssistants(db: Database, tenantId: string, page: Page): Promise<Assistant[]> {
-  return keysetPage(
-    db.select().from(assistants).$dynamic(),
-    assistants.id,
-    page,
-    eq(assistants.tenantId, tenantId),
-  );
+  return tenantPage(db.select().from(assistants).$dynamic(), assistants, tenantId, page);
 }
 
 export async function getAssistant(db: Database, tenantId: string, id: string): Promise<Assistant | null> {
   const [assistant] = await db
     .select()
     .from(assistants)
-    .where(and(eq(assistants.tenantId, tenantId), eq(assistants.id, id)));
+    .where(tenantRow(assistants, tenantId, id));
   return assistant ?? null;
 }
 
@@ -45,17 +41,13 @@ export async function updateAssistant(
   const [assistant] = await db
     .update(assistants)
     .set({ ...changes, updatedAt: new Date() })
-    .where(and(eq(assistants.tenantId, tenantId), eq(assistants.id, id)))
+    .where(tenantRow(assistants, tenantId, id))
     .returning();
   return assistant ?? null;
 }
 
 export async function deleteAssistant(db: Database, tenantId: string, id: string): Promise<boolean> {
-  const rows = await db
-    .delete(assistants)
-    .where(and(eq(assistants.tenantId, tenantId), eq(assistants.id, id)))
-    .returning({ id: assistants.id });
-  return rows.length > 0;
+  return deleteTenantRow(db, assistants, tenantId, id);
 }
 
 /** The assistant that answers the tenant's conversations: the oldest enabled one, if any. */

@@ -1,8 +1,7 @@
 import { IdParamSchema } from "../http/api-schemas.ts";
 import { jsonBody, jsonResponse } from "../http/openapi.ts";
-import { ListQuerySchema, pageSchema, toPage } from "../http/pagination.ts";
 import { notFound } from "../http/problem.ts";
-import { RouteGroup, tenantRead, tenantWrite } from "../http/route-kit.ts";
+import { RouteGroup, tenantWrite } from "../http/route-kit.ts";
 import {
   AssistantCreateSchema,
   AssistantSchema,
@@ -22,21 +21,18 @@ const WRITE = { role: "admin", scope: "assistants:write" } as const;
 
 const routes = new RouteGroup("Assistants");
 
-routes.add(
+routes.list(
   {
-    method: "get",
     path: "/api/v1/assistants",
     operationId: "listAssistants",
     summary: "The tenant's assistants",
     access: READ,
-    request: { query: ListQuerySchema },
-    responses: { 200: jsonResponse(pageSchema(AssistantSchema, "AssistantPage"), "A page of assistants") },
+    item: AssistantSchema,
+    pageName: "AssistantPage",
+    pageDescription: "A page of assistants",
   },
-  async (c) => {
-    const page = c.req.valid("query");
-    const rows = await tenantRead(c, (db, tenantId) => listAssistants(db, tenantId, page));
-    return c.json(toPage(rows, page, renderAssistant), 200);
-  },
+  listAssistants,
+  renderAssistant,
 );
 
 routes.add(
@@ -58,23 +54,18 @@ routes.add(
   },
 );
 
-routes.add(
+routes.getById(
   {
-    method: "get",
     path: "/api/v1/assistants/{id}",
     operationId: "getAssistant",
     summary: "One assistant",
     access: READ,
-    request: { params: IdParamSchema },
-    responses: { 200: jsonResponse(AssistantSchema, "The assistant") },
-    problems: [404],
+    resource: "assistant",
+    response: AssistantSchema,
+    responseDescription: "The assistant",
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const assistant = await tenantRead(c, (db, tenantId) => getAssistant(db, tenantId, id));
-    if (!assistant) throw notFound("assistant");
-    return c.json(renderAssistant(assistant), 200);
-  },
+  getAssistant,
+  renderAssistant,
 );
 
 routes.add(
@@ -97,23 +88,16 @@ routes.add(
   },
 );
 
-routes.add(
+routes.deleteById(
   {
-    method: "delete",
     path: "/api/v1/assistants/{id}",
     operationId: "deleteAssistant",
     summary: "Delete an assistant",
     access: WRITE,
-    request: { params: IdParamSchema },
-    responses: { 204: { description: "Deleted" } },
-    problems: [404],
+    resource: "assistant",
+    responseDescription: "Deleted",
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const deleted = await tenantWrite(c, (db, tenantId) => deleteAssistant(db, tenantId, id));
-    if (!deleted) throw notFound("assistant");
-    return c.body(null, 204);
-  },
+  deleteAssistant,
 );
 
 export const registerAssistantRoutes = routes.register;

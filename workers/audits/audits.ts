@@ -1,5 +1,6 @@
 import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
+import { tenantRow } from "../db/tenant-rows.ts";
 import { HttpProblem } from "../http/problem.ts";
 import { projects } from "../projects/tables.ts";
 import type { AuditResult } from "./result.ts";
@@ -69,7 +70,7 @@ export async function findAudit(db: Database, tenantId: string, id: string): Pro
   const [audit] = await db
     .select()
     .from(audits)
-    .where(and(eq(audits.tenantId, tenantId), eq(audits.id, id)))
+    .where(tenantRow(audits, tenantId, id))
     .limit(1);
   return audit ?? null;
 }

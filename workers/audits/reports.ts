@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gte, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { keysetPage, type Page } from "../http/pagination.ts";
+import { keysetPage, type Page, tenantPage } from "../http/pagination.ts";
 import { projects } from "../projects/tables.ts";
 import type { AuditResult, Severity } from "./result.ts";
 import { type AuditStatus, audits } from "./tables.ts";
@@ -48,11 +48,11 @@ export async function auditSummary(db: Database, tenantId: string, days: number)
 }
 
 export function auditHistory(db: Database, tenantId: string, projectId: string, page: Page) {
-  return keysetPage(
+  return tenantPage(
     db.select().from(audits).$dynamic(),
-    audits.id,
+    audits,
+    tenantId,
     page,
-    eq(audits.tenantId, tenantId),
     eq(audits.projectId, projectId),
   );
 }
@@ -73,11 +73,11 @@ export function activeAudits(db: Database, tenantId: string, page: Page) {
 
 /** Projects whose scheduled time has come but which the cron trigger has not queued yet. */
 export function pendingProjects(db: Database, tenantId: string, page: Page) {
-  return keysetPage(
+  return tenantPage(
     db.select().from(projects).$dynamic(),
-    projects.id,
+    projects,
+    tenantId,
     page,
-    eq(projects.tenantId, tenantId),
     isNotNull(projects.nextAuditAt),
     lte(projects.nextAuditAt, new Date()),
   );

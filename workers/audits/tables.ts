@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "../db/columns.ts";
+import { id, timestamps } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
-import { tenants } from "../identity/tables.ts";
+import { tenantIdColumn } from "../identity/tables.ts";
 import { projects } from "../projects/tables.ts";
 import type { AuditResult } from "./result.ts";
 
@@ -19,9 +19,7 @@ export const audits = pgTable(
   "audits",
   {
     id: id(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantIdColumn(),
     projectId: uuid("project_id")
       .notNull()
       .references(() => projects.id, { onDelete: "cascade" }),
@@ -38,8 +36,7 @@ export const audits = pgTable(
     error: text("error"),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (table) => [
     index("audits_tenant_idx").on(table.tenantId, table.id),

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { keysetPage, type Page } from "../http/pagination.ts";
+import { tenantRow } from "../db/tenant-rows.ts";
+import { type Page, tenantPage } from "../http/pagination.ts";
 import {
   type Channel,
   type ConversationStatus,
@@ -90,7 +91,7 @@ export async function getConversation(
   const [conversation] = await db
     .select()
     .from(conversations)
-    .where(and(eq(conversations.tenantId, tenantId), eq(conversations.id, id)));
+    .where(tenantRow(conversations, tenantId, id));
   return conversation ?? null;
 }
 
@@ -102,11 +103,11 @@ export function listConversations(
   filter: ConversationFilter,
   page: Page,
 ): Promise<Conversation[]> {
-  return keysetPage(
+  return tenantPage(
     db.select().from(conversations).$dynamic(),
-    conversations.id,
+    conversations,
+    tenantId,
     page,
-    eq(conversations.tenantId, tenantId),
     filter.status ? eq(conversations.status, filter.status) : undefined,
     filter.channel ? eq(conversations.channel, filter.channel) : undefined,
   );
@@ -130,7 +131,7 @@ export async function assignAgent(
   const [conversation] = await db
     .update(conversations)
     .set({ assignedUserId: userId, updatedAt: new Date() })
-    .where(and(eq(conversations.tenantId, tenantId), eq(conversations.id, id)))
+    .where(tenantRow(conversations, tenantId, id))
     .returning();
   if (!conversation) return null;
   await db
@@ -151,7 +152,7 @@ export async function closeConversation(
   const [conversation] = await db
     .update(conversations)
     .set({ status: "closed", closedAt: now, updatedAt: now })
-    .where(and(eq(conversations.tenantId, tenantId), eq(conversations.id, id)))
+    .where(tenantRow(conversations, tenantId, id))
     .returning();
   await db
     .insert(conversationEvents)

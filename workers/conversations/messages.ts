@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lte, ne } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lte, ne, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { type Page, rowsToFetch } from "../http/pagination.ts";
 import { uuidv7 } from "../lib/uuid.ts";
@@ -12,6 +12,10 @@ import {
 } from "./tables.ts";
 
 export type Message = typeof messages.$inferSelect;
+
+/** The messages of one conversation of the tenant (and matching `filters`). */
+const inConversation = (tenantId: string, conversationId: string, ...filters: (SQL | undefined)[]) =>
+  and(eq(messages.tenantId, tenantId), eq(messages.conversationId, conversationId), ...filters);
 
 let lastIdTime = 0;
 
@@ -81,11 +85,7 @@ export async function storeMessage(
     .select()
     .from(messages)
     .where(
-      and(
-        eq(messages.tenantId, tenantId),
-        eq(messages.conversationId, conversationId),
-        eq(messages.clientMessageId, input.clientMessageId ?? ""),
-      ),
+      inConversation(tenantId, conversationId, eq(messages.clientMessageId, input.clientMessageId ?? "")),
     );
   if (!first) throw new Error("conflicting message vanished");
   return { outcome: "duplicate", message: first, conversation };
@@ -102,13 +102,7 @@ export function messagesAfter(
   return db
     .select()
     .from(messages)
-    .where(
-      and(
-        eq(messages.tenantId, tenantId),
-        eq(messages.conversationId, conversationId),
-        afterId ? gt(messages.id, afterId) : undefined,
-      ),
-    )
+    .where(inConversation(tenantId, conversationId, afterId ? gt(messages.id, afterId) : undefined))
     .orderBy(asc(messages.id))
     .limit(limit);
 }
@@ -127,7 +121,7 @@ export async function recentMessages(
   const rows = await db
     .select()
     .from(messages)
-    .where(and(eq(messages.tenantId, tenantId), eq(messages.conversationId, conversationId)))
+    .where(inConversation(tenantId, conversationId))
     .orderBy(desc(messages.id))
     .limit(limit);
   return rows.reverse();
@@ -144,9 +138,9 @@ export async function markRead(
     .update(messages)
     .set({ delivery: "read" })
     .where(
-      and(
-        eq(messages.tenantId, tenantId),
-        eq(messages.conversationId, conversationId),
+      inConversation(
+        tenantId,
+        conversationId,
         ne(messages.role, "visitor"),
         ne(messages.delivery, "read"),
         lte(messages.id, upToId),

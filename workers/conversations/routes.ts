@@ -54,23 +54,18 @@ routes.add(
   },
 );
 
-routes.add(
+routes.getById(
   {
-    method: "get",
     path: "/api/v1/conversations/{id}",
     operationId: "getConversation",
     summary: "One conversation",
     access: READ,
-    request: { params: IdParamSchema },
-    responses: { 200: jsonResponse(ConversationSchema, "The conversation") },
-    problems: [404],
+    resource: "conversation",
+    response: ConversationSchema,
+    responseDescription: "The conversation",
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const conversation = await tenantRead(c, (db, tenantId) => getConversation(db, tenantId, id));
-    if (!conversation) throw notFound("conversation");
-    return c.json(renderConversation(conversation), 200);
-  },
+  getConversation,
+  renderConversation,
 );
 
 routes.add(

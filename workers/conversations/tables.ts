@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { index, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "../db/columns.ts";
+import { createdAt, id, timestamps } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
-import { tenants, users } from "../identity/tables.ts";
+import { tenantIdColumn, users } from "../identity/tables.ts";
 
 /** Every way a contact reaches a tenant; the tables are shared so one inbox covers them all. */
 export const CHANNELS = ["webchat", "whatsapp", "voice"] as const;
@@ -36,23 +36,17 @@ export type ConversationEventType = (typeof CONVERSATION_EVENT_TYPES)[number];
 
 export type MediaReference = { url: string; content_type: string };
 
-const tenantId = () =>
-  uuid("tenant_id")
-    .notNull()
-    .references(() => tenants.id, { onDelete: "cascade" });
-
 /** Someone who talks to a tenant: an anonymous webchat visitor, or a phone number. */
 export const contacts = pgTable(
   "contacts",
   {
     id: id(),
-    tenantId: tenantId(),
+    tenantId: tenantIdColumn(),
     channel: text("channel", { enum: CHANNELS }).notNull(),
     /** The phone number for whatsapp and voice; null for anonymous visitors. */
     address: text("address"),
     name: text("name"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (table) => [
     index("contacts_tenant_idx").on(table.tenantId),
@@ -65,7 +59,7 @@ export const conversations = pgTable(
   "conversations",
   {
     id: id(),
-    tenantId: tenantId(),
+    tenantId: tenantIdColumn(),
     contactId: uuid("contact_id")
       .notNull()
       .references(() => contacts.id, { onDelete: "cascade" }),
@@ -77,8 +71,7 @@ export const conversations = pgTable(
     localAddress: text("local_address"),
     lastMessageAt: timestamp("last_message_at", { withTimezone: true }),
     closedAt: timestamp("closed_at", { withTimezone: true }),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (table) => [
     index("conversations_tenant_status_idx").on(table.tenantId, table.status, table.id),
@@ -91,7 +84,7 @@ export const messages = pgTable(
   "messages",
   {
     id: id(),
-    tenantId: tenantId(),
+    tenantId: tenantIdColumn(),
     conversationId: uuid("conversation_id")
       .notNull()
       .references(() => conversations.id, { onDelete: "cascade" }),
@@ -125,7 +118,7 @@ export const conversationEvents = pgTable(
   "conversation_events",
   {
     id: id(),
-    tenantId: tenantId(),
+    tenantId: tenantIdColumn(),
     conversationId: uuid("conversation_id")
       .notNull()
       .references(() => conversations.id, { onDelete: "cascade" }),

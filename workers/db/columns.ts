@@ -11,3 +11,6 @@ export const updatedAt = () =>
     .notNull()
     .defaultNow()
     .$onUpdate(() => new Date());
+
+/** Every row's creation and last change. */
+export const timestamps = () => ({ createdAt: createdAt(), updatedAt: updatedAt() });

@@ -12,3 +12,16 @@ export const timestamp = () =>
   z.string().openapi({ format: "date-time", example: "2026-11-22T12:00:00.000Z" });
 
 export const isoOrNull = (date: Date | null) => date?.toISOString() ?? null;
+
+/**
+ * An update body: every field of `fields` optional, at least one of them sent (400 otherwise), which the
+ * document says with `minProperties: 1`.
+ */
+export const changesOf = <Shape extends z.ZodRawShape>(
+  fields: z.ZodObject<Shape>,
+  message = "name at least one field to change",
+) =>
+  fields
+    .partial()
+    .refine((changes) => Object.keys(changes).length > 0, message)
+    .openapi({ minProperties: 1 });

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { and, asc, gt, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, type SQL } from "drizzle-orm";
 import type { PgColumn, PgSelect } from "drizzle-orm/pg-core";
+import type { TenantColumns } from "../db/tenant-rows.ts";
 import { base64url, fromBase64url } from "../lib/crypto.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -58,6 +59,15 @@ export const keysetPage = <Q extends PgSelect>(
     .where(and(...filters, page.cursor ? gt(id, page.cursor) : undefined))
     .orderBy(asc(id))
     .limit(rowsToFetch(page));
+
+/** A page of the tenant's rows matching `filters`; `query` is a dynamic select of `table`. */
+export const tenantPage = <Q extends PgSelect>(
+  query: Q,
+  table: TenantColumns,
+  tenantId: string,
+  page: Page,
+  ...filters: (SQL | undefined)[]
+) => keysetPage(query, table.id, page, eq(table.tenantId, tenantId), ...filters);
 
 export function pageSchema<T extends z.ZodType>(item: T, name: string) {
   return z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name);

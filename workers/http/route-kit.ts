@@ -3,10 +3,13 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Context, MiddlewareHandler } from "hono";
 import { authorize, principalOf, type Requirement } from "../access/authorize.ts";
 import type { Database, HttpDatabase } from "../db/client.ts";
+import { IdParamSchema } from "./api-schemas.ts";
 import type { AppEnv } from "./app-env.ts";
 import { IdempotencyKeyHeaderSchema, idempotency } from "./idempotency.ts";
-import { AUTHENTICATED, SIGNED_IN } from "./openapi.ts";
+import { AUTHENTICATED, jsonResponse, SIGNED_IN } from "./openapi.ts";
 import { problemResponses } from "./openapi-responses.ts";
+import { ListQuerySchema, type Page, pageSchema, toPage } from "./pagination.ts";
+import { notFound } from "./problem.ts";
 import type { ProblemStatus } from "./problem-types.ts";
 
 /**
@@ -133,6 +136,17 @@ function declareRoute<
   });
 }
 
+/** What a standard operation on a tenant's rows states; the kit derives its method, request and problems. */
+type Operation = {
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  access: Access;
+  /** Named by the 404 when the tenant has no such row, e.g. "project". */
+  resource: string;
+};
+
 /**
  * A domain's routes, each declared with its handler and registered together under the domain's tag.
  * Handlers are typed from their declaration: `c.req.valid()` gives the parsed request, `c.json()` must
@@ -154,6 +168,77 @@ export class RouteGroup {
   ): void {
     const route = declareRoute(this.tag, declaration);
     this.#routes.push((app) => app.openapi(route, handler));
+  }
+
+  /** `GET path`: a page of the tenant's rows, in id order. */
+  list<Row extends { id: string }, S extends z.ZodType>(
+    operation: Omit<Operation, "resource"> & { item: S; pageName: string; pageDescription: string },
+    list: (db: Database, tenantId: string, page: Page) => Promise<Row[]>,
+    render: (row: Row) => z.output<S>,
+  ): void {
+    const { item, pageName, pageDescription, ...declaration } = operation;
+    const page: z.ZodType = pageSchema(item, pageName);
+    this.add(
+      {
+        ...declaration,
+        method: "get",
+        request: { query: ListQuerySchema },
+        responses: { 200: jsonResponse(page, pageDescription) },
+      },
+      async (c) => {
+        const query = c.req.valid("query");
+        const rows = await tenantRead(c, (db, tenantId) => list(db, tenantId, query));
+        return c.json(toPage(rows, query, render), 200);
+      },
+    );
+  }
+
+  /** `GET path/{id}`: one row of the tenant, 404 naming the resource when there is none. */
+  getById<Row, S extends z.ZodType>(
+    operation: Operation & { response: S; responseDescription: string },
+    find: (db: Database, tenantId: string, id: string) => Promise<Row | null | undefined>,
+    render: (row: Row) => z.output<S>,
+  ): void {
+    const { response, responseDescription, resource, ...declaration } = operation;
+    const schema: z.ZodType = response;
+    this.add(
+      {
+        ...declaration,
+        method: "get",
+        request: { params: IdParamSchema },
+        responses: { 200: jsonResponse(schema, responseDescription) },
+        problems: [404],
+      },
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const row = await tenantRead(c, (db, tenantId) => find(db, tenantId, id));
+        if (!row) throw notFound(resource);
+        return c.json(render(row), 200);
+      },
+    );
+  }
+
+  /** `DELETE path/{id}`: removes one row of the tenant (204), 404 when there is none. */
+  deleteById(
+    operation: Operation & { responseDescription: string },
+    remove: (db: Database, tenantId: string, id: string) => Promise<boolean>,
+  ): void {
+    const { responseDescription, resource, ...declaration } = operation;
+    this.add(
+      {
+        ...declaration,
+        method: "delete",
+        request: { params: IdParamSchema },
+        responses: { 204: { description: responseDescription } },
+        problems: [404],
+      },
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const removed = await tenantWrite(c, (db, tenantId) => remove(db, tenantId, id));
+        if (!removed) throw notFound(resource);
+        return c.body(null, 204);
+      },
+    );
   }
 
   readonly register = (app: OpenAPIHono<AppEnv>): void => {

@@ -1,7 +1,8 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { eq, isNull } from "drizzle-orm";
 import type { Plan, Scope } from "../access/roles.ts";
 import type { Database } from "../db/client.ts";
-import { keysetPage, type Page } from "../http/pagination.ts";
+import { tenantRow } from "../db/tenant-rows.ts";
+import { type Page, tenantPage } from "../http/pagination.ts";
 import { constantTimeEqualText, randomAlphanumeric, randomToken, sha256Hex } from "../lib/crypto.ts";
 import { apiKeys, tenants } from "./tables.ts";
 
@@ -28,20 +29,14 @@ export async function createApiKey(
 }
 
 export function listApiKeys(db: Database, tenantId: string, page: Page): Promise<ApiKey[]> {
-  return keysetPage(
-    db.select().from(apiKeys).$dynamic(),
-    apiKeys.id,
-    page,
-    eq(apiKeys.tenantId, tenantId),
-    isNull(apiKeys.revokedAt),
-  );
+  return tenantPage(db.select().from(apiKeys).$dynamic(), apiKeys, tenantId, page, isNull(apiKeys.revokedAt));
 }
 
 export async function revokeApiKey(db: Database, tenantId: string, id: string): Promise<boolean> {
   const rows = await db
     .update(apiKeys)
     .set({ revokedAt: new Date() })
-    .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .where(tenantRow(apiKeys, tenantId, id, isNull(apiKeys.revokedAt)))
     .returning({ id: apiKeys.id });
   return rows.length > 0;
 }

@@ -1,7 +1,8 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Role } from "../access/roles.ts";
 import type { Database } from "../db/client.ts";
-import { keysetPage, type Page } from "../http/pagination.ts";
+import { tenantRow } from "../db/tenant-rows.ts";
+import { type Page, tenantPage } from "../http/pagination.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { invitations } from "./tables.ts";
 
@@ -30,11 +31,11 @@ export async function createInvitation(
 }
 
 export function listInvitations(db: Database, tenantId: string, page: Page): Promise<Invitation[]> {
-  return keysetPage(
+  return tenantPage(
     db.select().from(invitations).$dynamic(),
-    invitations.id,
+    invitations,
+    tenantId,
     page,
-    eq(invitations.tenantId, tenantId),
     isNull(invitations.revokedAt),
   );
 }
@@ -47,7 +48,7 @@ export async function getInvitation(
   const [invitation] = await db
     .select()
     .from(invitations)
-    .where(and(eq(invitations.tenantId, tenantId), eq(invitations.id, id), isNull(invitations.revokedAt)))
+    .where(tenantRow(invitations, tenantId, id, isNull(invitations.revokedAt)))
     .limit(1);
   return invitation;
 }
@@ -57,7 +58,7 @@ export async function revokeInvitation(db: Database, tenantId: string, id: strin
   const rows = await db
     .update(invitations)
     .set({ revokedAt: new Date() })
-    .where(and(eq(invitations.tenantId, tenantId), eq(invitations.id, id), isNull(invitations.revokedAt)))
+    .where(tenantRow(invitations, tenantId, id, isNull(invitations.revokedAt)))
     .returning({ id: invitations.id });
   return rows.length > 0;
 }

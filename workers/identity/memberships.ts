@@ -1,7 +1,8 @@
 import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
 import type { Role } from "../access/roles.ts";
 import type { Database } from "../db/client.ts";
-import { keysetPage, type Page } from "../http/pagination.ts";
+import { tenantRow } from "../db/tenant-rows.ts";
+import { type Page, tenantPage } from "../http/pagination.ts";
 import { memberships, refreshTokens, tenants, users } from "./tables.ts";
 
 export type Member = {
@@ -22,6 +23,10 @@ const memberColumns = {
   createdAt: memberships.createdAt,
 };
 
+/** Members as the API shows them: the membership with its person's email and name. */
+const selectMembers = (db: Database) =>
+  db.select(memberColumns).from(memberships).innerJoin(users, eq(users.id, memberships.userId));
+
 /** The tenants a user belongs to, oldest membership first (system context: used at login). */
 export function tenantsOfUser(db: Database, userId: string) {
   return db
@@ -38,12 +43,7 @@ export async function addMembership(db: Database, values: { tenantId: string; us
 }
 
 export function listMembers(db: Database, tenantId: string, page: Page): Promise<Member[]> {
-  return keysetPage(
-    db.select(memberColumns).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).$dynamic(),
-    memberships.id,
-    page,
-    eq(memberships.tenantId, tenantId),
-  );
+  return tenantPage(selectMembers(db).$dynamic(), memberships, tenantId, page);
 }
 
 export async function getMember(
@@ -51,11 +51,8 @@ export async function getMember(
   tenantId: string,
   memberId: string,
 ): Promise<Member | undefined> {
-  const [member] = await db
-    .select(memberColumns)
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.id, memberId)))
+  const [member] = await selectMembers(db)
+    .where(tenantRow(memberships, tenantId, memberId))
     .limit(1);
   return member;
 }
@@ -65,10 +62,7 @@ export async function findMemberByEmail(
   tenantId: string,
   email: string,
 ): Promise<Member | undefined> {
-  const [member] = await db
-    .select(memberColumns)
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
+  const [member] = await selectMembers(db)
     .where(and(eq(memberships.tenantId, tenantId), sql`lower(${users.email}) = lower(${email})`))
     .limit(1);
   return member;

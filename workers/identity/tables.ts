@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { PLANS, ROLES } from "../access/roles.ts";
-import { createdAt, id, updatedAt } from "../db/columns.ts";
+import { createdAt, id, timestamps } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
 
 export const tenants = pgTable(
@@ -11,11 +11,16 @@ export const tenants = pgTable(
     name: text("name").notNull(),
     slug: text("slug").notNull().unique(),
     plan: text("plan", { enum: PLANS }).notNull().default("free"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   () => [tenantIsolation("id")],
 );
+
+/** The owning tenant of a tenant table's row; its rows go with the tenant. */
+export const tenantIdColumn = () =>
+  uuid("tenant_id")
+    .notNull()
+    .references(() => tenants.id, { onDelete: "cascade" });
 
 export const users = pgTable(
   "users",
@@ -27,29 +32,22 @@ export const users = pgTable(
     status: text("status", { enum: ["active", "disabled"] })
       .notNull()
       .default("active"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   // Emails are unique whatever their case: Ana@x.com and ana@x.com are one person.
   (table) => [uniqueIndex("users_email_lower_key").on(sql`lower(${table.email})`)],
 );
 
-const tenantId = () =>
-  uuid("tenant_id")
-    .notNull()
-    .references(() => tenants.id, { onDelete: "cascade" });
-
 export const memberships = pgTable(
   "memberships",
   {
     id: id(),
-    tenantId: tenantId(),
+    tenantId: tenantIdColumn(),
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     role: text("role", { enum: ROLES }).notNull(),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (table) => [
     unique("memberships_tenant_user_key").on(table.tenantId, table.userId),
@@ -62,7 +60,7 @@ export const invitations = pgTable(
   "invitations",
   {
     id: id(),
-    tenantId: tenantId(),
+    tenantId: tenantIdColumn(),
     email: text("email").notNull(),
     role: text("role", { enum: ROLES }).notNull(),
     tokenHash: text("token_hash").notNull().unique(),
@@ -86,7 +84,7 @@ export const refreshTokens = pgTable(
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    tenantId: tenantId(),
+    tenantId: tenantIdColumn(),
     familyId: uuid("family_id").notNull(),
     tokenHash: text("token_hash").notNull().unique(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
@@ -105,7 +103,7 @@ export const apiKeys = pgTable(
   "api_keys",
   {
     id: id(),
-    tenantId: tenantId(),
+    tenantId: tenantIdColumn(),
     name: text("name").notNull(),
     /** The public part of the key, shown in lists so people can tell keys apart. */
     prefix: text("prefix").notNull().unique(),

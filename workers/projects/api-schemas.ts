@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { timestamp } from "../http/api-schemas.ts";
+import { changesOf, timestamp } from "../http/api-schemas.ts";
 import type { Project } from "./projects.ts";
 import { isValidSchedule } from "./schedule-expression.ts";
 
@@ -35,17 +35,16 @@ export const ProjectCreateSchema = z
   })
   .openapi("ProjectCreate");
 
-export const ProjectUpdateSchema = z
-  .object({
+export const ProjectUpdateSchema = changesOf(
+  z.object({
     name: z.string().trim().min(1).max(120),
     site_url: SiteUrlSchema,
     keywords: KeywordsSchema,
     schedule: ScheduleSchema,
     max_pages: z.number().int().min(1).max(MAX_PAGES_LIMIT),
-  })
-  .partial()
-  .refine((body) => Object.keys(body).length > 0, "send at least one field to change")
-  .openapi("ProjectUpdate");
+  }),
+  "send at least one field to change",
+).openapi("ProjectUpdate");
 
 export const ProjectListQuerySchema = z.object({
   name: z

@@ -1,6 +1,7 @@
-import { and, eq, ilike } from "drizzle-orm";
+import { ilike } from "drizzle-orm";
 import type { Database, HttpDatabase } from "../db/client.ts";
-import { keysetPage, type Page } from "../http/pagination.ts";
+import { deleteTenantRow, tenantRow } from "../db/tenant-rows.ts";
+import { type Page, tenantPage } from "../http/pagination.ts";
 import { nextRunAfter } from "./schedule-expression.ts";
 import { projects } from "./tables.ts";
 
@@ -29,11 +30,11 @@ export function listProjects(
   tenantId: string,
   page: Page & { name?: string | undefined },
 ): Promise<Project[]> {
-  return keysetPage(
+  return tenantPage(
     db.select().from(projects).$dynamic(),
-    projects.id,
+    projects,
+    tenantId,
     page,
-    eq(projects.tenantId, tenantId),
     page.name ? ilike(projects.name, `%${escapeLike(page.name)}%`) : undefined,
   );
 }
@@ -42,7 +43,7 @@ export async function findProject(db: Database, tenantId: string, id: string): P
   const [project] = await db
     .select()
     .from(projects)
-    .where(and(eq(projects.tenantId, tenantId), eq(projects.id, id)))
+    .where(tenantRow(projects, tenantId, id))
     .limit(1);
   return project ?? null;
 }
@@ -59,15 +60,11 @@ export async function updateProject(
   const [project] = await db
     .update(projects)
     .set({ ...changes, ...schedule })
-    .where(and(eq(projects.tenantId, tenantId), eq(projects.id, id)))
+    .where(tenantRow(projects, tenantId, id))
     .returning();
   return project ?? null;
 }
 
 export async function deleteProject(db: Database, tenantId: string, id: string): Promise<boolean> {
-  const rows = await db
-    .delete(projects)
-    .where(and(eq(projects.tenantId, tenantId), eq(projects.id, id)))
-    .returning({ id: projects.id });
-  return rows.length > 0;
+  return deleteTenantRow(db, projects, tenantId, id);
 }

@@ -1,17 +1,15 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "../db/columns.ts";
+import { index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { id, timestamps } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
-import { tenants } from "../identity/tables.ts";
+import { tenantIdColumn } from "../identity/tables.ts";
 
 /** A website a tenant audits, on demand and on its schedule. */
 export const projects = pgTable(
   "projects",
   {
     id: id(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantIdColumn(),
     name: text("name").notNull(),
     siteUrl: text("site_url").notNull(),
     keywords: text("keywords").array().notNull().default(sql`'{}'::text[]`),
@@ -21,8 +19,7 @@ export const projects = pgTable(
     lastAuditAt: timestamp("last_audit_at", { withTimezone: true }),
     /** Null when the schedule is off; the cron trigger audits projects whose time has come. */
     nextAuditAt: timestamp("next_audit_at", { withTimezone: true }),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (table) => [
     index("projects_tenant_idx").on(table.tenantId, table.id),

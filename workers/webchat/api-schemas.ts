@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { timestamp } from "../http/api-schemas.ts";
+import { changesOf, timestamp } from "../http/api-schemas.ts";
 import type { WidgetKey } from "./widget-keys.ts";
 import { WIDGET_KEY_PATTERN } from "./widget-keys.ts";
 
@@ -58,15 +58,12 @@ export const WidgetKeyCreateSchema = z
   })
   .openapi("WidgetKeyCreate");
 
-export const WidgetKeyUpdateSchema = z
-  .object({
-    name: z.string().trim().min(1).max(120).optional(),
-    allowed_origins: z.array(OriginSchema).min(1).max(50).optional(),
-  })
-  .refine((changes) => changes.name !== undefined || changes.allowed_origins !== undefined, {
-    message: "name at least one field to change",
-  })
-  .openapi("WidgetKeyUpdate");
+export const WidgetKeyUpdateSchema = changesOf(
+  z.object({
+    name: z.string().trim().min(1).max(120),
+    allowed_origins: z.array(OriginSchema).min(1).max(50),
+  }),
+).openapi("WidgetKeyUpdate");
 
 export const renderWidgetKey = (widgetKey: WidgetKey) => ({
   id: widgetKey.id,

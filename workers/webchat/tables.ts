@@ -1,7 +1,7 @@
-import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "../db/columns.ts";
+import { index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { id, timestamps } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
-import { tenants } from "../identity/tables.ts";
+import { tenantIdColumn } from "../identity/tables.ts";
 
 /**
  * A publishable key for the widget (`wk_…`): it is public by design, so it is stored as is. It only names
@@ -11,15 +11,12 @@ export const widgetKeys = pgTable(
   "widget_keys",
   {
     id: id(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantIdColumn(),
     name: text("name").notNull(),
     key: text("key").notNull().unique(),
     allowedOrigins: text("allowed_origins").array().notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (table) => [index("widget_keys_tenant_idx").on(table.tenantId), tenantIsolation()],
 );

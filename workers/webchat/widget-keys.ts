@@ -1,6 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { keysetPage, type Page } from "../http/pagination.ts";
+import { tenantRow } from "../db/tenant-rows.ts";
+import { type Page, tenantPage } from "../http/pagination.ts";
 import { randomAlphanumeric } from "../lib/crypto.ts";
 import { widgetKeys } from "./tables.ts";
 
@@ -22,11 +23,11 @@ export async function createWidgetKey(
 }
 
 export function listWidgetKeys(db: Database, tenantId: string, page: Page): Promise<WidgetKey[]> {
-  return keysetPage(
+  return tenantPage(
     db.select().from(widgetKeys).$dynamic(),
-    widgetKeys.id,
+    widgetKeys,
+    tenantId,
     page,
-    eq(widgetKeys.tenantId, tenantId),
     isNull(widgetKeys.revokedAt),
   );
 }
@@ -40,7 +41,7 @@ export async function updateWidgetKey(
   const [widgetKey] = await db
     .update(widgetKeys)
     .set({ ...changes, updatedAt: new Date() })
-    .where(and(eq(widgetKeys.tenantId, tenantId), eq(widgetKeys.id, id), isNull(widgetKeys.revokedAt)))
+    .where(tenantRow(widgetKeys, tenantId, id, isNull(widgetKeys.revokedAt)))
     .returning();
   return widgetKey ?? null;
 }
@@ -49,7 +50,7 @@ export async function revokeWidgetKey(db: Database, tenantId: string, id: string
   const rows = await db
     .update(widgetKeys)
     .set({ revokedAt: new Date() })
-    .where(and(eq(widgetKeys.tenantId, tenantId), eq(widgetKeys.id, id), isNull(widgetKeys.revokedAt)))
+    .where(tenantRow(widgetKeys, tenantId, id, isNull(widgetKeys.revokedAt)))
     .returning({ id: widgetKeys.id });
   return rows.length > 0;
 }

@@ -68,42 +68,32 @@ routes.add(
   },
 );
 
-routes.add(
+routes.list(
   {
-    method: "get",
     path: "/api/v1/audits/queue",
     operationId: "listActiveAudits",
     summary: "Audits queued or running now",
     access: READ,
-    request: { query: ListQuerySchema },
-    responses: {
-      200: jsonResponse(pageSchema(QueueItemSchema, "AuditQueuePage"), "A page of active audits"),
-    },
+    item: QueueItemSchema,
+    pageName: "AuditQueuePage",
+    pageDescription: "A page of active audits",
   },
-  async (c) => {
-    const page = c.req.valid("query");
-    const rows = await tenantRead(c, (db, tenantId) => activeAudits(db, tenantId, page));
-    return c.json(toPage(rows, page, renderQueueItem), 200);
-  },
+  activeAudits,
+  renderQueueItem,
 );
 
-routes.add(
+routes.list(
   {
-    method: "get",
     path: "/api/v1/audits/pending",
     operationId: "listPendingAudits",
     summary: "Projects due by schedule whose audit is not queued yet",
     access: READ,
-    request: { query: ListQuerySchema },
-    responses: {
-      200: jsonResponse(pageSchema(PendingItemSchema, "PendingAuditPage"), "A page of due projects"),
-    },
+    item: PendingItemSchema,
+    pageName: "PendingAuditPage",
+    pageDescription: "A page of due projects",
   },
-  async (c) => {
-    const page = c.req.valid("query");
-    const rows = await tenantRead(c, (db, tenantId) => pendingProjects(db, tenantId, page));
-    return c.json(toPage(rows, page, renderPendingItem), 200);
-  },
+  pendingProjects,
+  renderPendingItem,
 );
 
 routes.add(

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { timestamp } from "../../http/api-schemas.ts";
+import { changesOf, timestamp } from "../../http/api-schemas.ts";
 import type { ChannelNumber } from "./numbers.ts";
 import { NUMBER_CHANNELS } from "./tables.ts";
 
@@ -31,11 +31,9 @@ export const ChannelNumberCreateSchema = z
   })
   .openapi("ChannelNumberCreate");
 
-export const ChannelNumberUpdateSchema = z
-  .object({ phone_number: E164Schema, assistant_id: z.uuid().nullable(), enabled: z.boolean() })
-  .partial()
-  .refine((changes) => Object.keys(changes).length > 0, "name at least one field to change")
-  .openapi("ChannelNumberUpdate");
+export const ChannelNumberUpdateSchema = changesOf(
+  z.object({ phone_number: E164Schema, assistant_id: z.uuid().nullable(), enabled: z.boolean() }),
+).openapi("ChannelNumberUpdate");
 
 export const renderChannelNumber = (number: ChannelNumber) => ({
   id: number.id,

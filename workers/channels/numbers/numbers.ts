@@ -2,7 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { type Assistant, enabledAssistant, getAssistant } from "../../assistants/assistants.ts";
 import { assistants } from "../../assistants/tables.ts";
 import type { Database } from "../../db/client.ts";
-import { keysetPage, type Page } from "../../http/pagination.ts";
+import { deleteTenantRow, tenantRow } from "../../db/tenant-rows.ts";
+import { type Page, tenantPage } from "../../http/pagination.ts";
 import { channelNumbers, type NumberChannel } from "./tables.ts";
 
 export type ChannelNumber = typeof channelNumbers.$inferSelect;
@@ -43,19 +44,14 @@ export async function createChannelNumber(
 }
 
 export function listChannelNumbers(db: Database, tenantId: string, page: Page): Promise<ChannelNumber[]> {
-  return keysetPage(
-    db.select().from(channelNumbers).$dynamic(),
-    channelNumbers.id,
-    page,
-    eq(channelNumbers.tenantId, tenantId),
-  );
+  return tenantPage(db.select().from(channelNumbers).$dynamic(), channelNumbers, tenantId, page);
 }
 
 export async function getChannelNumber(db: Database, tenantId: string, id: string) {
   const [number] = await db
     .select()
     .from(channelNumbers)
-    .where(and(eq(channelNumbers.tenantId, tenantId), eq(channelNumbers.id, id)));
+    .where(tenantRow(channelNumbers, tenantId, id));
   return number ?? null;
 }
 
@@ -70,7 +66,7 @@ export async function updateChannelNumber(
     const [number] = await db
       .update(channelNumbers)
       .set({ ...changes, updatedAt: new Date() })
-      .where(and(eq(channelNumbers.tenantId, tenantId), eq(channelNumbers.id, id)))
+      .where(tenantRow(channelNumbers, tenantId, id))
       .returning();
     return number ? { outcome: "saved", number } : { outcome: "not_found" };
   } catch (error) {
@@ -80,11 +76,7 @@ export async function updateChannelNumber(
 }
 
 export async function deleteChannelNumber(db: Database, tenantId: string, id: string): Promise<boolean> {
-  const rows = await db
-    .delete(channelNumbers)
-    .where(and(eq(channelNumbers.tenantId, tenantId), eq(channelNumbers.id, id)))
-    .returning({ id: channelNumbers.id });
-  return rows.length > 0;
+  return deleteTenantRow(db, channelNumbers, tenantId, id);
 }
 
 /**

@@ -1,8 +1,7 @@
 import { IdParamSchema } from "../../http/api-schemas.ts";
 import { jsonBody, jsonResponse } from "../../http/openapi.ts";
-import { ListQuerySchema, pageSchema, toPage } from "../../http/pagination.ts";
 import { HttpProblem, notFound, validationProblem } from "../../http/problem.ts";
-import { RouteGroup, tenantRead, tenantWrite } from "../../http/route-kit.ts";
+import { RouteGroup, tenantWrite } from "../../http/route-kit.ts";
 import {
   ChannelNumberCreateSchema,
   ChannelNumberSchema,
@@ -36,23 +35,18 @@ function savedNumber(write: NumberWrite) {
 
 const routes = new RouteGroup("Channels");
 
-routes.add(
+routes.list(
   {
-    method: "get",
     path: "/api/v1/channels/numbers",
     operationId: "listChannelNumbers",
     summary: "The tenant's Twilio numbers, per channel",
     access: READ,
-    request: { query: ListQuerySchema },
-    responses: {
-      200: jsonResponse(pageSchema(ChannelNumberSchema, "ChannelNumberPage"), "A page of numbers"),
-    },
+    item: ChannelNumberSchema,
+    pageName: "ChannelNumberPage",
+    pageDescription: "A page of numbers",
   },
-  async (c) => {
-    const page = c.req.valid("query");
-    const rows = await tenantRead(c, (db, tenantId) => listChannelNumbers(db, tenantId, page));
-    return c.json(toPage(rows, page, renderChannelNumber), 200);
-  },
+  listChannelNumbers,
+  renderChannelNumber,
 );
 
 routes.add(
@@ -86,23 +80,18 @@ routes.add(
   },
 );
 
-routes.add(
+routes.getById(
   {
-    method: "get",
     path: "/api/v1/channels/numbers/{id}",
     operationId: "getChannelNumber",
     summary: "One number",
     access: READ,
-    request: { params: IdParamSchema },
-    responses: { 200: jsonResponse(ChannelNumberSchema, "The number") },
-    problems: [404],
+    resource: "channel number",
+    response: ChannelNumberSchema,
+    responseDescription: "The number",
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const number = await tenantRead(c, (db, tenantId) => getChannelNumber(db, tenantId, id));
-    if (!number) throw notFound("channel number");
-    return c.json(renderChannelNumber(number), 200);
-  },
+  getChannelNumber,
+  renderChannelNumber,
 );
 
 routes.add(
@@ -132,23 +121,16 @@ routes.add(
   },
 );
 
-routes.add(
+routes.deleteById(
   {
-    method: "delete",
     path: "/api/v1/channels/numbers/{id}",
     operationId: "deleteChannelNumber",
     summary: "Stop routing a number to this tenant",
     access: WRITE,
-    request: { params: IdParamSchema },
-    responses: { 204: { description: "Deleted" } },
-    problems: [404],
+    resource: "channel number",
+    responseDescription: "Deleted",
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const deleted = await tenantWrite(c, (db, tenantId) => deleteChannelNumber(db, tenantId, id));
-    if (!deleted) throw notFound("channel number");
-    return c.body(null, 204);
-  },
+  deleteChannelNumber,
 );
 
 export const registerChannelNumberRoutes = routes.register;

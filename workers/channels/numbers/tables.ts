@@ -1,8 +1,8 @@
 import { boolean, index, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
 import { assistants } from "../../assistants/tables.ts";
-import { createdAt, id, updatedAt } from "../../db/columns.ts";
+import { id, timestamps } from "../../db/columns.ts";
 import { tenantIsolation } from "../../db/policies.ts";
-import { tenants } from "../../identity/tables.ts";
+import { tenantIdColumn } from "../../identity/tables.ts";
 
 /** The channels a Twilio number can serve. */
 export const NUMBER_CHANNELS = ["whatsapp", "voice"] as const;
@@ -17,16 +17,13 @@ export const channelNumbers = pgTable(
   "channel_numbers",
   {
     id: id(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: tenantIdColumn(),
     channel: text("channel", { enum: NUMBER_CHANNELS }).notNull(),
     /** E.164, e.g. +14155550100. */
     phoneNumber: text("phone_number").notNull(),
     assistantId: uuid("assistant_id").references(() => assistants.id, { onDelete: "set null" }),
     enabled: boolean("enabled").notNull().default(true),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (table) => [
     index("channel_numbers_tenant_idx").on(table.tenantId, table.id),

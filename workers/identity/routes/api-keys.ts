@@ -1,9 +1,6 @@
 import { userOf } from "../../access/authorize.ts";
-import { IdParamSchema } from "../../http/api-schemas.ts";
 import { jsonBody, jsonResponse } from "../../http/openapi.ts";
-import { ListQuerySchema, pageSchema, toPage } from "../../http/pagination.ts";
-import { notFound } from "../../http/problem.ts";
-import { RouteGroup, tenantRead, tenantWrite } from "../../http/route-kit.ts";
+import { RouteGroup, tenantWrite } from "../../http/route-kit.ts";
 import { createApiKey, listApiKeys, revokeApiKey } from "../api-keys.ts";
 import { ApiKeyCreateSchema, ApiKeySchema, CreatedApiKeySchema, renderApiKey } from "../api-schemas.ts";
 
@@ -12,21 +9,18 @@ const ADMIN = { role: "admin" } as const;
 
 const routes = new RouteGroup("API keys");
 
-routes.add(
+routes.list(
   {
-    method: "get",
     path: "/api/v1/api-keys",
     operationId: "listApiKeys",
     summary: "The tenant's live API keys (never their secrets)",
     access: ADMIN,
-    request: { query: ListQuerySchema },
-    responses: { 200: jsonResponse(pageSchema(ApiKeySchema, "ApiKeyPage"), "A page of keys") },
+    item: ApiKeySchema,
+    pageName: "ApiKeyPage",
+    pageDescription: "A page of keys",
   },
-  async (c) => {
-    const page = c.req.valid("query");
-    const rows = await tenantRead(c, (db, tenantId) => listApiKeys(db, tenantId, page));
-    return c.json(toPage(rows, page, renderApiKey), 200);
-  },
+  listApiKeys,
+  renderApiKey,
 );
 
 routes.add(
@@ -56,23 +50,16 @@ routes.add(
   },
 );
 
-routes.add(
+routes.deleteById(
   {
-    method: "delete",
     path: "/api/v1/api-keys/{id}",
     operationId: "revokeApiKey",
     summary: "Revoke an API key; it stops working at once",
     access: ADMIN,
-    request: { params: IdParamSchema },
-    responses: { 204: { description: "Revoked" } },
-    problems: [404],
+    resource: "API key",
+    responseDescription: "Revoked",
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const revoked = await tenantWrite(c, (db, tenantId) => revokeApiKey(db, tenantId, id));
-    if (!revoked) throw notFound("API key");
-    return c.body(null, 204);
-  },
+  revokeApiKey,
 );
 
 export const registerApiKeyRoutes = routes.register;

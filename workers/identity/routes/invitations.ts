@@ -1,9 +1,7 @@
 import { userOf } from "../../access/authorize.ts";
-import { IdParamSchema } from "../../http/api-schemas.ts";
 import { jsonBody, jsonResponse } from "../../http/openapi.ts";
-import { ListQuerySchema, pageSchema, toPage } from "../../http/pagination.ts";
-import { HttpProblem, notFound } from "../../http/problem.ts";
-import { RouteGroup, tenantRead, tenantWrite } from "../../http/route-kit.ts";
+import { HttpProblem } from "../../http/problem.ts";
+import { RouteGroup } from "../../http/route-kit.ts";
 import {
   InvitationAcceptSchema,
   InvitationSchema,
@@ -18,60 +16,45 @@ const ADMIN = { role: "admin" } as const;
 
 const routes = new RouteGroup("Members");
 
-routes.add(
+routes.list(
   {
-    method: "get",
     path: "/api/v1/tenants/current/invitations",
     operationId: "listInvitations",
     summary: "Invitations not yet withdrawn, pending and accepted",
     description: "Invitations are made with `POST /api/v1/tenants/current/members`.",
     access: ADMIN,
-    request: { query: ListQuerySchema },
-    responses: { 200: jsonResponse(pageSchema(InvitationSchema, "InvitationPage"), "A page of invitations") },
+    item: InvitationSchema,
+    pageName: "InvitationPage",
+    pageDescription: "A page of invitations",
   },
-  async (c) => {
-    const page = c.req.valid("query");
-    const rows = await tenantRead(c, (db, tenantId) => listInvitations(db, tenantId, page));
-    return c.json(toPage(rows, page, renderInvitation), 200);
-  },
+  listInvitations,
+  renderInvitation,
 );
 
-routes.add(
+routes.getById(
   {
-    method: "get",
     path: "/api/v1/tenants/current/invitations/{id}",
     operationId: "getInvitation",
     summary: "One invitation (its token is never shown again)",
     access: ADMIN,
-    request: { params: IdParamSchema },
-    responses: { 200: jsonResponse(InvitationSchema, "The invitation") },
-    problems: [404],
+    resource: "invitation",
+    response: InvitationSchema,
+    responseDescription: "The invitation",
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const invitation = await tenantRead(c, (db, tenantId) => getInvitation(db, tenantId, id));
-    if (!invitation) throw notFound("invitation");
-    return c.json(renderInvitation(invitation), 200);
-  },
+  getInvitation,
+  renderInvitation,
 );
 
-routes.add(
+routes.deleteById(
   {
-    method: "delete",
     path: "/api/v1/tenants/current/invitations/{id}",
     operationId: "revokeInvitation",
     summary: "Withdraw an invitation",
     access: ADMIN,
-    request: { params: IdParamSchema },
-    responses: { 204: { description: "Withdrawn" } },
-    problems: [404],
+    resource: "invitation",
+    responseDescription: "Withdrawn",
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const revoked = await tenantWrite(c, (db, tenantId) => revokeInvitation(db, tenantId, id));
-    if (!revoked) throw notFound("invitation");
-    return c.body(null, 204);
-  },
+  revokeInvitation,
 );
 
 routes.add(

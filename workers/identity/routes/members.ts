@@ -1,9 +1,8 @@
 import { userOf } from "../../access/authorize.ts";
 import { IdParamSchema } from "../../http/api-schemas.ts";
 import { jsonBody, jsonResponse } from "../../http/openapi.ts";
-import { ListQuerySchema, pageSchema, toPage } from "../../http/pagination.ts";
 import { HttpProblem, notFound } from "../../http/problem.ts";
-import { RouteGroup, tenantRead, tenantWrite } from "../../http/route-kit.ts";
+import { RouteGroup, tenantWrite } from "../../http/route-kit.ts";
 import {
   CreatedInvitationSchema,
   MemberInviteSchema,
@@ -59,21 +58,18 @@ routes.add(
   },
 );
 
-routes.add(
+routes.list(
   {
-    method: "get",
     path: "/api/v1/tenants/current/members",
     operationId: "listMembers",
     summary: "The tenant's members",
     access: { role: "viewer", scope: "members:read" },
-    request: { query: ListQuerySchema },
-    responses: { 200: jsonResponse(pageSchema(MemberSchema, "MemberPage"), "A page of members") },
+    item: MemberSchema,
+    pageName: "MemberPage",
+    pageDescription: "A page of members",
   },
-  async (c) => {
-    const page = c.req.valid("query");
-    const rows = await tenantRead(c, (db, tenantId) => listMembers(db, tenantId, page));
-    return c.json(toPage(rows, page, renderMember), 200);
-  },
+  listMembers,
+  renderMember,
 );
 
 routes.add(

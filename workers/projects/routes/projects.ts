@@ -72,23 +72,18 @@ routes.add(
   },
 );
 
-routes.add(
+routes.getById(
   {
-    method: "get",
     path: "/api/v1/projects/{id}",
     operationId: "getProject",
     summary: "One project",
     access: READ,
-    request: { params: IdParamSchema },
-    responses: { 200: jsonResponse(ProjectSchema, "The project") },
-    problems: [404],
+    resource: "project",
+    response: ProjectSchema,
+    responseDescription: "The project",
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const project = await tenantRead(c, (db, tenantId) => findProject(db, tenantId, id));
-    if (!project) throw notFound("project");
-    return c.json(renderProject(project), 200);
-  },
+  findProject,
+  renderProject,
 );
 
 routes.add(
@@ -120,23 +115,16 @@ routes.add(
   },
 );
 
-routes.add(
+routes.deleteById(
   {
-    method: "delete",
     path: "/api/v1/projects/{id}",
     operationId: "deleteProject",
     summary: "Delete a project and its audits",
     access: WRITE,
-    request: { params: IdParamSchema },
-    responses: { 204: { description: "Deleted" } },
-    problems: [404],
+    resource: "project",
+    responseDescription: "Deleted",
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const deleted = await tenantWrite(c, (db, tenantId) => deleteProject(db, tenantId, id));
-    if (!deleted) throw notFound("project");
-    return c.body(null, 204);
-  },
+  deleteProject,
 );
 
 export const registerProjectRoutes = routes.register;

@@ -1,8 +1,7 @@
 import { IdParamSchema } from "../../http/api-schemas.ts";
 import { jsonBody, jsonResponse } from "../../http/openapi.ts";
-import { ListQuerySchema, pageSchema, toPage } from "../../http/pagination.ts";
 import { notFound } from "../../http/problem.ts";
-import { RouteGroup, tenantRead, tenantWrite } from "../../http/route-kit.ts";
+import { RouteGroup, tenantWrite } from "../../http/route-kit.ts";
 import {
   renderWidgetKey,
   WidgetKeyCreateSchema,
@@ -15,21 +14,18 @@ const ADMIN = { role: "admin" } as const;
 
 const routes = new RouteGroup("Widget keys");
 
-routes.add(
+routes.list(
   {
-    method: "get",
     path: "/api/v1/widget-keys",
     operationId: "listWidgetKeys",
     summary: "The tenant's live widget keys and their allowed origins",
     access: ADMIN,
-    request: { query: ListQuerySchema },
-    responses: { 200: jsonResponse(pageSchema(WidgetKeySchema, "WidgetKeyPage"), "A page of widget keys") },
+    item: WidgetKeySchema,
+    pageName: "WidgetKeyPage",
+    pageDescription: "A page of widget keys",
   },
-  async (c) => {
-    const page = c.req.valid("query");
-    const rows = await tenantRead(c, (db, tenantId) => listWidgetKeys(db, tenantId, page));
-    return c.json(toPage(rows, page, renderWidgetKey), 200);
-  },
+  listWidgetKeys,
+  renderWidgetKey,
 );
 
 routes.add(
@@ -77,23 +73,16 @@ routes.add(
   },
 );
 
-routes.add(
+routes.deleteById(
   {
-    method: "delete",
     path: "/api/v1/widget-keys/{id}",
     operationId: "revokeWidgetKey",
     summary: "Revoke a widget key; new connections with it are refused at once",
     access: ADMIN,
-    request: { params: IdParamSchema },
-    responses: { 204: { description: "Revoked" } },
-    problems: [404],
+    resource: "widget key",
+    responseDescription: "Revoked",
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const revoked = await tenantWrite(c, (db, tenantId) => revokeWidgetKey(db, tenantId, id));
-    if (!revoked) throw notFound("widget key");
-    return c.body(null, 204);
-  },
+  revokeWidgetKey,
 );
 
 export const registerWidgetKeyRoutes = routes.register;
