@@ -174,7 +174,7 @@ export function badValue(schema: JsonSchema): fc.Arbitrary<unknown> {
   if (types.includes("string")) {
     if (schema.maxLength !== undefined) choices.push(fc.constant("y".repeat(schema.maxLength + 1)));
     if (schema.format)
-      choices.push(fc.constantFrom("not-a-" + schema.format, "http://", "2026-13-45T99:99:99Z"));
+      choices.push(fc.constantFrom(`not-a-${schema.format}`, "http://", "2026-13-45T99:99:99Z"));
     if (schema.enum)
       choices.push(fc.constantFrom(`${String(schema.enum[0])}x`, String(schema.enum[0]).toUpperCase()));
   }
