@@ -1,9 +1,10 @@
+import { SELF } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { idempotencyKeys } from "../../workers/http/tables.ts";
 import { projects } from "../../workers/projects/tables.ts";
 import { withTestDatabase } from "./support/database.ts";
-import { callAs, registerTenant, type TestAccount } from "./support/identity.ts";
+import { bearer, callAs, registerTenant, type TestAccount } from "./support/identity.ts";
 
 const project = (name: string) => ({ name, site_url: "https://example.com/" });
 
@@ -72,6 +73,19 @@ describe("Idempotency-Key on creating requests", () => {
     );
     expect(stored?.status).toBe(201);
     expect(stored?.sealedResponse).not.toContain("secret");
+  });
+
+  it("answers a malformed body sent with a key with 400, and keeps the key free", async () => {
+    const owner = await registerTenant();
+    const key = crypto.randomUUID();
+    const malformed = await SELF.fetch("https://borde.test/api/v1/projects", {
+      method: "POST",
+      headers: { ...bearer(owner), "content-type": "application/json", "idempotency-key": key },
+      body: '{"name": ',
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get("content-type")).toBe("application/problem+json");
+    expect((await createProject(owner, project("After"), key)).status).toBe(201);
   });
 
   it("creates every time without a key, and refuses a key with spaces", async () => {
