@@ -4,6 +4,7 @@ import { errorFields, type Logger } from "../lib/log.ts";
 import { claimAudit, completeAudit, recordProgress, releaseAudit } from "./audits.ts";
 import { runChecks } from "./checks.ts";
 import { crawlSite } from "./crawler.ts";
+import { failureReason } from "./failure-reason.ts";
 import { scoreChecks } from "./scoring.ts";
 import { summariseAudit } from "./summary.ts";
 
@@ -50,9 +51,7 @@ export async function runAudit(db: Database, config: Config, auditId: string, lo
     await completeAudit(db, audit, { checks, scores, pages, ...summary });
   } catch (error) {
     auditLog.warn("audit run failed", errorFields(error));
-    await releaseAudit(db, audit.id, error instanceof Error ? error.message : String(error)).catch(
-      () => undefined,
-    );
+    await releaseAudit(db, audit.id, failureReason(error)).catch(() => undefined);
     throw error;
   }
 }
