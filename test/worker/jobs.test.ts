@@ -7,6 +7,7 @@ import {
 } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { idempotencyKeys } from "../../workers/http/tables.ts";
 import worker from "../../workers/index.ts";
 import { retryDelaySeconds } from "../../workers/jobs/consumer.ts";
 import { schedulerRuns } from "../../workers/jobs/tables.ts";
@@ -36,6 +37,29 @@ const runsOf = (cron: string) =>
   withTestDatabase((db) => db.select().from(schedulerRuns).where(eq(schedulerRuns.cron, cron)));
 
 describe("cron trigger", () => {
+  it("forgets idempotency keys past their 24 hours and keeps the others", async () => {
+    const tenantId = crypto.randomUUID();
+    const key = (name: string, hoursAgo: number) => ({
+      tenantId,
+      operation: "createProject",
+      key: name,
+      requestHash: "h",
+      status: 201,
+      sealedResponse: "s",
+      lockedUntil: new Date(),
+      createdAt: new Date(Date.now() - hoursAgo * 3_600_000),
+    });
+    await withTestDatabase((db) => db.insert(idempotencyKeys).values([key("old", 25), key("fresh", 1)]));
+    await runScheduled(uniqueCron(), Date.now());
+    const left = await withTestDatabase((db) =>
+      db
+        .select({ key: idempotencyKeys.key })
+        .from(idempotencyKeys)
+        .where(eq(idempotencyKeys.tenantId, tenantId)),
+    );
+    expect(left).toEqual([{ key: "fresh" }]);
+  });
+
   it("records a tick once, even when the same tick runs twice", async () => {
     const cron = uniqueCron();
     const scheduledTime = Date.UTC(2026, 10, 22, 12, 0);

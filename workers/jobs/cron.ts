@@ -3,11 +3,15 @@ import { createScheduledAudits, staleQueuedAudits } from "../audits/scheduled-au
 import { loadConfig } from "../config/config.ts";
 import type { Env } from "../config/env.ts";
 import { withDatabase } from "../db/client.ts";
+import { deleteExpiredKeys } from "../http/idempotency-keys.ts";
 import { Logger } from "../lib/log.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 import { enqueue, enqueueAll } from "../queue/enqueue.ts";
 import { schedulerTickJob } from "./cron-jobs.ts";
 import { recordTick } from "./cron-ticks.ts";
+
+/** Idempotency keys past their 24 hours forgotten per tick: bounded, so a backlog is worked off over ticks. */
+const EXPIRED_KEYS_PER_TICK = 5000;
 
 /**
  * The Cron Trigger: records the tick once and hands it to the queue, creates the audits that are due by
@@ -20,7 +24,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   // The invocation's id stands in for a request id: the jobs it enqueues name it in their logs.
   const context = { request_id: uuidv7() };
   const log = new Logger({ ...context, cron: controller.cron, scheduled_at: scheduledAt.toISOString() });
-  const { runId, auditIds } = await withDatabase(
+  const { runId, auditIds, expiredKeys } = await withDatabase(
     config,
     async ({ db }) => ({
       runId: await recordTick(db, controller.cron, scheduledAt),
@@ -29,9 +33,11 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
         ...(await createScheduledAudits(db, scheduledAt)),
         ...(await staleQueuedAudits(db, new Date())),
       ],
+      expiredKeys: await deleteExpiredKeys(db, EXPIRED_KEYS_PER_TICK),
     }),
     log,
   );
+  if (expiredKeys > 0) log.info("expired idempotency keys deleted", { count: expiredKeys });
   if (auditIds.length > 0) {
     await enqueueAll(
       env,
