@@ -1,6 +1,4 @@
-import { IdParamSchema } from "../http/api-schemas.ts";
 import { jsonBody, jsonResponse } from "../http/openapi.ts";
-import { notFound } from "../http/problem.ts";
 import { RouteGroup, tenantWrite } from "../http/route-kit.ts";
 import {
   AssistantCreateSchema,
@@ -21,18 +19,15 @@ const WRITE = { role: "admin", scope: "assistants:write" } as const;
 
 const routes = new RouteGroup("Assistants");
 
-routes.list(
-  {
-    path: "/api/v1/assistants",
-    operationId: "listAssistants",
-    summary: "The tenant's assistants",
-    access: READ,
-    item: AssistantSchema,
-    pageName: "AssistantPage",
-    pageDescription: "A page of assistants",
-  },
+const assistant = routes.resource("assistant", {
+  path: "/api/v1/assistants",
+  schema: AssistantSchema,
+  render: renderAssistant,
+});
+
+assistant.list(
+  { operationId: "listAssistants", summary: "The tenant's assistants", access: READ },
   listAssistants,
-  renderAssistant,
 );
 
 routes.add(
@@ -54,49 +49,20 @@ routes.add(
   },
 );
 
-routes.getById(
-  {
-    path: "/api/v1/assistants/{id}",
-    operationId: "getAssistant",
-    summary: "One assistant",
-    access: READ,
-    resource: "assistant",
-    response: AssistantSchema,
-    responseDescription: "The assistant",
-  },
-  getAssistant,
-  renderAssistant,
-);
+assistant.get({ operationId: "getAssistant", summary: "One assistant", access: READ }, getAssistant);
 
-routes.add(
+assistant.update(
   {
-    method: "patch",
-    path: "/api/v1/assistants/{id}",
     operationId: "updateAssistant",
     summary: "Change an assistant's name, model, instructions, temperature or whether it is enabled",
     access: WRITE,
-    request: { params: IdParamSchema, body: jsonBody(AssistantUpdateSchema) },
-    responses: { 200: jsonResponse(AssistantSchema, "The updated assistant") },
-    problems: [404],
+    body: AssistantUpdateSchema,
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const changes = c.req.valid("json");
-    const assistant = await tenantWrite(c, (db, tenantId) => updateAssistant(db, tenantId, id, changes));
-    if (!assistant) throw notFound("assistant");
-    return c.json(renderAssistant(assistant), 200);
-  },
+  updateAssistant,
 );
 
-routes.deleteById(
-  {
-    path: "/api/v1/assistants/{id}",
-    operationId: "deleteAssistant",
-    summary: "Delete an assistant",
-    access: WRITE,
-    resource: "assistant",
-    responseDescription: "Deleted",
-  },
+assistant.delete(
+  { operationId: "deleteAssistant", summary: "Delete an assistant", access: WRITE },
   deleteAssistant,
 );
 

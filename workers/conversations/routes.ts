@@ -54,18 +54,15 @@ routes.add(
   },
 );
 
-routes.getById(
-  {
-    path: "/api/v1/conversations/{id}",
-    operationId: "getConversation",
-    summary: "One conversation",
-    access: READ,
-    resource: "conversation",
-    response: ConversationSchema,
-    responseDescription: "The conversation",
-  },
+const conversation = routes.resource("conversation", {
+  path: "/api/v1/conversations",
+  schema: ConversationSchema,
+  render: renderConversation,
+});
+
+conversation.get(
+  { operationId: "getConversation", summary: "One conversation", access: READ },
   getConversation,
-  renderConversation,
 );
 
 routes.add(

@@ -6,7 +6,7 @@ import type { Database, HttpDatabase } from "../db/client.ts";
 import { IdParamSchema } from "./api-schemas.ts";
 import type { AppEnv } from "./app-env.ts";
 import { IdempotencyKeyHeaderSchema, idempotency } from "./idempotency.ts";
-import { AUTHENTICATED, jsonResponse, SIGNED_IN } from "./openapi.ts";
+import { AUTHENTICATED, jsonBody, jsonResponse, SIGNED_IN } from "./openapi.ts";
 import { problemResponses } from "./openapi-responses.ts";
 import { ListQuerySchema, type Page, pageSchema, toPage } from "./pagination.ts";
 import { notFound } from "./problem.ts";
@@ -136,16 +136,160 @@ function declareRoute<
   });
 }
 
-/** What a standard operation on a tenant's rows states; the kit derives its method, request and problems. */
-type Operation = {
-  path: string;
+/** What a standard operation states; the kit derives its method, request, responses and problems. */
+type StandardOperation = {
   operationId: string;
   summary: string;
   description?: string;
   access: Access;
-  /** Named by the 404 when the tenant has no such row, e.g. "project". */
-  resource: string;
 };
+
+type ResourceSpec<Row, S extends z.ZodType> = {
+  /** The collection's path; one row is at `path/{id}`. */
+  path: string;
+  /** One row in the document (`200`), rendered from a row by `render`. */
+  schema: S;
+  render: (row: Row) => z.output<S>;
+  /** The page's component name; `<Name>Page` by default (e.g. "WidgetKeyPage" for "widget key"). */
+  pageName?: string;
+};
+
+const pascalCase = (words: string) =>
+  words.replace(
+    /(^|\s+)(\S)(\S*)/g,
+    (_, _space, first: string, rest: string) => first.toUpperCase() + rest.toLowerCase(),
+  );
+
+/**
+ * One kind of a tenant's rows, e.g. `routes.resource("assistant", {...})`: its standard operations are
+ * declared with an id, a summary and who may call them. The 404 names the resource; the page schema and
+ * the response descriptions are derived from its name.
+ */
+export class Resource<Row extends { id: string }, S extends z.ZodType> {
+  readonly #schema: z.ZodType;
+  readonly #itemPath: string;
+
+  constructor(
+    readonly routes: RouteGroup,
+    readonly name: string,
+    readonly spec: ResourceSpec<Row, S>,
+  ) {
+    this.#schema = spec.schema;
+    this.#itemPath = `${spec.path}/{id}`;
+  }
+
+  /** `GET path`: a page of the tenant's rows, in id order. */
+  list(
+    operation: StandardOperation,
+    list: (db: Database, tenantId: string, page: Page) => Promise<Row[]>,
+  ): void {
+    const { render } = this.spec;
+    const page: z.ZodType = pageSchema(this.#schema, this.spec.pageName ?? `${pascalCase(this.name)}Page`);
+    this.routes.add(
+      {
+        ...operation,
+        method: "get",
+        path: this.spec.path,
+        request: { query: ListQuerySchema },
+        responses: { 200: jsonResponse(page, `A page of ${this.name}s`) },
+      },
+      async (c) => {
+        const query = c.req.valid("query");
+        const rows = await tenantRead(c, (db, tenantId) => list(db, tenantId, query));
+        return c.json(toPage(rows, query, render), 200);
+      },
+    );
+  }
+
+  /** `GET path/{id}`: one row of the tenant, 404 when there is none. */
+  get(
+    operation: StandardOperation,
+    find: (db: Database, tenantId: string, id: string) => Promise<Row | null | undefined>,
+  ): void {
+    const { render } = this.spec;
+    this.routes.add(
+      {
+        ...operation,
+        method: "get",
+        path: this.#itemPath,
+        request: { params: IdParamSchema },
+        responses: { 200: jsonResponse(this.#schema, `The ${this.name}`) },
+        problems: [404],
+      },
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const row = await tenantRead(c, (db, tenantId) => find(db, tenantId, id));
+        if (!row) throw notFound(this.name);
+        return c.json(render(row), 200);
+      },
+    );
+  }
+
+  /**
+   * `PATCH path/{id}`: changes one row of the tenant from a partial body, 404 when there is none. `check`
+   * refuses a body before any database work (e.g. a site that may not be crawled).
+   */
+  update<Body extends z.ZodType>(
+    operation: StandardOperation & {
+      body: Body;
+      problems?: ProblemStatus[];
+      check?: (c: Context<AppEnv>, changes: z.output<Body>) => void;
+    },
+    update: (
+      db: Database,
+      tenantId: string,
+      id: string,
+      changes: z.output<Body>,
+    ) => Promise<Row | null | undefined>,
+  ): void {
+    const { body, problems = [], check, ...declaration } = operation;
+    const { render } = this.spec;
+    const bodySchema: z.ZodType = body;
+    this.routes.add(
+      {
+        ...declaration,
+        method: "patch",
+        path: this.#itemPath,
+        request: { params: IdParamSchema, body: jsonBody(bodySchema) },
+        responses: { 200: jsonResponse(this.#schema, `The updated ${this.name}`) },
+        problems: [404, ...problems],
+      },
+      async (c) => {
+        const { id } = c.req.valid("param");
+        // The route validated the body with `body`; declaring it through z.ZodType widened its type.
+        const changes = c.req.valid("json") as z.output<Body>;
+        check?.(c, changes);
+        const row = await tenantWrite(c, (db, tenantId) => update(db, tenantId, id, changes));
+        if (!row) throw notFound(this.name);
+        return c.json(render(row), 200);
+      },
+    );
+  }
+
+  /** `DELETE path/{id}`: removes one row of the tenant (204), 404 when there is none. */
+  delete(
+    operation: StandardOperation & { responseDescription?: string },
+    remove: (db: Database, tenantId: string, id: string) => Promise<boolean>,
+  ): void {
+    const { responseDescription = "Deleted", ...declaration } = operation;
+    this.routes.add(
+      {
+        ...declaration,
+        method: "delete",
+        path: this.#itemPath,
+        request: { params: IdParamSchema },
+        responses: { 204: { description: responseDescription } },
+        problems: [404],
+      },
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const removed = await tenantWrite(c, (db, tenantId) => remove(db, tenantId, id));
+        if (!removed) throw notFound(this.name);
+        return c.body(null, 204);
+      },
+    );
+  }
+}
 
 /**
  * A domain's routes, each declared with its handler and registered together under the domain's tag.
@@ -170,75 +314,12 @@ export class RouteGroup {
     this.#routes.push((app) => app.openapi(route, handler));
   }
 
-  /** `GET path`: a page of the tenant's rows, in id order. */
-  list<Row extends { id: string }, S extends z.ZodType>(
-    operation: Omit<Operation, "resource"> & { item: S; pageName: string; pageDescription: string },
-    list: (db: Database, tenantId: string, page: Page) => Promise<Row[]>,
-    render: (row: Row) => z.output<S>,
-  ): void {
-    const { item, pageName, pageDescription, ...declaration } = operation;
-    const page: z.ZodType = pageSchema(item, pageName);
-    this.add(
-      {
-        ...declaration,
-        method: "get",
-        request: { query: ListQuerySchema },
-        responses: { 200: jsonResponse(page, pageDescription) },
-      },
-      async (c) => {
-        const query = c.req.valid("query");
-        const rows = await tenantRead(c, (db, tenantId) => list(db, tenantId, query));
-        return c.json(toPage(rows, query, render), 200);
-      },
-    );
-  }
-
-  /** `GET path/{id}`: one row of the tenant, 404 naming the resource when there is none. */
-  getById<Row, S extends z.ZodType>(
-    operation: Operation & { response: S; responseDescription: string },
-    find: (db: Database, tenantId: string, id: string) => Promise<Row | null | undefined>,
-    render: (row: Row) => z.output<S>,
-  ): void {
-    const { response, responseDescription, resource, ...declaration } = operation;
-    const schema: z.ZodType = response;
-    this.add(
-      {
-        ...declaration,
-        method: "get",
-        request: { params: IdParamSchema },
-        responses: { 200: jsonResponse(schema, responseDescription) },
-        problems: [404],
-      },
-      async (c) => {
-        const { id } = c.req.valid("param");
-        const row = await tenantRead(c, (db, tenantId) => find(db, tenantId, id));
-        if (!row) throw notFound(resource);
-        return c.json(render(row), 200);
-      },
-    );
-  }
-
-  /** `DELETE path/{id}`: removes one row of the tenant (204), 404 when there is none. */
-  deleteById(
-    operation: Operation & { responseDescription: string },
-    remove: (db: Database, tenantId: string, id: string) => Promise<boolean>,
-  ): void {
-    const { responseDescription, resource, ...declaration } = operation;
-    this.add(
-      {
-        ...declaration,
-        method: "delete",
-        request: { params: IdParamSchema },
-        responses: { 204: { description: responseDescription } },
-        problems: [404],
-      },
-      async (c) => {
-        const { id } = c.req.valid("param");
-        const removed = await tenantWrite(c, (db, tenantId) => remove(db, tenantId, id));
-        if (!removed) throw notFound(resource);
-        return c.body(null, 204);
-      },
-    );
+  /** The standard operations on one kind of the tenant's rows (see Resource). */
+  resource<Row extends { id: string }, S extends z.ZodType>(
+    name: string,
+    spec: ResourceSpec<Row, S>,
+  ): Resource<Row, S> {
+    return new Resource(this, name, spec);
   }
 
   readonly register = (app: OpenAPIHono<AppEnv>): void => {

@@ -68,32 +68,32 @@ routes.add(
   },
 );
 
-routes.list(
-  {
-    path: "/api/v1/audits/queue",
-    operationId: "listActiveAudits",
-    summary: "Audits queued or running now",
-    access: READ,
-    item: QueueItemSchema,
-    pageName: "AuditQueuePage",
-    pageDescription: "A page of active audits",
-  },
+const activeAudit = routes.resource("active audit", {
+  path: "/api/v1/audits/queue",
+  schema: QueueItemSchema,
+  render: renderQueueItem,
+  pageName: "AuditQueuePage",
+});
+
+activeAudit.list(
+  { operationId: "listActiveAudits", summary: "Audits queued or running now", access: READ },
   activeAudits,
-  renderQueueItem,
 );
 
-routes.list(
+const dueProject = routes.resource("due project", {
+  path: "/api/v1/audits/pending",
+  schema: PendingItemSchema,
+  render: renderPendingItem,
+  pageName: "PendingAuditPage",
+});
+
+dueProject.list(
   {
-    path: "/api/v1/audits/pending",
     operationId: "listPendingAudits",
     summary: "Projects due by schedule whose audit is not queued yet",
     access: READ,
-    item: PendingItemSchema,
-    pageName: "PendingAuditPage",
-    pageDescription: "A page of due projects",
   },
   pendingProjects,
-  renderPendingItem,
 );
 
 routes.add(

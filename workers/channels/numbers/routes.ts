@@ -1,4 +1,3 @@
-import { IdParamSchema } from "../../http/api-schemas.ts";
 import { jsonBody, jsonResponse } from "../../http/openapi.ts";
 import { HttpProblem, notFound, validationProblem } from "../../http/problem.ts";
 import { RouteGroup, tenantWrite } from "../../http/route-kit.ts";
@@ -35,18 +34,15 @@ function savedNumber(write: NumberWrite) {
 
 const routes = new RouteGroup("Channels");
 
-routes.list(
-  {
-    path: "/api/v1/channels/numbers",
-    operationId: "listChannelNumbers",
-    summary: "The tenant's Twilio numbers, per channel",
-    access: READ,
-    item: ChannelNumberSchema,
-    pageName: "ChannelNumberPage",
-    pageDescription: "A page of numbers",
-  },
+const channelNumber = routes.resource("channel number", {
+  path: "/api/v1/channels/numbers",
+  schema: ChannelNumberSchema,
+  render: renderChannelNumber,
+});
+
+channelNumber.list(
+  { operationId: "listChannelNumbers", summary: "The tenant's Twilio numbers, per channel", access: READ },
   listChannelNumbers,
-  renderChannelNumber,
 );
 
 routes.add(
@@ -80,56 +76,28 @@ routes.add(
   },
 );
 
-routes.getById(
-  {
-    path: "/api/v1/channels/numbers/{id}",
-    operationId: "getChannelNumber",
-    summary: "One number",
-    access: READ,
-    resource: "channel number",
-    response: ChannelNumberSchema,
-    responseDescription: "The number",
-  },
-  getChannelNumber,
-  renderChannelNumber,
-);
+channelNumber.get({ operationId: "getChannelNumber", summary: "One number", access: READ }, getChannelNumber);
 
-routes.add(
+channelNumber.update(
   {
-    method: "patch",
-    path: "/api/v1/channels/numbers/{id}",
     operationId: "updateChannelNumber",
     summary: "Change a number, its assistant, or whether it is enabled",
     access: WRITE,
-    request: { params: IdParamSchema, body: jsonBody(ChannelNumberUpdateSchema) },
-    responses: { 200: jsonResponse(ChannelNumberSchema, "The updated number") },
-    problems: [404, 409],
+    body: ChannelNumberUpdateSchema,
+    problems: [409],
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const body = c.req.valid("json");
-    const number = savedNumber(
-      await tenantWrite(c, (db, tenantId) =>
-        updateChannelNumber(db, tenantId, id, {
-          phoneNumber: body.phone_number,
-          assistantId: body.assistant_id,
-          enabled: body.enabled,
-        }),
-      ),
-    );
-    return c.json(renderChannelNumber(number), 200);
-  },
+  async (db, tenantId, id, body) =>
+    savedNumber(
+      await updateChannelNumber(db, tenantId, id, {
+        phoneNumber: body.phone_number,
+        assistantId: body.assistant_id,
+        enabled: body.enabled,
+      }),
+    ),
 );
 
-routes.deleteById(
-  {
-    path: "/api/v1/channels/numbers/{id}",
-    operationId: "deleteChannelNumber",
-    summary: "Stop routing a number to this tenant",
-    access: WRITE,
-    resource: "channel number",
-    responseDescription: "Deleted",
-  },
+channelNumber.delete(
+  { operationId: "deleteChannelNumber", summary: "Stop routing a number to this tenant", access: WRITE },
   deleteChannelNumber,
 );
 

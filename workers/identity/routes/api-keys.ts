@@ -9,18 +9,15 @@ const ADMIN = { role: "admin" } as const;
 
 const routes = new RouteGroup("API keys");
 
-routes.list(
-  {
-    path: "/api/v1/api-keys",
-    operationId: "listApiKeys",
-    summary: "The tenant's live API keys (never their secrets)",
-    access: ADMIN,
-    item: ApiKeySchema,
-    pageName: "ApiKeyPage",
-    pageDescription: "A page of keys",
-  },
+const apiKey = routes.resource("API key", {
+  path: "/api/v1/api-keys",
+  schema: ApiKeySchema,
+  render: renderApiKey,
+});
+
+apiKey.list(
+  { operationId: "listApiKeys", summary: "The tenant's live API keys (never their secrets)", access: ADMIN },
   listApiKeys,
-  renderApiKey,
 );
 
 routes.add(
@@ -50,13 +47,11 @@ routes.add(
   },
 );
 
-routes.deleteById(
+apiKey.delete(
   {
-    path: "/api/v1/api-keys/{id}",
     operationId: "revokeApiKey",
     summary: "Revoke an API key; it stops working at once",
     access: ADMIN,
-    resource: "API key",
     responseDescription: "Revoked",
   },
   revokeApiKey,

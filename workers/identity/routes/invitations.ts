@@ -16,42 +16,32 @@ const ADMIN = { role: "admin" } as const;
 
 const routes = new RouteGroup("Members");
 
-routes.list(
+const invitation = routes.resource("invitation", {
+  path: "/api/v1/tenants/current/invitations",
+  schema: InvitationSchema,
+  render: renderInvitation,
+});
+
+invitation.list(
   {
-    path: "/api/v1/tenants/current/invitations",
     operationId: "listInvitations",
     summary: "Invitations not yet withdrawn, pending and accepted",
     description: "Invitations are made with `POST /api/v1/tenants/current/members`.",
     access: ADMIN,
-    item: InvitationSchema,
-    pageName: "InvitationPage",
-    pageDescription: "A page of invitations",
   },
   listInvitations,
-  renderInvitation,
 );
 
-routes.getById(
-  {
-    path: "/api/v1/tenants/current/invitations/{id}",
-    operationId: "getInvitation",
-    summary: "One invitation (its token is never shown again)",
-    access: ADMIN,
-    resource: "invitation",
-    response: InvitationSchema,
-    responseDescription: "The invitation",
-  },
+invitation.get(
+  { operationId: "getInvitation", summary: "One invitation (its token is never shown again)", access: ADMIN },
   getInvitation,
-  renderInvitation,
 );
 
-routes.deleteById(
+invitation.delete(
   {
-    path: "/api/v1/tenants/current/invitations/{id}",
     operationId: "revokeInvitation",
     summary: "Withdraw an invitation",
     access: ADMIN,
-    resource: "invitation",
     responseDescription: "Withdrawn",
   },
   revokeInvitation,

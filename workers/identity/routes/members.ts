@@ -58,18 +58,19 @@ routes.add(
   },
 );
 
-routes.list(
+const member = routes.resource("member", {
+  path: "/api/v1/tenants/current/members",
+  schema: MemberSchema,
+  render: renderMember,
+});
+
+member.list(
   {
-    path: "/api/v1/tenants/current/members",
     operationId: "listMembers",
     summary: "The tenant's members",
     access: { role: "viewer", scope: "members:read" },
-    item: MemberSchema,
-    pageName: "MemberPage",
-    pageDescription: "A page of members",
   },
   listMembers,
-  renderMember,
 );
 
 routes.add(

@@ -1,8 +1,8 @@
-import { IdParamSchema } from "../../http/api-schemas.ts";
+import type { z } from "@hono/zod-openapi";
 import { jsonBody, jsonResponse } from "../../http/openapi.ts";
 import { ListQuerySchema, pageSchema, toPage } from "../../http/pagination.ts";
-import { notFound, validationProblem } from "../../http/problem.ts";
-import { RouteGroup, tenantQuery, tenantRead, tenantWrite } from "../../http/route-kit.ts";
+import { validationProblem } from "../../http/problem.ts";
+import { RouteGroup, tenantQuery, tenantRead } from "../../http/route-kit.ts";
 import { checkTargetUrl } from "../../lib/target-url.ts";
 import {
   ProjectCreateSchema,
@@ -11,7 +11,14 @@ import {
   ProjectUpdateSchema,
   renderProject,
 } from "../api-schemas.ts";
-import { deleteProject, findProject, insertProject, listProjects, updateProject } from "../projects.ts";
+import {
+  deleteProject,
+  findProject,
+  insertProject,
+  listProjects,
+  type ProjectInput,
+  updateProject,
+} from "../projects.ts";
 
 // Everyone in the tenant may look; analysts and above change what gets audited.
 const READ = { role: "viewer", scope: "projects:read" } as const;
@@ -22,6 +29,22 @@ function assertCrawlable(siteUrl: string | undefined, allowPrivate: boolean): vo
   if (siteUrl === undefined) return;
   const check = checkTargetUrl(siteUrl, allowPrivate);
   if (!check.ok) throw validationProblem([{ path: "body.site_url", message: `site_url ${check.reason}` }]);
+}
+
+type ProjectCreate = z.output<typeof ProjectCreateSchema>;
+type ProjectUpdate = z.output<typeof ProjectUpdateSchema>;
+
+/** A project body in the domain's names; a partial body gives a partial record. */
+function projectValues(body: ProjectCreate): ProjectInput;
+function projectValues(body: ProjectUpdate): Partial<ProjectInput>;
+function projectValues(body: ProjectUpdate): Partial<ProjectInput> {
+  return {
+    name: body.name,
+    siteUrl: body.site_url,
+    keywords: body.keywords,
+    schedule: body.schedule,
+    maxPages: body.max_pages,
+  };
 }
 
 const routes = new RouteGroup("Projects");
@@ -58,13 +81,7 @@ routes.add(
     const body = c.req.valid("json");
     assertCrawlable(body.site_url, c.get("config").auditAllowPrivateTargets);
     const [project] = await tenantQuery(c, (db, tenantId) =>
-      insertProject(db, tenantId, {
-        name: body.name,
-        siteUrl: body.site_url,
-        keywords: body.keywords,
-        schedule: body.schedule,
-        maxPages: body.max_pages,
-      }),
+      insertProject(db, tenantId, projectValues(body)),
     );
     if (!project) throw new Error("insert returned no project");
     c.header("Location", `/api/v1/projects/${project.id}`);
@@ -72,58 +89,27 @@ routes.add(
   },
 );
 
-routes.getById(
-  {
-    path: "/api/v1/projects/{id}",
-    operationId: "getProject",
-    summary: "One project",
-    access: READ,
-    resource: "project",
-    response: ProjectSchema,
-    responseDescription: "The project",
-  },
-  findProject,
-  renderProject,
-);
+const project = routes.resource("project", {
+  path: "/api/v1/projects",
+  schema: ProjectSchema,
+  render: renderProject,
+});
 
-routes.add(
+project.get({ operationId: "getProject", summary: "One project", access: READ }, findProject);
+
+project.update(
   {
-    method: "patch",
-    path: "/api/v1/projects/{id}",
     operationId: "updateProject",
     summary: "Change a project; a new schedule takes effect from now",
     access: WRITE,
-    request: { params: IdParamSchema, body: jsonBody(ProjectUpdateSchema) },
-    responses: { 200: jsonResponse(ProjectSchema, "The project") },
-    problems: [404],
+    body: ProjectUpdateSchema,
+    check: (c, body) => assertCrawlable(body.site_url, c.get("config").auditAllowPrivateTargets),
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const body = c.req.valid("json");
-    assertCrawlable(body.site_url, c.get("config").auditAllowPrivateTargets);
-    const project = await tenantWrite(c, (db, tenantId) =>
-      updateProject(db, tenantId, id, {
-        name: body.name,
-        siteUrl: body.site_url,
-        keywords: body.keywords,
-        schedule: body.schedule,
-        maxPages: body.max_pages,
-      }),
-    );
-    if (!project) throw notFound("project");
-    return c.json(renderProject(project), 200);
-  },
+  (db, tenantId, id, body) => updateProject(db, tenantId, id, projectValues(body)),
 );
 
-routes.deleteById(
-  {
-    path: "/api/v1/projects/{id}",
-    operationId: "deleteProject",
-    summary: "Delete a project and its audits",
-    access: WRITE,
-    resource: "project",
-    responseDescription: "Deleted",
-  },
+project.delete(
+  { operationId: "deleteProject", summary: "Delete a project and its audits", access: WRITE },
   deleteProject,
 );
 

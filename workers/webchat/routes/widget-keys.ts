@@ -1,6 +1,4 @@
-import { IdParamSchema } from "../../http/api-schemas.ts";
 import { jsonBody, jsonResponse } from "../../http/openapi.ts";
-import { notFound } from "../../http/problem.ts";
 import { RouteGroup, tenantWrite } from "../../http/route-kit.ts";
 import {
   renderWidgetKey,
@@ -14,18 +12,19 @@ const ADMIN = { role: "admin" } as const;
 
 const routes = new RouteGroup("Widget keys");
 
-routes.list(
+const widgetKey = routes.resource("widget key", {
+  path: "/api/v1/widget-keys",
+  schema: WidgetKeySchema,
+  render: renderWidgetKey,
+});
+
+widgetKey.list(
   {
-    path: "/api/v1/widget-keys",
     operationId: "listWidgetKeys",
     summary: "The tenant's live widget keys and their allowed origins",
     access: ADMIN,
-    item: WidgetKeySchema,
-    pageName: "WidgetKeyPage",
-    pageDescription: "A page of widget keys",
   },
   listWidgetKeys,
-  renderWidgetKey,
 );
 
 routes.add(
@@ -48,38 +47,25 @@ routes.add(
   },
 );
 
-routes.add(
+widgetKey.update(
   {
-    method: "patch",
-    path: "/api/v1/widget-keys/{id}",
     operationId: "updateWidgetKey",
     summary: "Rename a widget key or change its allowed origins",
     access: ADMIN,
-    request: { params: IdParamSchema, body: jsonBody(WidgetKeyUpdateSchema) },
-    responses: { 200: jsonResponse(WidgetKeySchema, "The updated widget key") },
-    problems: [404],
+    body: WidgetKeyUpdateSchema,
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const body = c.req.valid("json");
-    const widgetKey = await tenantWrite(c, (db, tenantId) =>
-      updateWidgetKey(db, tenantId, id, {
-        name: body.name,
-        allowedOrigins: body.allowed_origins ? [...new Set(body.allowed_origins)] : undefined,
-      }),
-    );
-    if (!widgetKey) throw notFound("widget key");
-    return c.json(renderWidgetKey(widgetKey), 200);
-  },
+  (db, tenantId, id, body) =>
+    updateWidgetKey(db, tenantId, id, {
+      name: body.name,
+      allowedOrigins: body.allowed_origins ? [...new Set(body.allowed_origins)] : undefined,
+    }),
 );
 
-routes.deleteById(
+widgetKey.delete(
   {
-    path: "/api/v1/widget-keys/{id}",
     operationId: "revokeWidgetKey",
     summary: "Revoke a widget key; new connections with it are refused at once",
     access: ADMIN,
-    resource: "widget key",
     responseDescription: "Revoked",
   },
   revokeWidgetKey,
