@@ -1,9 +1,8 @@
-// PGlite (Postgres compiled to WebAssembly) behind its wire-protocol server: a real Postgres with nothing
-// to install. It is one database session multiplexed over several connections.
+// PGlite (Postgres compiled to WebAssembly) behind a wire-protocol server (./pglite-server.ts): a real
+// Postgres with nothing to install. It is one database session shared by several connections in turn.
 import { mkdirSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { startPGliteServer } from "./pglite-server.ts";
 
 export type EmbeddedPostgres = { url: string; stop: () => Promise<void> };
 
@@ -13,19 +12,13 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedPostgres> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create(options.dataDir);
-  const server = new PGLiteSocketServer({
-    db,
+  const server = await startPGliteServer(db, {
     host: "127.0.0.1",
     port: options.port ?? 0,
     maxConnections: 100,
   });
-  let port = options.port ?? 0;
-  server.addEventListener("listening", (event) => {
-    port = ((event as CustomEvent).detail as AddressInfo).port;
-  });
-  await server.start();
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    url: `postgres://postgres:postgres@127.0.0.1:${server.port}/postgres`,
     stop: async () => {
       await server.stop();
       await db.close();

@@ -11,12 +11,6 @@ import { sqlEndpoint } from "./http-sql.ts";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 
-const TERMINATE = Buffer.from([0x58, 0, 0, 0, 4]); // 'X', length 4
-
-export function endsWithTerminate(data: Buffer): boolean {
-  return data.length >= TERMINATE.length && data.subarray(data.length - TERMINATE.length).equals(TERMINATE);
-}
-
 /**
  * What went through: WebSocket connections opened, frames sent by their clients (each a round trip's start)
  * and HTTP SQL requests (each one round trip).
@@ -83,14 +77,7 @@ export async function startRelay(
     tcp.on("close", () => socket.close());
     socket.on("message", (data: Buffer) => {
       counters.clientFrames++;
-      afterRtt(() => {
-        tcp.write(data);
-        // PostgreSQL closes the connection on a Terminate message; PGlite's server does not, so the relay does.
-        if (endsWithTerminate(data)) {
-          tcp.end();
-          socket.close();
-        }
-      });
+      afterRtt(() => tcp.write(data));
     });
     socket.on("close", () => tcp.destroy());
     socket.on("error", () => tcp.destroy());
