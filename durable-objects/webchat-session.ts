@@ -48,11 +48,14 @@ export class WebchatSession extends DurableObject<Env> {
     }
     const participant = ParticipantSchema.safeParse(parseJson(request.headers.get(PARTICIPANT_HEADER)));
     if (!participant.success) return new Response("Missing participant", { status: 400 });
+    // An agent is assigned before its socket is accepted: when the database fails, the upgrade fails with
+    // it (a 503 from the route) and leaves no socket open.
+    const joined =
+      participant.data.role === "agent" ? await agentConnected(this.env, participant.data) : null;
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [participant.data.role]);
     server.serializeAttachment(participant.data);
-    if (participant.data.role === "agent")
-      this.#deliver((await agentConnected(this.env, participant.data)).frames);
+    if (joined) this.#deliver(joined.frames);
     return new Response(null, { status: 101, webSocket: client });
   }
 

@@ -151,6 +151,8 @@ export function sqlEndpoint(options: { rtt?: { ms: number } } = {}): SqlEndpoint
       // A few connections kept warm, as the proxy keeps its own pool; PGlite's server accepts 100 in all.
       pool = new pg.Pool({ connectionString, max: 8, idleTimeoutMillis: 5_000 });
       pool.on("error", () => undefined); // an idle connection closed by the server is simply replaced
+      // A connection lost while checked out fails its query; unheard, its "error" event would end the process.
+      pool.on("connect", (client) => client.on("error", () => undefined));
       pools.set(connectionString, pool);
     }
     return pool;

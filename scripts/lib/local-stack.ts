@@ -55,6 +55,12 @@ export async function startWranglerDev(options: {
   quiet?: boolean;
   persistTo?: string;
 }): Promise<WranglerDev> {
+  // Another server on the port (a dev server left running) would answer the health check for this one.
+  const taken = await fetch(`http://127.0.0.1:${options.port}/health`).then(
+    () => true,
+    () => false,
+  );
+  if (taken) throw new Error(`port ${options.port} is already serving; stop what runs there first`);
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(options.port), "--test-scheduled"];
   args.push("--show-interactive-dev-session=false");
   if (options.persistTo) args.push("--persist-to", options.persistTo);

@@ -9,8 +9,19 @@ export class DatabaseUnavailable extends Error {
 // SQLSTATE classes and codes that mean the server or the way to it failed, not the statement:
 // 08 connection exception, 53300 too many connections, 57P01–57P03 shutdown or cannot connect now,
 // 57014 query canceled (a statement or lock timeout: the deadline), 40001/40P01 serialization failure and
-// deadlock (the transaction may simply be retried).
-const UNAVAILABLE_CODES = new Set(["53300", "57P01", "57P02", "57P03", "57014", "40001", "40P01"]);
+// deadlock (the transaction may simply be retried). 26000 and 34000 (no such prepared statement or portal)
+// can only mean a broken session, since Borde names neither: the unnamed ones were lost with the connection.
+const UNAVAILABLE_CODES = new Set([
+  "53300",
+  "57P01",
+  "57P02",
+  "57P03",
+  "57014",
+  "40001",
+  "40P01",
+  "26000",
+  "34000",
+]);
 const UNAVAILABLE_MESSAGE =
   /connection (terminated|lost|refused|reset|closed|ended)|network connection lost|econnrefused|econnreset|socket|timed? ?out|timeout|fetch failed|websocket|can't call websocket|deadline/i;
 
