@@ -17,6 +17,7 @@ import type { JobContext } from "../workers/queue/envelope.ts";
 import {
   acceptMessage,
   agentConnected,
+  failedOutcome,
   handleFrame,
   type Outgoing,
   type OutgoingMessage,
@@ -79,11 +80,11 @@ export class WebchatSession extends DurableObject<Env> {
       await step.reply?.((frame) => this.#broadcast(frame));
     } catch (error) {
       log("error", "webchat frame failed", { type: decoded.frame.type, ...errorFields(error) });
-      this.#send(socket, {
-        type: "error",
-        code: "internal_error",
-        detail: "The frame could not be handled.",
-      });
+      const { frame } = decoded;
+      this.#send(
+        socket,
+        failedOutcome(error, frame.type === "message" ? frame.client_message_id : undefined),
+      );
     }
   }
 
@@ -101,7 +102,13 @@ export class WebchatSession extends DurableObject<Env> {
     message: OutgoingMessage,
     context: JobContext,
   ): Promise<MessageOutcome> {
-    const accepted = await acceptMessage(this.env, ParticipantSchema.parse(participant), message, context);
+    let accepted: Awaited<ReturnType<typeof acceptMessage>>;
+    try {
+      accepted = await acceptMessage(this.env, ParticipantSchema.parse(participant), message, context);
+    } catch (error) {
+      log("error", "webchat message failed", { ...context, ...errorFields(error) });
+      return failedOutcome(error, message.client_message_id);
+    }
     this.#deliver(accepted.frames);
     await accepted.handOff?.();
     if (accepted.reply) this.ctx.waitUntil(accepted.reply((frame) => this.#broadcast(frame)));

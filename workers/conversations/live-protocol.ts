@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   "rate_limited",
   "conversation_closed",
   "conversation_not_found",
+  "unavailable",
   "internal_error",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

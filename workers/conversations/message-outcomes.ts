@@ -1,4 +1,4 @@
-import { HttpProblem, notFound } from "../http/problem.ts";
+import { HttpProblem, notFound, RETRY_AFTER_UNAVAILABLE_SECONDS } from "../http/problem.ts";
 import type { MessageOutcome } from "./live-protocol.ts";
 
 /** The HTTP problem for a message the session refused, for the REST routes. */
@@ -12,6 +12,10 @@ export function messageRefused(outcome: Extract<MessageOutcome, { type: "error" 
       return notFound("conversation");
     case "conversation_closed":
       return new HttpProblem("conversation-closed", outcome.detail);
+    case "unavailable":
+      return new HttpProblem("service-unavailable", outcome.detail, {
+        headers: { "Retry-After": String(outcome.retry_after_seconds ?? RETRY_AFTER_UNAVAILABLE_SECONDS) },
+      });
     default:
       return new HttpProblem("internal", outcome.detail);
   }

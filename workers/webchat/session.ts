@@ -15,6 +15,8 @@ import { markRead, messagesAfter, recentMessages, storeMessage } from "../conver
 import type { Participant } from "../conversations/participants.ts";
 import type { Database } from "../db/client.ts";
 import { withDatabase } from "../db/client.ts";
+import { isDatabaseUnavailable } from "../db/failures.ts";
+import { RETRY_AFTER_UNAVAILABLE_SECONDS } from "../http/problem.ts";
 import { errorFields, Logger } from "../lib/log.ts";
 import type { JobContext } from "../queue/envelope.ts";
 import { consumeToken } from "../ratelimit/limiter.ts";
@@ -64,6 +66,28 @@ const sessionLogger = (participant: Participant, context: JobContext) =>
     tenant_id: participant.tenantId,
     conversation_id: participant.conversationId,
   });
+
+/**
+ * The answer to a frame or message whose handling failed: `unavailable` (send it again shortly, with the
+ * same client_message_id) when the database failed, else `internal_error`. The object answers with it
+ * rather than throw, so an RPC caller gets an outcome and a socket a frame.
+ */
+export function failedOutcome(
+  error: unknown,
+  clientMessageId?: string,
+): Extract<MessageOutcome, { type: "error" }> {
+  const id = clientMessageId === undefined ? {} : { client_message_id: clientMessageId };
+  if (isDatabaseUnavailable(error)) {
+    return {
+      type: "error",
+      code: "unavailable",
+      detail: "The message could not be stored now; send it again shortly with the same client_message_id.",
+      retry_after_seconds: RETRY_AFTER_UNAVAILABLE_SECONDS,
+      ...id,
+    };
+  }
+  return { type: "error", code: "internal_error", detail: "The frame could not be handled.", ...id };
+}
 
 /** One decoded client frame, whoever sent it. */
 export async function handleFrame(
