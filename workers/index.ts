@@ -3,6 +3,7 @@ import type { Env } from "./config/env.ts";
 import { handleQueue } from "./jobs/consumer.ts";
 import { handleScheduled } from "./jobs/cron.ts";
 
+export { MetricsStore } from "../durable-objects/metrics-store.ts";
 export { RateLimiter } from "../durable-objects/rate-limiter.ts";
 export { VoiceCall } from "../durable-objects/voice-call.ts";
 export { WebchatSession } from "../durable-objects/webchat-session.ts";

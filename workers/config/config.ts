@@ -87,6 +87,14 @@ const configSchema = z.object({
   TWILIO_API_BASE_URL: z
     .url({ message: "TWILIO_API_BASE_URL must be a URL such as https://api.twilio.com" })
     .default("https://api.twilio.com"),
+  METRICS_TOKEN: z.string().trim().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
+  METRICS_ENABLED: z.enum(["true", "false"]).default("true"),
+  METRICS_FLUSH_INTERVAL_MS: z.coerce
+    .number({ error: "METRICS_FLUSH_INTERVAL_MS must be a number of milliseconds" })
+    .int()
+    .min(10)
+    .max(20_000, "METRICS_FLUSH_INTERVAL_MS must be at most 20000 (waitUntil lasts 30 s)")
+    .default(5000),
 });
 
 export type SigningKey = z.infer<typeof signingKeys>[number];
@@ -117,6 +125,11 @@ export type Config = {
   };
   /** Twilio, or a server speaking its API; without credentials, the Twilio webhooks answer 503. */
   twilio: { accountSid: string | undefined; authToken: string | undefined; apiBaseUrl: string };
+  /**
+   * Prometheus metrics: whether requests and jobs record them, how often an isolate flushes its deltas,
+   * and the bearer token of `GET /metrics` (without one, the route is open outside production, absent in it).
+   */
+  metrics: { enabled: boolean; flushIntervalMs: number; token: string | undefined };
 };
 
 export class ConfigError extends Error {
@@ -154,6 +167,11 @@ export function loadConfig(env: Env): Config {
       accountSid: result.data.TWILIO_ACCOUNT_SID,
       authToken: result.data.TWILIO_AUTH_TOKEN,
       apiBaseUrl: result.data.TWILIO_API_BASE_URL.replace(/\/+$/, ""),
+    },
+    metrics: {
+      enabled: result.data.METRICS_ENABLED === "true",
+      flushIntervalMs: result.data.METRICS_FLUSH_INTERVAL_MS,
+      token: result.data.METRICS_TOKEN,
     },
     auditAllowPrivateTargets:
       result.data.AUDIT_ALLOW_PRIVATE_TARGETS === "true" && result.data.ENVIRONMENT !== "production",
