@@ -12,6 +12,7 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => handleQueue(batch, env),
+  // Tests call it without a context (`worker.queue(batch, env)`); then metrics stay in the isolate.
+  queue: (batch, env, ctx?: ExecutionContext) => handleQueue(batch, env, ctx),
   scheduled: (controller, env) => handleScheduled(controller, env),
 } satisfies ExportedHandler<Env, unknown>;

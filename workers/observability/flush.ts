@@ -1,5 +1,6 @@
+import { loadConfig } from "../config/config.ts";
 import type { Env } from "../config/env.ts";
-import { errorFields, type Logger } from "../lib/log.ts";
+import { errorFields, Logger } from "../lib/log.ts";
 import { type MetricsRecorder, metrics } from "./recorder.ts";
 
 /**
@@ -60,3 +61,16 @@ export class MetricsFlusher {
 
 /** This isolate's flusher, sending to a shard chosen when the isolate starts. */
 export const isolateMetrics = new MetricsFlusher(metrics, Math.floor(Math.random() * METRICS_SHARDS));
+
+/**
+ * Schedules this isolate's flush (see `MetricsFlusher.schedule`) with the deployment's interval, unless
+ * metrics are off: what requests, jobs and objects call once they recorded something.
+ */
+export function flushSoon(
+  env: Env,
+  waitUntil: (promise: Promise<unknown>) => void,
+  log = new Logger(),
+): void {
+  const { metrics: settings } = loadConfig(env);
+  if (settings.enabled) isolateMetrics.schedule(env, waitUntil, settings.flushIntervalMs, log);
+}

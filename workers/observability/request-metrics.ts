@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/app-env.ts";
 import { methodLabel, routeTemplate } from "../http/route-template.ts";
-import { isolateMetrics } from "./flush.ts";
+import { flushSoon } from "./flush.ts";
 import { metrics } from "./recorder.ts";
 
 /**
@@ -23,11 +23,6 @@ export function requestMetrics(): MiddlewareHandler<AppEnv> {
     });
     metrics.observe("borde_http_request_duration_seconds", { route }, (performance.now() - started) / 1000);
     metrics.observe("borde_http_request_database_round_trips", { route }, c.get("database")?.roundTrips ?? 0);
-    isolateMetrics.schedule(
-      c.env,
-      (promise) => c.executionCtx.waitUntil(promise),
-      config.metrics.flushIntervalMs,
-      c.get("log"),
-    );
+    flushSoon(c.env, (promise) => c.executionCtx.waitUntil(promise), c.get("log"));
   };
 }

@@ -16,6 +16,7 @@ import type { Participant } from "../conversations/participants.ts";
 import type { Database } from "../db/client.ts";
 import { withDatabase } from "../db/client.ts";
 import { errorFields, Logger } from "../lib/log.ts";
+import { metrics } from "../observability/recorder.ts";
 import type { JobContext } from "../queue/envelope.ts";
 import { consumeToken } from "../ratelimit/limiter.ts";
 import {
@@ -192,6 +193,7 @@ export async function acceptMessage(
     duplicate: stored.outcome === "duplicate",
   };
   if (stored.outcome === "duplicate") return { outcome: ack, frames: [toSender(ack)] };
+  metrics.add("borde_webchat_messages_total", { role: participant.role });
   const frames = [
     toSender(ack),
     ...(joined ? [toAll({ type: "agent_joined" })] : []),

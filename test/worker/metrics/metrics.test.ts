@@ -1,9 +1,16 @@
-import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  env,
+  SELF,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../../workers/config/env.ts";
 import worker from "../../../workers/index.ts";
 import { Logger } from "../../../workers/lib/log.ts";
 import { METRICS_SHARDS, MetricsFlusher } from "../../../workers/observability/flush.ts";
+import { measuredFetch } from "../../../workers/observability/outbound.ts";
 import { MetricsRecorder } from "../../../workers/observability/recorder.ts";
 import { parseExposition } from "../../support/exposition.ts";
 import { BASE, randomIp } from "../support/identity.ts";
@@ -76,6 +83,31 @@ describe("GET /metrics", () => {
     const headers = { "cf-connecting-ip": randomIp() };
     expect((await SELF.fetch(`${BASE}/api/v1`, { headers })).status).toBe(200);
     expect((await scrape()).get(key)).toBe(before + 1);
+  });
+
+  it("counts jobs by type and outcome", async () => {
+    const key = 'borde_jobs_total{type="unknown",outcome="rejected"}';
+    const before = (await scrape()).get(key) ?? 0;
+    const batch = createMessageBatch("borde-jobs", [
+      { id: crypto.randomUUID(), body: { type: "no.such.job" }, timestamp: new Date(), attempts: 1 },
+    ]);
+    await worker.queue(batch, env);
+    expect((await scrape()).get(key)).toBe(before + 1);
+  });
+
+  it("counts calls to outside services by outcome, with their latency", async () => {
+    const before = await scrape();
+    const serpapi = measuredFetch("serpapi");
+    await (await serpapi(`${env.OPENAI_BASE_URL}/no-such-endpoint`)).body?.cancel();
+    await expect(serpapi(`${env.OPENAI_BASE_URL}/models`, { signal: AbortSignal.abort() })).rejects.toThrow();
+    const after = await scrape();
+    const delta = (key: string) => (after.get(key) ?? 0) - (before.get(key) ?? 0);
+    const answered =
+      delta('borde_outbound_requests_total{service="serpapi",outcome="ok"}') +
+      delta('borde_outbound_requests_total{service="serpapi",outcome="error_status"}');
+    expect(answered).toBe(1);
+    expect(delta('borde_outbound_requests_total{service="serpapi",outcome="failed"}')).toBe(1);
+    expect(delta('borde_outbound_request_duration_seconds_count{service="serpapi"}')).toBe(2);
   });
 
   it("writes duration and database round-trip histograms per route", async () => {
