@@ -63,8 +63,9 @@ routes.add(
       200: {
         description: "The exposition",
         content: {
-          [CONTENT_TYPES.prometheus]: { schema: ExpositionSchema },
-          [CONTENT_TYPES.openmetrics]: { schema: ExpositionSchema },
+          // Declared by media type; the answer's parameters name the version (0.0.4, 1.0.0) and charset.
+          "text/plain": { schema: ExpositionSchema },
+          "application/openmetrics-text": { schema: ExpositionSchema },
         },
       },
     },

@@ -1,8 +1,16 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/app-env.ts";
 import { methodLabel, routeTemplate } from "../http/route-template.ts";
 import { flushSoon } from "./flush.ts";
 import { metrics } from "./recorder.ts";
+
+function executionContextOf(c: Context<AppEnv>): Context<AppEnv>["executionCtx"] | undefined {
+  try {
+    return c.executionCtx;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Counts each request by route template, method and status class, with its duration and database round
@@ -23,6 +31,8 @@ export function requestMetrics(): MiddlewareHandler<AppEnv> {
     });
     metrics.observe("borde_http_request_duration_seconds", { route }, (performance.now() - started) / 1000);
     metrics.observe("borde_http_request_database_round_trips", { route }, c.get("database")?.roundTrips ?? 0);
-    flushSoon(c.env, (promise) => c.executionCtx.waitUntil(promise), c.get("log"));
+    // Called outside a Worker (app.request() in Node) there is no execution context: nothing to flush to.
+    const ctx = executionContextOf(c);
+    if (ctx) flushSoon(c.env, (promise) => ctx.waitUntil(promise), c.get("log"));
   };
 }
