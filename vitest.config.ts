@@ -33,6 +33,8 @@ export default defineConfig({
                 TWILIO_ACCOUNT_SID: TEST_TWILIO_ACCOUNT_SID,
                 TWILIO_AUTH_TOKEN: TEST_TWILIO_AUTH_TOKEN,
                 TWILIO_API_BASE_URL: inject("twilioBaseUrl"),
+                // Tests that wait for a request's waitUntil work would otherwise wait out the 5 s flush delay.
+                METRICS_FLUSH_INTERVAL_MS: "50",
                 // Cases per operation of the generated bad-input test; CI asks for more.
                 BAD_INPUT_RUNS: process.env.BAD_INPUT_RUNS ?? "12",
               },

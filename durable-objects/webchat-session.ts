@@ -13,6 +13,8 @@ import {
 } from "../workers/conversations/participants.ts";
 import { errorFields, log } from "../workers/lib/log.ts";
 import { uuidv7 } from "../workers/lib/uuid.ts";
+import { flushSoon } from "../workers/observability/flush.ts";
+import { metrics } from "../workers/observability/recorder.ts";
 import type { JobContext } from "../workers/queue/envelope.ts";
 import {
   acceptMessage,
@@ -56,6 +58,7 @@ export class WebchatSession extends DurableObject<Env> {
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [participant.data.role]);
     server.serializeAttachment(participant.data);
+    this.#countSockets(1);
     if (joined) this.#deliver(joined.frames);
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -78,6 +81,7 @@ export class WebchatSession extends DurableObject<Env> {
       this.#deliver(step.frames, socket);
       await step.handOff?.();
       await step.reply?.((frame) => this.#broadcast(frame));
+      flushSoon(this.env, (promise) => this.ctx.waitUntil(promise));
     } catch (error) {
       log("error", "webchat frame failed", { type: decoded.frame.type, ...errorFields(error) });
       const { frame } = decoded;
@@ -89,6 +93,7 @@ export class WebchatSession extends DurableObject<Env> {
   }
 
   override webSocketClose(socket: WebSocket, code: number, reason: string): void {
+    this.#countSockets(-1);
     try {
       socket.close(code, reason);
     } catch {
@@ -112,7 +117,14 @@ export class WebchatSession extends DurableObject<Env> {
     this.#deliver(accepted.frames);
     await accepted.handOff?.();
     if (accepted.reply) this.ctx.waitUntil(accepted.reply((frame) => this.#broadcast(frame)));
+    flushSoon(this.env, (promise) => this.ctx.waitUntil(promise));
     return accepted.outcome;
+  }
+
+  /** The open-sockets gauge is the sum of every object's opens and closes (borde_webchat_sockets_open). */
+  #countSockets(change: 1 | -1): void {
+    metrics.add("borde_webchat_sockets_open", {}, change);
+    flushSoon(this.env, (promise) => this.ctx.waitUntil(promise));
   }
 
   /** Tells every socket the conversation was closed, then closes them. */

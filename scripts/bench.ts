@@ -10,6 +10,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { startFakeRealtime } from "../test/support/fake-realtime.ts";
 import { auditsPerMinute, parseRate } from "./lib/audit-bench.ts";
+import { benchMetricsCost } from "./lib/bench-metrics.ts";
 import { benchWebchat } from "./lib/bench-webchat.ts";
 import { buildDocsAssets } from "./lib/docs-assets.ts";
 import { ROOT, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
@@ -125,25 +126,21 @@ const persist = mkdtempSync(join(tmpdir(), "borde-bench-"));
 const database = await startLocalDatabase({ databaseUrl: process.env.DATABASE_URL });
 await seedDemo(database.databaseUrl);
 const realtime = await startFakeRealtime();
-const worker = await startWranglerDev({
-  port,
-  quiet: true,
-  persistTo: persist,
-  vars: {
-    ENVIRONMENT: "development",
-    DATABASE_URL: database.databaseUrl,
-    LOCAL_DB_RELAY: database.relayAddress,
-    JWT_SIGNING_KEYS: JSON.stringify([await newSigningKey()]),
-    // The bench measures the limiter's cost, not its refusals: every bucket is made 100,000 times larger.
-    RATE_LIMIT_SCALE: "100000",
-    // The audit scenario crawls a loopback fixture site.
-    AUDIT_ALLOW_PRIVATE_TARGETS: "true",
-    OPENAI_API_KEY: "sk-bench-local",
-    OPENAI_REALTIME_URL: realtime.url,
-    TWILIO_ACCOUNT_SID: BENCH_TWILIO.accountSid,
-    TWILIO_AUTH_TOKEN: BENCH_TWILIO.authToken,
-  },
-});
+const vars = {
+  ENVIRONMENT: "development",
+  DATABASE_URL: database.databaseUrl,
+  LOCAL_DB_RELAY: database.relayAddress,
+  JWT_SIGNING_KEYS: JSON.stringify([await newSigningKey()]),
+  // The bench measures the limiter's cost, not its refusals: every bucket is made 100,000 times larger.
+  RATE_LIMIT_SCALE: "100000",
+  // The audit scenario crawls a loopback fixture site.
+  AUDIT_ALLOW_PRIVATE_TARGETS: "true",
+  OPENAI_API_KEY: "sk-bench-local",
+  OPENAI_REALTIME_URL: realtime.url,
+  TWILIO_ACCOUNT_SID: BENCH_TWILIO.accountSid,
+  TWILIO_AUTH_TOKEN: BENCH_TWILIO.authToken,
+};
+const worker = await startWranglerDev({ port, quiet: true, persistTo: persist, vars });
 
 try {
   const demo = await demoSession(worker.url);
@@ -246,6 +243,18 @@ try {
   console.log(`HTMLRewriter page parser: ${JSON.stringify(parser)}`);
   console.log("webchat: one conversation's Durable Object");
   const webchat = await benchWebchat(worker.url, seconds * rounds, idleSockets);
+  console.log("metrics: /health with metrics on vs off");
+  const withoutMetrics = await startWranglerDev({
+    port: port + 1,
+    quiet: true,
+    persistTo: join(persist, "metrics-off"),
+    vars: { ...vars, METRICS_ENABLED: "false" },
+  });
+  const metricsCost = await benchMetricsCost(worker.url, withoutMetrics.url, {
+    seconds,
+    rounds,
+    connections,
+  }).finally(() => withoutMetrics.stop());
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
@@ -261,10 +270,12 @@ try {
     parser,
     webchat,
     voice_bridge: voiceBridge,
+    metrics_cost: metricsCost,
   };
   console.table(results.map(({ note: _note, ...row }) => row));
   console.table(Object.entries(webchat).map(([measure, value]) => ({ measure, value })));
   console.log("voice bridge latency:", voiceBridge);
+  console.log("metrics cost:", metricsCost);
   mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
   const file = join(ROOT, "bench", "results", `${report.date.replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);

@@ -23,9 +23,18 @@ const database = await startLocalDatabase({
 const origin = `http://localhost:${port}`;
 await seedDemo(database.databaseUrl, [origin, `http://127.0.0.1:${port}`]);
 
-// OpenAI settings from the environment, when set, so the assistant is the real one (else the fallback).
+// OpenAI settings from the environment, when set, so the assistant is the real one (else the fallback);
+// the metrics, log and tracing settings (README, Operating Borde) likewise.
 const openaiVars = Object.fromEntries(
-  ["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL"].flatMap((name) => {
+  [
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "OPENAI_MODEL",
+    "METRICS_TOKEN",
+    "METRICS_ENABLED",
+    "METRICS_FLUSH_INTERVAL_MS",
+    "LOG_LEVEL",
+  ].flatMap((name) => {
     const value = process.env[name];
     return value ? [[name, value]] : [];
   }),
@@ -51,6 +60,7 @@ console.log(`
   Docs      ${origin}/docs
   OpenAPI   ${origin}/openapi.json
   Health    ${origin}/ready
+  Metrics   ${origin}/metrics (open in development: no METRICS_TOKEN needed)
   Database  ${database.embedded ? `embedded PGlite in ${relative(ROOT, join(dataDir, "pgdata"))} (${database.databaseUrl})` : "DATABASE_URL"}${database.rtt.ms ? `, ${database.rtt.ms} ms added per round trip` : ""}
   Demo      tenant "${DEMO.tenantSlug}": sign in as ${DEMO.email} / ${DEMO.password}
   Webchat   ${origin}/widget/demo (the widget on the demo tenant; fallback replies without OPENAI_API_KEY)

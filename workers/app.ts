@@ -32,6 +32,8 @@ import { registerJwksRoute } from "./identity/routes/jwks.ts";
 import { registerMemberRoutes } from "./identity/routes/members.ts";
 import { registerTenantRoutes } from "./identity/routes/tenant.ts";
 import { uuidv7 } from "./lib/uuid.ts";
+import { registerMetricsRoutes } from "./metrics/routes.ts";
+import { requestMetrics } from "./observability/request-metrics.ts";
 import { registerProjectRoutes } from "./projects/routes/projects.ts";
 import { rateLimit } from "./ratelimit/middleware.ts";
 import { registerWebchatVisitorRoutes } from "./webchat/routes/visitor.ts";
@@ -52,6 +54,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use(requestId({ generator: () => uuidv7(), limitLength: 128 }));
   app.use(requestContext());
   app.use(requestLog());
+  app.use(requestMetrics());
   app.use(securityHeaders());
   app.use(async (c, next) => {
     c.set("config", loadConfig(c.env));
@@ -112,6 +115,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerChannelNumberRoutes(app);
   registerVoiceRoutes(app);
   registerWhatsAppRoutes(app);
+  registerMetricsRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

@@ -3,6 +3,7 @@ import type { Env } from "./config/env.ts";
 import { handleQueue } from "./jobs/consumer.ts";
 import { handleScheduled } from "./jobs/cron.ts";
 
+export { MetricsStore } from "../durable-objects/metrics-store.ts";
 export { RateLimiter } from "../durable-objects/rate-limiter.ts";
 export { VoiceCall } from "../durable-objects/voice-call.ts";
 export { WebchatSession } from "../durable-objects/webchat-session.ts";
@@ -11,6 +12,7 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => handleQueue(batch, env),
+  // Tests call it without a context (`worker.queue(batch, env)`); then metrics stay in the isolate.
+  queue: (batch, env, ctx?: ExecutionContext) => handleQueue(batch, env, ctx),
   scheduled: (controller, env) => handleScheduled(controller, env),
 } satisfies ExportedHandler<Env, unknown>;

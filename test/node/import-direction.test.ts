@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 const ROOT = join(import.meta.dirname, "../..");
 
 /** Infrastructure every domain may import; it imports no domain folder (exceptions below). */
-const SHARED = new Set(["http", "lib", "db", "config", "queue", "access"]);
+const SHARED = new Set(["http", "lib", "db", "config", "queue", "access", "observability"]);
 
 /** Files in workers/ that may import from durable-objects/, and whether only `import type` is allowed. */
 const DURABLE_OBJECT_IMPORTERS: Record<string, { typeOnly: boolean; reason: string }> = {
@@ -137,7 +137,7 @@ describe("import direction", () => {
     expect(refused).toEqual([]);
   });
 
-  it("keeps the shared infrastructure (http, lib, db, config, queue, access) free of imports from domains", () => {
+  it("keeps the shared infrastructure (http, lib, db, config, queue, access, observability) free of imports from domains", () => {
     const refused = imports
       .filter((edge) => !(edge.from in WIRING))
       .filter((edge) => {

@@ -17,6 +17,20 @@ describe("health and readiness", () => {
     expect(await head.text()).toBe("");
   });
 
+  it("reports liveness on /api/v1/health, the operations backend's path", async () => {
+    const response = await SELF.fetch("https://borde.test/api/v1/health");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok" });
+  });
+
+  it("is ready on /readyz, the audits backend's path, with the same checks as /ready", async () => {
+    const response = await SELF.fetch("https://borde.test/readyz");
+    expect(response.status).toBe(200);
+    const body = await response.json<{ status: string; checks: { database: { status: string } } }>();
+    expect(body.status).toBe("ok");
+    expect(body.checks.database.status).toBe("ok");
+  });
+
   it("is ready when the database answers", async () => {
     const response = await SELF.fetch("https://borde.test/ready");
     expect(response.status).toBe(200);

@@ -191,12 +191,35 @@ describe("docs", () => {
     }
   });
 
+  it("serves the ReDoc page and its bundle from the Worker, with no outside origin", async () => {
+    const page = await SELF.fetch("https://borde.test/redoc");
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('src="/docs/vendor/redoc.standalone.js"');
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    for (const asset of ["/docs/vendor/redoc.standalone.js", "/docs/redoc-init.js"]) {
+      const response = await SELF.fetch(`https://borde.test${asset}`);
+      expect(response.status, asset).toBe(200);
+      expect((await response.text()).length, asset).toBeGreaterThan(100);
+    }
+  });
+
   it("serves an OpenAPI 3.1 document listing the routes", async () => {
     const response = await SELF.fetch("https://borde.test/openapi.json");
     const doc = await response.json<{ openapi: string; paths: Record<string, unknown> }>();
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/health", "/healthz", "/ready", "/api/v1"]),
+      expect.arrayContaining([
+        "/health",
+        "/healthz",
+        "/ready",
+        "/readyz",
+        "/api/v1/health",
+        "/docs",
+        "/redoc",
+        "/api/v1",
+      ]),
     );
   });
 });

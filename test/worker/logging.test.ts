@@ -67,6 +67,33 @@ describe("request logs", () => {
     expect(lines.filter((line) => line.level !== "info")).toEqual([]);
   });
 
+  it("name the route template, never only the raw path, and count the database round trips", async () => {
+    const lines = captureLogs();
+    const id = crypto.randomUUID();
+    const response = await fetchAs(owner, `/api/v1/projects/${id}`);
+    expect(response.status).toBe(404);
+    const [line] = lines.filter((entry) => entry.msg === "request");
+    expect(line).toMatchObject({
+      route: "/api/v1/projects/:id",
+      path: `/api/v1/projects/${id}`,
+      status: 404,
+    });
+    expect(line?.db_round_trips).toBeGreaterThanOrEqual(1);
+    expect(typeof line?.duration_ms).toBe("number");
+  });
+
+  it("honour LOG_LEVEL: at warn, a request that went well writes nothing", async () => {
+    const lines = captureLogs();
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(new Request(`${BASE}/health`), { ...env, LOG_LEVEL: "warn" }, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(200);
+    expect(lines).toEqual([]);
+    // The default env is at info again for the next request.
+    await fetchAs(owner, "/api/v1/projects");
+    expect(lines.filter((line) => line.msg === "request")).toHaveLength(1);
+  });
+
   it("leave a malformed traceparent out", async () => {
     const lines = captureLogs();
     await fetchAs(owner, "/api/v1/projects", { traceparent: "00-not-a-trace-01" });
@@ -105,6 +132,31 @@ describe("job logs", () => {
       request_id: "request-that-enqueued",
       traceparent: TRACEPARENT,
     });
+  });
+});
+
+describe("job run logs", () => {
+  it("write one line per job with its id, type, outcome and duration", async () => {
+    const lines = captureLogs();
+    const batch = createMessageBatch("borde-jobs", [
+      {
+        id: "ticked",
+        timestamp: new Date(),
+        attempts: 1,
+        body: { type: "scheduler.tick", run_id: crypto.randomUUID(), context: { request_id: "cron-run" } },
+      },
+    ]);
+    await worker.queue(batch, env);
+    const jobLines = lines.filter((line) => line.msg === "job");
+    expect(jobLines).toHaveLength(1);
+    expect(jobLines[0]).toMatchObject({
+      level: "info",
+      job_id: "ticked",
+      job_type: "scheduler.tick",
+      request_id: "cron-run",
+      outcome: "succeeded",
+    });
+    expect(typeof jobLines[0]?.duration_ms).toBe("number");
   });
 });
 

@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import type { Config } from "../config/config.ts";
+import { measuredFetch } from "../observability/outbound.ts";
 
 // One client per configuration and isolate: constructing it is cheap, but there is no reason to repeat it.
 const clients = new WeakMap<Config, OpenAI>();
@@ -18,6 +19,7 @@ export function openAIClient(config: Config): OpenAI | null {
       baseURL: config.openai.baseUrl,
       timeout: config.openai.timeoutMs,
       maxRetries: 0,
+      fetch: measuredFetch("openai"),
     });
     clients.set(config, client);
   }

@@ -1,9 +1,12 @@
 import { checkTargetUrl } from "../lib/target-url.ts";
+import { measuredFetch } from "../observability/outbound.ts";
 
 export const USER_AGENT = "BordeAuditBot/1.0 (+https://borde.dev/bot)";
 export const FETCH_TIMEOUT_MS = 10_000;
 export const MAX_PAGE_BYTES = 2 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
+
+const siteFetch = measuredFetch("audited_site");
 
 export type FetchedResponse = {
   /** The URL that answered after redirects. */
@@ -34,7 +37,7 @@ export async function fetchAsBot(
     const check = checkTargetUrl(url, allowPrivate);
     if (!check.ok) throw new FetchRefused(`${url} ${check.reason}`);
     const started = performance.now();
-    const response = await fetch(check.url, {
+    const response = await siteFetch(check.url, {
       redirect: "manual",
       signal,
       headers: { "user-agent": USER_AGENT, accept: "text/html,application/xhtml+xml,*/*;q=0.8" },

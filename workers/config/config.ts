@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOG_LEVELS, type LogLevel, setLogLevel } from "../lib/log.ts";
 import type { Env } from "./env.ts";
 
 const postgresUrl = z
@@ -87,6 +88,17 @@ const configSchema = z.object({
   TWILIO_API_BASE_URL: z
     .url({ message: "TWILIO_API_BASE_URL must be a URL such as https://api.twilio.com" })
     .default("https://api.twilio.com"),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` })
+    .default("info"),
+  METRICS_TOKEN: z.string().trim().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
+  METRICS_ENABLED: z.enum(["true", "false"]).default("true"),
+  METRICS_FLUSH_INTERVAL_MS: z.coerce
+    .number({ error: "METRICS_FLUSH_INTERVAL_MS must be a number of milliseconds" })
+    .int()
+    .min(10)
+    .max(20_000, "METRICS_FLUSH_INTERVAL_MS must be at most 20000 (waitUntil lasts 30 s)")
+    .default(5000),
 });
 
 export type SigningKey = z.infer<typeof signingKeys>[number];
@@ -117,6 +129,13 @@ export type Config = {
   };
   /** Twilio, or a server speaking its API; without credentials, the Twilio webhooks answer 503. */
   twilio: { accountSid: string | undefined; authToken: string | undefined; apiBaseUrl: string };
+  /**
+   * Prometheus metrics: whether requests and jobs record them, how often an isolate flushes its deltas,
+   * and the bearer token of `GET /metrics` (without one, the route is open outside production, absent in it).
+   */
+  metrics: { enabled: boolean; flushIntervalMs: number; token: string | undefined };
+  /** The least severe log level written (LOG_LEVEL). */
+  logLevel: LogLevel;
 };
 
 export class ConfigError extends Error {
@@ -128,7 +147,11 @@ const parsed = new WeakMap<Env, Config>();
 
 export function loadConfig(env: Env): Config {
   const cached = parsed.get(env);
-  if (cached) return cached;
+  if (cached) {
+    // Every request and job loads its configuration first, so each runs at its own env's level.
+    setLogLevel(cached.logLevel);
+    return cached;
+  }
   const result = configSchema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
@@ -155,9 +178,16 @@ export function loadConfig(env: Env): Config {
       authToken: result.data.TWILIO_AUTH_TOKEN,
       apiBaseUrl: result.data.TWILIO_API_BASE_URL.replace(/\/+$/, ""),
     },
+    metrics: {
+      enabled: result.data.METRICS_ENABLED === "true",
+      flushIntervalMs: result.data.METRICS_FLUSH_INTERVAL_MS,
+      token: result.data.METRICS_TOKEN,
+    },
+    logLevel: result.data.LOG_LEVEL,
     auditAllowPrivateTargets:
       result.data.AUDIT_ALLOW_PRIVATE_TARGETS === "true" && result.data.ENVIRONMENT !== "production",
   };
   parsed.set(env, config);
+  setLogLevel(config.logLevel);
   return config;
 }

@@ -1,3 +1,4 @@
+import type { MetricsStore } from "../../durable-objects/metrics-store.ts";
 import type { RateLimiter } from "../../durable-objects/rate-limiter.ts";
 import type { VoiceCall } from "../../durable-objects/voice-call.ts";
 import type { WebchatSession } from "../../durable-objects/webchat-session.ts";
@@ -22,9 +23,15 @@ export interface Env {
   TWILIO_ACCOUNT_SID?: string;
   TWILIO_AUTH_TOKEN?: string;
   TWILIO_API_BASE_URL?: string;
+  METRICS_TOKEN?: string;
+  METRICS_ENABLED?: string;
+  METRICS_FLUSH_INTERVAL_MS?: string;
+  LOG_LEVEL?: string;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   WEBCHAT_SESSION: DurableObjectNamespace<WebchatSession>;
   VOICE_CALL: DurableObjectNamespace<VoiceCall>;
+  /** Totals of the metrics, sharded (workers/observability/flush.ts). */
+  METRICS_STORE: DurableObjectNamespace<MetricsStore>;
   /** Short jobs: replies, sends, cron ticks. */
   JOBS: Queue<QueuedJob>;
   /** Long work (audits), so it never delays a short job. */

@@ -55,6 +55,7 @@ export class DatabaseSession {
   #pool: Pool | undefined;
   #db: Database | undefined;
   #pending: Promise<unknown>[] = [];
+  #roundTrips = 0;
 
   constructor(
     private readonly config: DatabaseConfig,
@@ -76,9 +77,24 @@ export class DatabaseSession {
       pool.on("error", (error: Error) => {
         if (this.#pool === pool) this.log.warn("database connection lost", errorFields(error));
       });
+      pool.on("connect", (client: PoolClient) => this.#countQueries(client));
       this.#pool = pool;
     }
     return this.#pool;
+  }
+
+  /** Each statement sent on a connection (a query, or a multi-statement string) is one round trip. */
+  #countQueries(client: PoolClient): void {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: typeof query }).query = (...args) => {
+      this.#roundTrips++;
+      return query(...args);
+    };
+  }
+
+  /** Round trips to the database so far: statements on the Pool's connection and HTTP batches. */
+  get roundTrips(): number {
+    return this.#roundTrips;
   }
 
   get db(): Database {
@@ -226,6 +242,7 @@ export class DatabaseSession {
   ): Promise<T> {
     const deadline = new Date(Date.now() + this.config.databaseTimeoutMs);
     const db = this.#httpDatabase(readOnly, AbortSignal.timeout(this.config.databaseTimeoutMs));
+    this.#roundTrips++;
     const scope = [
       db.execute(sql`SET LOCAL ROLE borde_app`),
       db.execute(sql`SELECT set_config('app.tenant_id', ${tenantId}, true)`),

@@ -1,11 +1,12 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/app-env.ts";
-import { jsonResponse } from "../http/openapi.ts";
+import { htmlResponse, jsonResponse } from "../http/openapi.ts";
 import { RouteGroup } from "../http/route-kit.ts";
 
 export const API_VERSION = "0.1.0";
 
-// Swagger UI's files are Workers static assets (public/docs); the page is the Worker's so it gets a policy.
+// Swagger UI's and ReDoc's files are Workers static assets (public/docs); the pages are the Worker's so
+// they get a policy.
 const DOCS_PAGE = `<!doctype html>
 <html lang="en">
 <head>
@@ -21,8 +22,25 @@ const DOCS_PAGE = `<!doctype html>
 </body>
 </html>`;
 
+const REDOC_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Borde API reference</title>
+</head>
+<body>
+<div id="redoc"></div>
+<script src="/docs/vendor/redoc.standalone.js"></script>
+<script src="/docs/redoc-init.js"></script>
+</body>
+</html>`;
+
 const DOCS_CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+
+// ReDoc runs its search index in a Worker it starts from a blob: URL.
+const REDOC_CONTENT_SECURITY_POLICY = `${DOCS_CONTENT_SECURITY_POLICY}; worker-src blob:`;
 
 const ApiIndexSchema = z
   .object({
@@ -54,6 +72,43 @@ routes.add(
     ),
 );
 
+const docsPage = (
+  path: "/docs" | "/redoc",
+  operationId: string,
+  summary: string,
+  page: string,
+  policy: string,
+) =>
+  routes.add(
+    {
+      method: "get",
+      path,
+      operationId,
+      summary,
+      access: "public",
+      responses: { 200: htmlResponse("The page") },
+    },
+    (c) => {
+      c.header("Content-Security-Policy", policy);
+      return c.html(page, 200);
+    },
+  );
+
+docsPage(
+  "/docs",
+  "getDocs",
+  "Interactive documentation (Swagger UI) of this API",
+  DOCS_PAGE,
+  DOCS_CONTENT_SECURITY_POLICY,
+);
+docsPage(
+  "/redoc",
+  "getRedoc",
+  "Reference documentation (ReDoc) of this API",
+  REDOC_PAGE,
+  REDOC_CONTENT_SECURITY_POLICY,
+);
+
 export function registerDocsRoutes(app: OpenAPIHono<AppEnv>): void {
   routes.register(app);
 
@@ -67,11 +122,6 @@ export function registerDocsRoutes(app: OpenAPIHono<AppEnv>): void {
     },
     servers: [{ url: new URL(c.req.url).origin }],
   }));
-
-  app.get("/docs", (c) => {
-    c.header("Content-Security-Policy", DOCS_CONTENT_SECURITY_POLICY);
-    return c.html(DOCS_PAGE);
-  });
 
   // Workers serve static assets before the Worker runs; this route answers when a caller reaches the
   // Worker first (service bindings, tests) and gives misses a problem document.

@@ -18,7 +18,7 @@ const ReadinessSchema = z
 
 const routes = new RouteGroup("System");
 
-const serving = (path: "/health" | "/healthz", operationId: string, summary: string) =>
+const serving = (path: "/health" | "/healthz" | "/api/v1/health", operationId: string, summary: string) =>
   routes.add(
     {
       method: "get",
@@ -33,27 +33,40 @@ const serving = (path: "/health" | "/healthz", operationId: string, summary: str
 
 serving("/health", "getHealth", "Liveness: the Worker is serving");
 serving("/healthz", "getHealthz", "Liveness for probes that expect /healthz (GET or HEAD)");
-
-routes.add(
-  {
-    method: "get",
-    path: "/ready",
-    operationId: "getReadiness",
-    summary: "Readiness: the Worker can reach the database",
-    description: "On failure the problem document carries `checks`, naming the check that failed.",
-    access: "public",
-    responses: { 200: jsonResponse(ReadinessSchema, "Every dependency answers") },
-    problems: [503],
-  },
-  async (c) => {
-    const database = await checkDatabase(c.get("database").db);
-    if (database.status === "fail") {
-      throw new HttpProblem("service-unavailable", `Readiness check failed: database (${database.error}).`, {
-        extensions: { checks: { database } },
-      });
-    }
-    return c.json({ status: "ok" as const, checks: { database } }, 200);
-  },
+serving(
+  "/api/v1/health",
+  "getApiHealth",
+  "Liveness under the API's base path, for monitors that call /api/v1/health",
 );
+
+const ready = (path: "/ready" | "/readyz", operationId: string, summary: string) =>
+  routes.add(
+    {
+      method: "get",
+      path,
+      operationId,
+      summary,
+      description: "On failure the problem document carries `checks`, naming the check that failed.",
+      access: "public",
+      responses: { 200: jsonResponse(ReadinessSchema, "Every dependency answers") },
+      problems: [503],
+    },
+    async (c) => {
+      const database = await checkDatabase(c.get("database").db);
+      if (database.status === "fail") {
+        throw new HttpProblem(
+          "service-unavailable",
+          `Readiness check failed: database (${database.error}).`,
+          {
+            extensions: { checks: { database } },
+          },
+        );
+      }
+      return c.json({ status: "ok" as const, checks: { database } }, 200);
+    },
+  );
+
+ready("/ready", "getReadiness", "Readiness: the Worker can reach the database");
+ready("/readyz", "getReadyz", "Readiness for probes that expect /readyz: the same check as /ready");
 
 export const registerHealthRoutes = routes.register;

@@ -1,4 +1,4 @@
-import type { z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 
 /** A required JSON request body. */
 export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({
@@ -11,6 +11,14 @@ export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) =
 export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { "application/json": { schema } },
+});
+
+const HtmlSchema = z.string().openapi("HtmlPage", { example: "<!doctype html>…" });
+
+/** An HTML page. */
+export const htmlResponse = (description: string) => ({
+  description,
+  content: { "text/html": { schema: HtmlSchema } },
 });
 
 /** Any of the three ways to authenticate (see the securitySchemes in the document). */

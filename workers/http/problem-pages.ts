@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { htmlResponse } from "./openapi.ts";
 import { HttpProblem } from "./problem.ts";
 import { isProblemKey, PROBLEM_KEYS, PROBLEM_TYPES, type ProblemKey } from "./problem-types.ts";
 import { RouteGroup } from "./route-kit.ts";
@@ -49,8 +50,6 @@ ${PROBLEM_KEYS.map((key) => `<li><a href="/problems/${key}">${key}</a> (${PROBLE
 </ul>`,
 );
 
-const HtmlSchema = z.string().openapi("HtmlPage", { example: "<!doctype html>…" });
-
 const ProblemSlugParamSchema = z.object({
   slug: z
     .string()
@@ -60,11 +59,6 @@ const ProblemSlugParamSchema = z.object({
       example: "not-found",
       description: PROBLEM_KEYS.join(", "),
     }),
-});
-
-const htmlResponse = (description: string) => ({
-  description,
-  content: { "text/html": { schema: HtmlSchema } },
 });
 
 const routes = new RouteGroup("System");

@@ -161,6 +161,13 @@ export const PROBLEM_TYPES = {
       "A dependency (the database, the queue) is unavailable, or this deployment has not configured the service the route needs.",
     todo: "Retry after `Retry-After` seconds when given; otherwise retry later. A request that names an Idempotency-Key may be repeated with the same key.",
   },
+  "invalid-metrics-token": {
+    status: 401,
+    title: "Unauthorized",
+    means:
+      "`GET /metrics` needs `Authorization: Bearer` with the deployment's METRICS_TOKEN, and none or another came.",
+    todo: "Set the scrape job's `authorization.credentials` (Prometheus) to the value of METRICS_TOKEN.",
+  },
 } as const satisfies Record<string, { status: number; title: string; means: string; todo: string }>;
 
 export type ProblemKey = keyof typeof PROBLEM_TYPES;

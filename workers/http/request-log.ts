@@ -1,7 +1,11 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env.ts";
+import { routeTemplate } from "./route-template.ts";
 
-/** Logs one line per request once the response is known. */
+/**
+ * Logs one line per request once the response is known: the route it matched (`route`, the template,
+ * to group by) beside the path, its status, duration and database round trips.
+ */
 export function requestLog(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
@@ -10,8 +14,10 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     c.get("log").info("request", {
       method: c.req.method,
       path: new URL(c.req.url).pathname,
+      route: routeTemplate(c),
       status: c.res.status,
       duration_ms: Math.round((performance.now() - started) * 10) / 10,
+      db_round_trips: c.get("database")?.roundTrips ?? 0,
     });
   };
 }

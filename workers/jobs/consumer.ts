@@ -4,6 +4,8 @@ import type { Env } from "../config/env.ts";
 import { type DatabaseSession, withDatabase } from "../db/client.ts";
 import { forEachBounded } from "../lib/bounded.ts";
 import { errorFields, Logger } from "../lib/log.ts";
+import { flushSoon } from "../observability/flush.ts";
+import { metrics } from "../observability/recorder.ts";
 import type { JobDefinition } from "../queue/define-job.ts";
 import type { JobEnvelope } from "../queue/envelope.ts";
 import { jobDefinition } from "./registry.ts";
@@ -51,15 +53,27 @@ async function runMessage(message: Message, session: DatabaseSession, config: Co
   const parsed = parseJob(message.body);
   if ("issues" in parsed) {
     new Logger({ job_id: message.id }).error("job message rejected", { issues: parsed.issues });
+    metrics.add("borde_jobs_total", { type: "unknown", outcome: "rejected" });
     message.ack();
     return;
   }
   const { definition, job } = parsed;
   const log = jobLog(message, job);
+  const started = performance.now();
+  // One line per job run, as per request: its outcome and duration, beside the ids of its logger.
+  const finished = (outcome: "succeeded" | "retried") => {
+    const seconds = (performance.now() - started) / 1000;
+    metrics.add("borde_jobs_total", { type: definition.type, outcome });
+    metrics.observe("borde_job_duration_seconds", { type: definition.type }, seconds);
+    log.info("job", { outcome, attempts: message.attempts, duration_ms: Math.round(seconds * 10_000) / 10 });
+  };
+
   try {
     await definition.run(job, { session, config, log });
+    finished("succeeded");
     message.ack();
   } catch (error) {
+    finished("retried");
     log.warn("job failed, will retry", { attempts: message.attempts, ...errorFields(error) });
     message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
   }
@@ -76,6 +90,7 @@ async function giveUpOn(message: Message, session: DatabaseSession, config: Conf
   try {
     const { definition, job } = parsed;
     await definition.giveUp(job, { session, config, log });
+    metrics.add("borde_jobs_total", { type: definition.type, outcome: "dead_lettered" });
     message.ack();
   } catch (error) {
     log.warn("dead-lettered job not recorded, will retry", errorFields(error));
@@ -89,7 +104,11 @@ async function giveUpOn(message: Message, session: DatabaseSession, config: Conf
  * queue moves it to the dead-letter queue, whose consumer records what giving up on it leaves behind.
  * Each message is acknowledged or retried on its own.
  */
-export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+export async function handleQueue(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  ctx?: ExecutionContext,
+): Promise<void> {
   const config = loadConfig(env);
   const handle = DEAD_LETTER_QUEUES.has(batch.queue) ? giveUpOn : runMessage;
   await withDatabase(
@@ -98,4 +117,5 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
       forEachBounded(batch.messages, BATCH_CONCURRENCY, (message) => handle(message, session, config)),
     new Logger({ queue: batch.queue }),
   );
+  if (ctx) flushSoon(env, (promise) => ctx.waitUntil(promise));
 }

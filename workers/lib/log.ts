@@ -1,10 +1,20 @@
 import { DrizzleQueryError } from "drizzle-orm/errors";
 
-type Level = "info" | "warn" | "error";
+export const LOG_LEVELS = ["info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFields = Readonly<Record<string, unknown>>;
 
+// The least severe level written; set once per isolate from LOG_LEVEL when the configuration is loaded.
+let threshold = 0;
+
+/** Lines below `level` are no longer written (LOG_LEVEL=warn keeps warnings and errors only). */
+export function setLogLevel(level: LogLevel): void {
+  threshold = LOG_LEVELS.indexOf(level);
+}
+
 /** One JSON object per line, which Workers Logs and `wrangler tail` index by field. */
-export function log(level: Level, msg: string, fields: LogFields = {}): void {
+export function log(level: LogLevel, msg: string, fields: LogFields = {}): void {
+  if (LOG_LEVELS.indexOf(level) < threshold) return;
   const line = JSON.stringify({ level, msg, ...fields });
   if (level === "error") console.error(line);
   else if (level === "warn") console.warn(line);

@@ -1,9 +1,10 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/app-env.ts";
 import { HttpProblem } from "../http/problem.ts";
+import { metrics } from "../observability/recorder.ts";
 import { LeasedBuckets } from "./lease.ts";
 import { consumeToken, leaseTokens, rateLimitHeaders } from "./limiter.ts";
-import { bucketFor } from "./policies.ts";
+import { bucketFor, bucketKind } from "./policies.ts";
 
 /**
  * After `authenticate()`, so callers are counted as themselves. Exact buckets cost one Durable Object
@@ -22,6 +23,8 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
     const decision = exact
       ? await consumeToken(c.env, key, policy, log)
       : await leases.admit(key, policy, (count) => leaseTokens(c.env, key, policy, count, log));
+    const outcome = !decision ? "unavailable" : decision.allowed ? "allowed" : "refused";
+    metrics.add("borde_rate_limit_decisions_total", { bucket: bucketKind(key), outcome });
     if (!decision) return next();
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) {

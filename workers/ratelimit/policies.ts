@@ -58,3 +58,10 @@ export function bucketFor(
     return { key: principalId(principal), policy: scaled(PLAN_POLICIES[principal.plan]), exact: false };
   return { key: `ip:${ip}`, policy: scaled(ANONYMOUS_POLICY), exact: false };
 }
+
+/** The kind of a bucket, from its key: a bounded label for the rate-limit metrics (keys name callers). */
+export function bucketKind(key: string): "credentials" | "twilio" | "anonymous" | "caller" {
+  if (key.startsWith("credentials:")) return "credentials";
+  if (key.startsWith("twilio:")) return "twilio";
+  return key.startsWith("ip:") ? "anonymous" : "caller";
+}

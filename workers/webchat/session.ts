@@ -18,6 +18,7 @@ import { withDatabase } from "../db/client.ts";
 import { isDatabaseUnavailable } from "../db/failures.ts";
 import { RETRY_AFTER_UNAVAILABLE_SECONDS } from "../http/problem.ts";
 import { errorFields, Logger } from "../lib/log.ts";
+import { metrics } from "../observability/recorder.ts";
 import type { JobContext } from "../queue/envelope.ts";
 import { consumeToken } from "../ratelimit/limiter.ts";
 import {
@@ -216,6 +217,7 @@ export async function acceptMessage(
     duplicate: stored.outcome === "duplicate",
   };
   if (stored.outcome === "duplicate") return { outcome: ack, frames: [toSender(ack)] };
+  metrics.add("borde_webchat_messages_total", { role: participant.role });
   const frames = [
     toSender(ack),
     ...(joined ? [toAll({ type: "agent_joined" })] : []),

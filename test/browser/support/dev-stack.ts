@@ -1,60 +1,15 @@
-// `npm run dev` on a spare port with its own data folder, and headless Debian Chromium driven by
+// `npm run dev` on a spare port (test/support/dev-server.ts) and headless Debian Chromium driven by
 // playwright-core, for the browser tests (`npm run test:browser`; needs /usr/bin/chromium).
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
+import { startDevServer } from "../../support/dev-server.ts";
 
-const ROOT = join(import.meta.dirname, "..", "..", "..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-async function sparePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
-async function waitForHealth(url: string, stack: ChildProcess, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (stack.exitCode !== null) throw new Error(`npm run dev exited with code ${stack.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`npm run dev did not answer ${url}/health in time`);
-}
 
 export type BrowserStack = { base: string; browser: Browser; stop: () => Promise<void> };
 
 /** Starts the dev stack without an OpenAI key (so replies are the labelled fallback) and a browser. */
 export async function startBrowserStack(): Promise<BrowserStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), "borde-browser-"));
-  const port = await sparePort();
-  const base = `http://127.0.0.1:${port}`;
-  const { OPENAI_API_KEY: _withoutKey, ...environment } = process.env;
-  // Its own process group, so the whole stack (wrangler, workerd) stops with it.
-  const stack: ChildProcess = spawn("npm", ["run", "dev"], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "ignore", "inherit"],
-    env: {
-      ...environment,
-      PORT: String(port),
-      BORDE_DATA_DIR: dataDir,
-      BORDE_DB_PORT: "0",
-      BORDE_DB_RELAY_PORT: "0",
-    },
-  });
-  await waitForHealth(base, stack);
+  const server = await startDevServer();
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -69,12 +24,7 @@ export async function startBrowserStack(): Promise<BrowserStack> {
   });
   const stop = async () => {
     await browser.close();
-    if (stack.pid && stack.exitCode === null) {
-      const exited = new Promise((resolve) => stack.once("exit", resolve));
-      process.kill(-stack.pid, "SIGTERM");
-      await exited;
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   };
-  return { base, browser, stop };
+  return { base: server.base, browser, stop };
 }

@@ -3,6 +3,7 @@ import type { Principal } from "../../../workers/access/principal.ts";
 import {
   ANONYMOUS_POLICY,
   bucketFor,
+  bucketKind,
   CREDENTIALS_POLICY,
   PLAN_POLICIES,
   TWILIO_POLICY,
@@ -82,5 +83,14 @@ describe("rate-limit bucket choice", () => {
       capacity: ANONYMOUS_POLICY.capacity * 10,
       refillPerSecond: ANONYMOUS_POLICY.refillPerSecond * 10,
     });
+  });
+});
+
+describe("rate-limit bucket kind", () => {
+  it("names each bucket's kind from its key, never the caller", () => {
+    expect(bucketKind(bucketFor("/api/v1/auth/login", undefined, IP, 1).key)).toBe("credentials");
+    expect(bucketKind(bucketFor("/api/v1/channels/whatsapp/inbound", undefined, IP, 1).key)).toBe("twilio");
+    expect(bucketKind(bucketFor("/api/v1/projects", undefined, IP, 1).key)).toBe("anonymous");
+    expect(bucketKind(bucketFor("/api/v1/projects", user("free"), IP, 1).key)).toBe("caller");
   });
 });

@@ -1,4 +1,7 @@
 import type { Config } from "../../config/config.ts";
+import { measuredFetch } from "../../observability/outbound.ts";
+
+const twilioFetch = measuredFetch("twilio");
 
 /** Twilio answered with a 4xx other than 429: retrying the same request would fail the same way. */
 export class TwilioRejected extends Error {
@@ -79,7 +82,7 @@ export class TwilioClient {
     for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
       let response: Response;
       try {
-        response = await fetch(`${this.baseUrl}${path}`, {
+        response = await twilioFetch(`${this.baseUrl}${path}`, {
           method: "POST",
           headers: { authorization: this.authorization, "content-type": "application/x-www-form-urlencoded" },
           body: form,
