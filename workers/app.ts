@@ -31,6 +31,7 @@ import { registerInvitationRoutes } from "./identity/routes/invitations.ts";
 import { registerJwksRoute } from "./identity/routes/jwks.ts";
 import { registerMemberRoutes } from "./identity/routes/members.ts";
 import { registerTenantRoutes } from "./identity/routes/tenant.ts";
+import { registerInsightRoutes } from "./insights/routes/index.ts";
 import { uuidv7 } from "./lib/uuid.ts";
 import { registerProjectRoutes } from "./projects/routes/projects.ts";
 import { rateLimit } from "./ratelimit/middleware.ts";
@@ -112,6 +113,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerChannelNumberRoutes(app);
   registerVoiceRoutes(app);
   registerWhatsAppRoutes(app);
+  registerInsightRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);
