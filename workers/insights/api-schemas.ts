@@ -1,7 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { changesOf, timestamp } from "../http/api-schemas.ts";
 import type { Brand } from "./brands.ts";
-import { NETWORKS } from "./tables.ts";
+import { EMOTIONS, type Emotion, TOPICS, type Topic } from "./language/lexicon.ts";
+import { MAX_BATCH, MAX_LISTED_ERRORS, type Post } from "./posts.ts";
+import { NETWORKS, POST_KINDS, SENTIMENT_LABELS } from "./tables.ts";
 
 const unit = z.number().min(0).max(1);
 
@@ -91,4 +93,130 @@ export const renderBrand = (brand: Brand) => ({
   desired_profile: brand.desiredProfile,
   created_at: brand.createdAt.toISOString(),
   updated_at: brand.updatedAt.toISOString(),
+});
+
+export const PostSchema = z
+  .object({
+    id: z.uuid(),
+    brand_id: z.uuid(),
+    network: z.enum(NETWORKS),
+    external_id: z.string(),
+    kind: z.enum(POST_KINDS),
+    parent_external_id: z.string().nullable(),
+    parent_id: z.uuid().nullable().openapi({ description: "The stored parent post, once it has arrived." }),
+    url: z.string().nullable(),
+    author: z.object({
+      handle: z.string().nullable(),
+      name: z.string().nullable(),
+      followers: z.number().int().nullable(),
+    }),
+    text: z.string(),
+    language: z.string().nullable(),
+    published_at: timestamp(),
+    metrics: z.object({
+      likes: z.number().int(),
+      comments: z.number().int(),
+      shares: z.number().int(),
+      views: z.number().int(),
+      reach: z.number().int(),
+    }),
+    sentiment: z
+      .object({
+        label: z.enum(SENTIMENT_LABELS),
+        score: z.number().openapi({ description: "From −1 (negative) to 1 (positive)." }),
+        source: z.string().openapi({ description: "The method that labelled it, e.g. lexicon-v1." }),
+      })
+      .nullable(),
+    emotions: z.array(z.enum(EMOTIONS)),
+    topics: z.array(z.enum(TOPICS)),
+    created_at: timestamp(),
+    updated_at: timestamp(),
+  })
+  .openapi("Post");
+
+export const renderPost = (post: Post) => ({
+  id: post.id,
+  brand_id: post.brandId,
+  network: post.network,
+  external_id: post.externalId,
+  kind: post.kind,
+  parent_external_id: post.parentExternalId,
+  parent_id: post.parentId,
+  url: post.url,
+  author: { handle: post.authorHandle, name: post.authorName, followers: post.authorFollowers },
+  text: post.text,
+  language: post.language,
+  published_at: post.publishedAt.toISOString(),
+  metrics: {
+    likes: post.likes,
+    comments: post.comments,
+    shares: post.shares,
+    views: post.views,
+    reach: post.reach,
+  },
+  sentiment:
+    post.sentimentLabel === null || post.sentimentScore === null || post.sentimentSource === null
+      ? null
+      : { label: post.sentimentLabel, score: post.sentimentScore, source: post.sentimentSource },
+  emotions: post.emotions as Emotion[],
+  topics: post.topics as Topic[],
+  created_at: post.createdAt.toISOString(),
+  updated_at: post.updatedAt.toISOString(),
+});
+
+export const PostBatchSchema = z
+  .object({
+    posts: z
+      .array(z.looseObject({}).openapi({ description: "A PostInput; each item is validated on its own." }))
+      .min(1)
+      .max(MAX_BATCH),
+  })
+  .openapi("PostBatch", {
+    description: `Up to ${MAX_BATCH} posts or comments, each a PostInput. Items are validated one by one: a bad item is listed in the answer's errors by its index, the others are stored.`,
+  });
+
+export const IngestOutcomeSchema = z
+  .object({
+    created: z.number().int(),
+    updated: z.number().int(),
+    duplicates: z.number().int().openapi({
+      description:
+        "Items whose network and external_id came again later in the same batch; the later one is stored.",
+    }),
+    rejected: z.number().int(),
+    errors: z
+      .array(
+        z.object({
+          index: z
+            .number()
+            .int()
+            .openapi({ description: "The item's array index, or its 0-based NDJSON line." }),
+          errors: z.array(z.object({ path: z.string(), message: z.string() })),
+        }),
+      )
+      .openapi({ description: `The rejected items, the first ${MAX_LISTED_ERRORS} of them.` }),
+  })
+  .openapi("IngestOutcome");
+
+const DateTimeQuery = z.iso.datetime({ offset: true });
+
+export const PostListQuerySchema = z.object({
+  network: z.enum(NETWORKS).optional(),
+  kind: z.enum(POST_KINDS).optional(),
+  author: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: "An author handle (any case)." }),
+  from: DateTimeQuery.optional().openapi({ description: "Published at or after." }),
+  to: DateTimeQuery.optional().openapi({ description: "Published before." }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: "Text containing this (any case)." }),
 });
