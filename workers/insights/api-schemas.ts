@@ -1,9 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import { changesOf, timestamp } from "../http/api-schemas.ts";
+import { changesOf, isoOrNull, timestamp } from "../http/api-schemas.ts";
+import type { AnalysisResult, AnalysisWithResults } from "./analyses.ts";
+import { MODULES } from "./analysis/modules.ts";
 import type { Brand } from "./brands.ts";
 import { EMOTIONS, type Emotion, TOPICS, type Topic } from "./language/lexicon.ts";
 import { MAX_BATCH, MAX_LISTED_ERRORS, type Post } from "./posts.ts";
-import { NETWORKS, POST_KINDS, SENTIMENT_LABELS } from "./tables.ts";
+import { ANALYSIS_MODULES, MODULE_STATUSES, NETWORKS, POST_KINDS, SENTIMENT_LABELS } from "./tables.ts";
 
 const unit = z.number().min(0).max(1);
 
@@ -220,3 +222,148 @@ export const PostListQuerySchema = z.object({
     .optional()
     .openapi({ description: "Text containing this (any case)." }),
 });
+
+export const MAX_WINDOW_DAYS = 731;
+
+const ModuleSchema = z.enum(ANALYSIS_MODULES).openapi({ description: "q1 … q10" });
+
+const WindowFields = {
+  from: z.iso
+    .datetime({ offset: true })
+    .openapi({ description: "Posts published at or after this instant." }),
+  to: z.iso.datetime({ offset: true }).openapi({ description: "Posts published before this instant." }),
+};
+
+const windowRefinement = <T extends { from: string; to: string }>(body: T, ctx: z.RefinementCtx) => {
+  const span = Date.parse(body.to) - Date.parse(body.from);
+  if (span <= 0) ctx.addIssue({ code: "custom", path: ["to"], message: "to must be after from" });
+  if (span > MAX_WINDOW_DAYS * 86_400_000)
+    ctx.addIssue({ code: "custom", path: ["to"], message: `a window spans at most ${MAX_WINDOW_DAYS} days` });
+};
+
+export const AnalysisCreateSchema = z
+  .object({
+    modules: z
+      .array(ModuleSchema)
+      .min(1)
+      .max(ANALYSIS_MODULES.length)
+      .default([...ANALYSIS_MODULES]),
+    ...WindowFields,
+    force: z.boolean().default(false).openapi({
+      description:
+        "Run again even when an analysis of the same input (brand, window, modules, posts) exists.",
+    }),
+  })
+  .superRefine(windowRefinement)
+  .openapi("AnalysisCreate");
+
+export const AnalyzeModuleSchema = z
+  .object({
+    brand_id: z.uuid(),
+    ...WindowFields,
+    force: z.boolean().default(false),
+  })
+  .superRefine(windowRefinement)
+  .openapi("AnalyzeModule");
+
+export const ModuleParamSchema = z.object({
+  module: ModuleSchema.openapi({ param: { name: "module", in: "path" }, example: "q7" }),
+});
+
+export const ModuleResultSchema = z
+  .object({
+    id: z.uuid(),
+    analysis_id: z.uuid(),
+    module: ModuleSchema,
+    title: z.string(),
+    status: z.enum(MODULE_STATUSES),
+    schema_version: z.number().int(),
+    model: z.string().nullable(),
+    source: z.enum(["openai", "fallback"]).nullable(),
+    attempts: z
+      .number()
+      .int()
+      .openapi({ description: "Calls made to the model (0 for a fallback without one)." }),
+    tokens: z.object({ prompt: z.number().int(), completion: z.number().int() }),
+    result: z
+      .object({ computed: z.record(z.string(), z.unknown()), analysis: z.record(z.string(), z.unknown()) })
+      .nullable()
+      .openapi({
+        description:
+          "`computed`: exact figures from the stored posts; `analysis`: the module's answer, valid against its versioned schema (docs/insights.md).",
+      }),
+    evidence: z.array(z.uuid()).openapi({ description: "Ids of the posts the result cites." }),
+    raw_answer: z
+      .string()
+      .nullable()
+      .openapi({ description: "The model's last answer, when it never validated." }),
+    errors: z.array(z.string()).nullable(),
+    sample_size: z.number().int(),
+    post_count: z.number().int(),
+    window: z.object({ from: timestamp(), to: timestamp() }).optional(),
+    started_at: timestamp().nullable(),
+    finished_at: timestamp().nullable(),
+  })
+  .openapi("ModuleResult");
+
+export const renderModuleResult = (row: AnalysisResult) => ({
+  id: row.id,
+  analysis_id: row.analysisId,
+  module: row.module,
+  title: MODULES[row.module].title,
+  status: row.status,
+  schema_version: row.schemaVersion,
+  model: row.model,
+  source: row.source,
+  attempts: row.attempts,
+  tokens: { prompt: row.promptTokens, completion: row.completionTokens },
+  result:
+    (row.result as { computed: Record<string, unknown>; analysis: Record<string, unknown> } | null) ?? null,
+  evidence: row.evidence,
+  raw_answer: row.rawAnswer,
+  errors: row.errors,
+  sample_size: row.sampleSize,
+  post_count: row.postCount,
+  started_at: isoOrNull(row.startedAt),
+  finished_at: isoOrNull(row.finishedAt),
+});
+
+export const AnalysisSchema = z
+  .object({
+    id: z.uuid(),
+    brand_id: z.uuid(),
+    window: z.object({ from: timestamp(), to: timestamp() }),
+    status: z.enum(MODULE_STATUSES).openapi({
+      description:
+        "queued until a module starts; completed or failed once every module is (failed if any is).",
+    }),
+    reused: z.boolean().openapi({ description: "True when this is the stored analysis of the same input." }),
+    modules: z.array(ModuleResultSchema),
+    created_at: timestamp(),
+  })
+  .openapi("Analysis");
+
+function overallStatus(results: AnalysisResult[]): (typeof MODULE_STATUSES)[number] {
+  const statuses = new Set(results.map((result) => result.status));
+  if (statuses.has("running") || (statuses.has("queued") && statuses.size > 1)) return "running";
+  if (statuses.has("queued")) return "queued";
+  return statuses.has("failed") ? "failed" : "completed";
+}
+
+export const renderAnalysis = ({ analysis, results }: AnalysisWithResults, reused = false) => ({
+  id: analysis.id,
+  brand_id: analysis.brandId,
+  window: { from: analysis.windowFrom.toISOString(), to: analysis.windowTo.toISOString() },
+  status: overallStatus(results),
+  reused,
+  modules: results.map(renderModuleResult),
+  created_at: analysis.createdAt.toISOString(),
+});
+
+export const InsightsSchema = z
+  .object(Object.fromEntries(ANALYSIS_MODULES.map((module) => [module, ModuleResultSchema.nullable()])))
+  .openapi("Insights", {
+    description: "The latest completed result of each module, null for one never run.",
+  });
+
+export const HistoryQuerySchema = z.object({ module: ModuleSchema.optional() });

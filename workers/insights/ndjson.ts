@@ -48,7 +48,10 @@ export async function* ndjsonBatches(body: ReadableStream<Uint8Array>, batchSize
     if (trimmed !== "") batch.push(parseLine(index, trimmed));
     index++;
   };
-  for await (const chunk of body) {
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value: chunk } = await reader.read();
+    if (done) break;
     bytes += chunk.byteLength;
     if (bytes > MAX_NDJSON_BYTES)
       throw new HttpProblem("payload-too-large", `NDJSON loads are limited to ${MAX_NDJSON_BYTES} bytes.`);

@@ -128,3 +128,47 @@ export const EMOJI: Record<string, { polarity: number; emotion: Emotion }> = {
   "😠": { polarity: -2, emotion: "anger" },
   "👎": { polarity: -2, emotion: "anger" },
 };
+
+/** Aaker's five dimensions of brand personality. */
+export const AAKER_DIMENSIONS = [
+  "sincerity",
+  "excitement",
+  "competence",
+  "sophistication",
+  "ruggedness",
+] as const;
+export type AakerDimension = (typeof AAKER_DIMENSIONS)[number];
+
+/** Words that show a dimension, for Q2's fallback (the share of posts naming each). */
+export const AAKER_WORDS: Record<AakerDimension, string> = {
+  sincerity:
+    "honest* real autentic* authentic* genuin* familia* family sincer* cercan* natural* humild* humble transparen*",
+  excitement:
+    "emocion* excit* atrevid* bold* cool modern* innov* divert* fun trend* joven young creativ* unique unic* original*",
+  competence:
+    "confiabl* reliab* eficien* efficient profesional* professional* expert* segur* secure* calidad* quality exito* success* intelig* smart* lider* leader*",
+  sophistication:
+    "elegan* lujo* luxur* premium exclusiv* glamour* sofistic* sophistic* charm* estilo* style* chic refinad* refined",
+  ruggedness: "resistent* durab* tough* fuert* strong* outdoor* aventur* adventur* robust* rugged* rudo",
+};
+
+/** Narrative frames (Q4), fixed so shares compare across runs. */
+export const FRAMES = [
+  "praise",
+  "complaint",
+  "question",
+  "comparison",
+  "recommendation",
+  "humor",
+  "controversy",
+  "news",
+] as const;
+export type Frame = (typeof FRAMES)[number];
+
+/** Words that mark a frame for Q4's fallback; the rules in frames.ts say which wins. */
+export const FRAME_WORDS: Record<"comparison" | "recommendation" | "humor" | "controversy", string> = {
+  comparison: "versus vs comparad* compar* competencia* competitor* than alternativ*",
+  recommendation: "recomiend* recomend* recommend* sugier* suggest* prueben try deberian should",
+  humor: "jaja* jeje* haha* lol lmao xd meme* chiste* joke*",
+  controversy: "boicot* boycott* polemic* controver* escandal* scandal* denunci* demanda* lawsuit* cancel*",
+};

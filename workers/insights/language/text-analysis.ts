@@ -38,7 +38,7 @@ export type TextAnalysis = {
 const NEGATION_REACH = 3;
 const LABEL_THRESHOLD = 0.2;
 
-type WordTable<V> = { exact: Map<string, V>; stems: Map<string, V> };
+export type WordTable<V> = { exact: Map<string, V>; stems: Map<string, V> };
 
 const STEM_MIN = 3;
 const STEM_MAX = 12;
@@ -71,24 +71,24 @@ const POLARITY_TABLE = wordTable(
 );
 const NEGATOR_SET = new Set(words(NEGATORS));
 const INTENSIFIER_SET = new Set(words(INTENSIFIERS));
-/** Several emotions may share a word, so each entry lists them all. */
-const EMOTION_TABLE = wordTable(
-  [...groupWords(Object.entries(EMOTION_WORDS) as [Emotion, string][])].map(([word, emotions]) => [
-    word,
-    emotions,
-  ]),
-);
-const TOPIC_TABLE = wordTable(
-  [...groupWords(Object.entries(TOPIC_WORDS) as [Topic, string][])].map(([word, topics]) => [word, topics]),
-);
+const EMOTION_TABLE = labelTable(EMOTION_WORDS);
+const TOPIC_TABLE = labelTable(TOPIC_WORDS);
 const STOPWORD_SETS = { es: new Set(words(STOPWORDS.es)), en: new Set(words(STOPWORDS.en)) };
 const EMOJI_PATTERN = new RegExp(`(${Object.keys(EMOJI).join("|")})`, "gu");
 
-function groupWords<L extends string>(lists: [L, string][]): Map<string, L[]> {
+/** A table of labelled word lists (a word may carry several labels). */
+export function labelTable<L extends string>(lists: Record<L, string>): WordTable<L[]> {
   const grouped = new Map<string, L[]>();
-  for (const [label, list] of lists)
+  for (const [label, list] of Object.entries(lists) as [L, string][])
     for (const word of words(list)) grouped.set(word, [...(grouped.get(word) ?? []), label]);
-  return grouped;
+  return wordTable([...grouped]);
+}
+
+/** The labels whose words occur in `text`. */
+export function labelsIn<L extends string>(table: WordTable<L[]>, text: string): Set<L> {
+  const found = new Set<L>();
+  for (const token of tokenize(text)) for (const label of lookup(table, token) ?? []) found.add(label);
+  return found;
 }
 
 /** Lower case, accents removed, split into words; "don't" is "dont". */

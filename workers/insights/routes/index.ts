@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../http/app-env.ts";
+import { registerAnalysisRoutes } from "./analyses.ts";
 import { registerBrandRoutes } from "./brands.ts";
 import { registerPostRoutes } from "./posts.ts";
 
@@ -7,4 +8,5 @@ import { registerPostRoutes } from "./posts.ts";
 export function registerInsightRoutes(app: OpenAPIHono<AppEnv>): void {
   registerBrandRoutes(app);
   registerPostRoutes(app);
+  registerAnalysisRoutes(app);
 }
