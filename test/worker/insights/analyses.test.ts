@@ -257,7 +257,7 @@ describe("computed parts, against a dataset with known answers", () => {
     ]);
     const q3 = await analyze(owner, "q3", brand.id);
     expect(
-      (q3.result?.computed.topic_posts as { topic: string; posts: number }[]).map((topic) => [
+      (q3.result?.computed.topic_posts as { topic: string; posts: number }[] | undefined)?.map((topic) => [
         topic.topic,
         topic.posts,
       ]),

@@ -1,11 +1,9 @@
-import type { Context } from "hono";
 import { IdParamSchema } from "../../http/api-schemas.ts";
-import type { AppEnv } from "../../http/app-env.ts";
 import { jsonBody, jsonResponse } from "../../http/openapi.ts";
 import { ListQuerySchema, pageSchema, toPage } from "../../http/pagination.ts";
 import { HttpProblem, notFound } from "../../http/problem.ts";
 import { jobContext } from "../../http/request-context.ts";
-import { RouteGroup, tenantRead, tenantWrite } from "../../http/route-kit.ts";
+import { RouteGroup, tenantWrite } from "../../http/route-kit.ts";
 import { errorFields } from "../../lib/log.ts";
 import { enqueueAll } from "../../queue/enqueue.ts";
 import { createAnalysis, findAnalysis, insightHistory, latestInsights } from "../analyses.ts";
@@ -22,9 +20,9 @@ import {
   renderModuleResult,
 } from "../api-schemas.ts";
 import { analysisModuleJob } from "../jobs.ts";
-import { brandExists } from "../posts.ts";
 import { ANALYSIS_MODULES } from "../tables.ts";
 import { READ, WRITE } from "./access.ts";
+import { readOfBrand } from "./brand-reads.ts";
 
 /** The synchronous form's bound: every attempt at the model together, then the module falls back. */
 export const SYNC_MODULE_BUDGET_MS = 25_000;
@@ -36,10 +34,6 @@ const windowOf = (brandId: string, body: { from: string; to: string }) => ({
   from: new Date(body.from),
   to: new Date(body.to),
 });
-
-async function assertBrand(c: Context<AppEnv>, brandId: string): Promise<void> {
-  if (!(await tenantRead(c, (db, tenantId) => brandExists(db, tenantId, brandId)))) throw notFound("brand");
-}
 
 routes.add(
   {
@@ -148,8 +142,7 @@ routes.add(
   },
   async (c) => {
     const { id } = c.req.valid("param");
-    await assertBrand(c, id);
-    const rows = await tenantRead(c, (db, tenantId) => latestInsights(db, tenantId, id));
+    const rows = await readOfBrand(c, id, (db, tenantId) => latestInsights(db, tenantId, id));
     const byModule = new Map(rows.map((row) => [row.module, renderModuleResult(row)]));
     return c.json(
       Object.fromEntries(ANALYSIS_MODULES.map((module) => [module, byModule.get(module) ?? null])),
@@ -172,8 +165,7 @@ routes.add(
   async (c) => {
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
-    await assertBrand(c, id);
-    const rows = await tenantRead(c, (db, tenantId) => insightHistory(db, tenantId, id, query));
+    const rows = await readOfBrand(c, id, (db, tenantId) => insightHistory(db, tenantId, id, query));
     return c.json(toPage(rows, query, renderModuleResult), 200);
   },
 );

@@ -25,6 +25,7 @@ import {
   type RawItem,
 } from "../posts.ts";
 import { READ, WRITE } from "./access.ts";
+import { readOfBrand } from "./brand-reads.ts";
 
 const routes = new RouteGroup("Insights");
 
@@ -101,10 +102,7 @@ routes.add(
   async (c) => {
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
-    const rows = await tenantRead(c, async (db, tenantId) =>
-      (await brandExists(db, tenantId, id)) ? listPosts(db, tenantId, id, query) : null,
-    );
-    if (!rows) throw notFound("brand");
+    const rows = await readOfBrand(c, id, (db, tenantId) => listPosts(db, tenantId, id, query));
     return c.json(toPage(rows, query, renderPost), 200);
   },
 );
