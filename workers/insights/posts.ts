@@ -3,6 +3,7 @@ import { and, eq, gte, ilike, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { type Page, tenantPage } from "../http/pagination.ts";
 import type { FieldError } from "../http/problem.ts";
+import { uuidv7 } from "../lib/uuid.ts";
 import { analyseText, LANGUAGE_METHOD } from "./language/text-analysis.ts";
 import { brands, NETWORKS, POST_KINDS, posts } from "./tables.ts";
 
@@ -138,57 +139,73 @@ export async function ingestItems(
   return { ...stored, rejected: errors.length, errors: errors.slice(0, MAX_LISTED_ERRORS) };
 }
 
-function rowOf(tenantId: string, brandId: string, item: PostInput) {
+/**
+ * The columns an item sets, with their types: a batch goes to the database as one JSON parameter read by
+ * jsonb_to_recordset, which Postgres parses far faster than a statement with 22 bound values per row.
+ */
+const ITEM_COLUMNS = [
+  ["id", "uuid"],
+  ["network", "text"],
+  ["external_id", "text"],
+  ["kind", "text"],
+  ["parent_external_id", "text"],
+  ["url", "text"],
+  ["author_handle", "text"],
+  ["author_name", "text"],
+  ["author_followers", "bigint"],
+  ["text", "text"],
+  ["language", "text"],
+  ["published_at", "timestamptz"],
+  ["likes", "bigint"],
+  ["comments", "bigint"],
+  ["shares", "bigint"],
+  ["views", "bigint"],
+  ["reach", "bigint"],
+  ["sentiment_label", "text"],
+  ["sentiment_score", "double precision"],
+  ["sentiment_source", "text"],
+  ["emotions", "text[]"],
+  ["topics", "text[]"],
+] as const;
+
+type ItemColumn = (typeof ITEM_COLUMNS)[number][0];
+
+const KEY_COLUMNS: ItemColumn[] = ["id", "network", "external_id"];
+const COLUMN_LIST = sql.raw(ITEM_COLUMNS.map(([column]) => `"${column}"`).join(", "));
+const RECORD_TYPE = sql.raw(ITEM_COLUMNS.map(([column, type]) => `"${column}" ${type}`).join(", "));
+const UPDATE_ON_CONFLICT = sql.raw(
+  [
+    ...ITEM_COLUMNS.filter(([column]) => !KEY_COLUMNS.includes(column)).map(
+      ([column]) => `"${column}" = excluded."${column}"`,
+    ),
+    "updated_at = now()",
+  ].join(", "),
+);
+
+/** An item as the row it becomes, with the language method's labels. */
+function rowOf(item: PostInput): Record<ItemColumn, unknown> {
   const analysis = analyseText(item.text);
   return {
-    tenantId,
-    brandId,
+    id: uuidv7(),
     network: item.network,
-    externalId: item.external_id,
+    external_id: item.external_id,
     kind: item.kind,
-    parentExternalId: item.parent_external_id,
+    parent_external_id: item.parent_external_id,
     url: item.url,
-    authorHandle: item.author?.handle ?? null,
-    authorName: item.author?.name ?? null,
-    authorFollowers: item.author?.followers ?? null,
+    author_handle: item.author?.handle ?? null,
+    author_name: item.author?.name ?? null,
+    author_followers: item.author?.followers ?? null,
     text: item.text,
     language: item.language ?? analysis.language,
-    publishedAt: new Date(item.published_at),
+    published_at: item.published_at,
     ...item.metrics,
-    sentimentLabel: analysis.sentiment.label,
-    sentimentScore: analysis.sentiment.score,
-    sentimentSource: LANGUAGE_METHOD,
+    sentiment_label: analysis.sentiment.label,
+    sentiment_score: analysis.sentiment.score,
+    sentiment_source: LANGUAGE_METHOD,
     emotions: analysis.emotions,
     topics: analysis.topics,
   };
 }
-
-const UPDATED_ON_CONFLICT = [
-  "kind",
-  "parent_external_id",
-  "url",
-  "author_handle",
-  "author_name",
-  "author_followers",
-  "text",
-  "language",
-  "published_at",
-  "likes",
-  "comments",
-  "shares",
-  "views",
-  "reach",
-  "sentiment_label",
-  "sentiment_score",
-  "sentiment_source",
-  "emotions",
-  "topics",
-] as const;
-
-const excludedSet = Object.fromEntries([
-  ...UPDATED_ON_CONFLICT.map((column) => [column, sql.raw(`excluded.${column}`)]),
-  ["updated_at", sql`now()`],
-]);
 
 /**
  * Stores a brand's validated items in one multi-row upsert on (brand, network, external_id), then links
@@ -211,12 +228,14 @@ export async function upsertPosts(
   }
   const duplicates = valid.length - latest.size;
   if (latest.size === 0) return { created: 0, updated: 0, duplicates };
-  const stored = await db
-    .insert(posts)
-    .values([...latest.values()].map((item) => rowOf(tenantId, brandId, item)))
-    .onConflictDoUpdate({ target: [posts.brandId, posts.network, posts.externalId], set: excludedSet })
-    // xmax is 0 on a row this statement inserted, and the updating transaction's id on one it updated.
-    .returning({ inserted: sql<boolean>`(xmax = 0)` });
+  const rows = JSON.stringify([...latest.values()].map(rowOf));
+  // xmax is 0 on a row this statement inserted, and the updating transaction's id on one it updated.
+  const { rows: stored } = await db.execute<{ inserted: boolean }>(sql`
+    INSERT INTO ${posts} (tenant_id, brand_id, ${COLUMN_LIST})
+    SELECT ${tenantId}::uuid, ${brandId}::uuid, ${COLUMN_LIST}
+    FROM jsonb_to_recordset(${rows}::jsonb) AS item(${RECORD_TYPE})
+    ON CONFLICT (brand_id, network, external_id) DO UPDATE SET ${UPDATE_ON_CONFLICT}
+    RETURNING (xmax = 0) AS inserted`);
   await db.execute(sql`
     UPDATE ${posts} AS child SET parent_id = parent.id
     FROM ${posts} AS parent
