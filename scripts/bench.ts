@@ -10,6 +10,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { startFakeRealtime } from "../test/support/fake-realtime.ts";
 import { auditsPerMinute, parseRate } from "./lib/audit-bench.ts";
+import { benchInsights } from "./lib/bench-insights.ts";
 import { benchWebchat } from "./lib/bench-webchat.ts";
 import { buildDocsAssets } from "./lib/docs-assets.ts";
 import { ROOT, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
@@ -246,6 +247,13 @@ try {
   console.log(`HTMLRewriter page parser: ${JSON.stringify(parser)}`);
   console.log("webchat: one conversation's Durable Object");
   const webchat = await benchWebchat(worker.url, seconds * rounds, idleSockets);
+  console.log("insights: posts ingested per second, ten modules over 10,000 posts (local OpenAI server)");
+  const insights = await benchInsights({
+    port: port + 1,
+    databaseUrl: database.databaseUrl,
+    relayAddress: database.relayAddress,
+  });
+  console.log("insights:", insights);
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
@@ -261,6 +269,7 @@ try {
     parser,
     webchat,
     voice_bridge: voiceBridge,
+    insights,
   };
   console.table(results.map(({ note: _note, ...row }) => row));
   console.table(Object.entries(webchat).map(([measure, value]) => ({ measure, value })));

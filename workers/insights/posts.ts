@@ -236,12 +236,17 @@ export async function upsertPosts(
     FROM jsonb_to_recordset(${rows}::jsonb) AS item(${RECORD_TYPE})
     ON CONFLICT (brand_id, network, external_id) DO UPDATE SET ${UPDATE_ON_CONFLICT}
     RETURNING (xmax = 0) AS inserted`);
+  // Only comments of this batch, and comments waiting for a post of this batch: batches running at once
+  // then touch rows of their own and never wait on each other's locks.
+  const externalIds = JSON.stringify([...new Set([...latest.values()].map((item) => item.external_id))]);
   await db.execute(sql`
     UPDATE ${posts} AS child SET parent_id = parent.id
     FROM ${posts} AS parent
     WHERE child.brand_id = ${brandId} AND child.parent_id IS NULL AND child.parent_external_id IS NOT NULL
       AND parent.brand_id = child.brand_id AND parent.network = child.network
-      AND parent.external_id = child.parent_external_id`);
+      AND parent.external_id = child.parent_external_id
+      AND (child.external_id IN (SELECT jsonb_array_elements_text(${externalIds}::jsonb))
+        OR parent.external_id IN (SELECT jsonb_array_elements_text(${externalIds}::jsonb)))`);
   const created = stored.filter((row) => row.inserted).length;
   return { created, updated: stored.length - created, duplicates };
 }
