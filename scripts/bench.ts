@@ -10,6 +10,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { startFakeRealtime } from "../test/support/fake-realtime.ts";
 import { auditsPerMinute, parseRate } from "./lib/audit-bench.ts";
+import { benchInsights } from "./lib/bench-insights.ts";
 import { benchMetricsCost } from "./lib/bench-metrics.ts";
 import { benchWebchat } from "./lib/bench-webchat.ts";
 import { buildDocsAssets } from "./lib/docs-assets.ts";
@@ -255,6 +256,13 @@ try {
     rounds,
     connections,
   }).finally(() => withoutMetrics.stop());
+  console.log("insights: posts ingested per second, ten modules over 10,000 posts (local OpenAI server)");
+  const insights = await benchInsights({
+    port: port + 2,
+    databaseUrl: database.databaseUrl,
+    relayAddress: database.relayAddress,
+  });
+  console.log("insights:", insights);
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
@@ -271,6 +279,7 @@ try {
     webchat,
     voice_bridge: voiceBridge,
     metrics_cost: metricsCost,
+    insights,
   };
   console.table(results.map(({ note: _note, ...row }) => row));
   console.table(Object.entries(webchat).map(([measure, value]) => ({ measure, value })));

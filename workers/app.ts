@@ -31,6 +31,8 @@ import { registerInvitationRoutes } from "./identity/routes/invitations.ts";
 import { registerJwksRoute } from "./identity/routes/jwks.ts";
 import { registerMemberRoutes } from "./identity/routes/members.ts";
 import { registerTenantRoutes } from "./identity/routes/tenant.ts";
+import { isNdjsonPostLoad } from "./insights/ndjson.ts";
+import { registerInsightRoutes } from "./insights/routes/index.ts";
 import { uuidv7 } from "./lib/uuid.ts";
 import { registerMetricsRoutes } from "./metrics/routes.ts";
 import { requestMetrics } from "./observability/request-metrics.ts";
@@ -63,15 +65,14 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use(corsForAllowedOrigins());
   app.use(methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedResponse }));
   app.use(database());
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new HttpProblem("payload-too-large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new HttpProblem("payload-too-large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+    },
+  });
+  // NDJSON post loads are streamed in batches by their route, which applies their own limit.
+  app.use("/api/*", (c, next) => (isNdjsonPostLoad(c.req.raw) ? next() : limitBody(c, next)));
   app.use("/api/*", authenticate());
   app.use("/api/*", csrfProtection());
   app.use("/api/*", rateLimit());
@@ -116,6 +117,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerVoiceRoutes(app);
   registerWhatsAppRoutes(app);
   registerMetricsRoutes(app);
+  registerInsightRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

@@ -5,7 +5,11 @@
 //   fake-openai:timeout    no answer until long after any client timeout
 //   fake-openai:error      a 500 in OpenAI's error format
 //   fake-openai:cut        (streaming) a few deltas, then the connection drops
-// Anything else gets a deterministic answer: for `response_format: json_schema`, an instance of the schema.
+//   fake-openai:script:<key>  the next of the answers a test stored with `POST /__scripts/<key>`
+//                          (`{ "answers": [content | { "cut": true } | { "error": 500 }] }`), the last repeating
+// Anything else gets a deterministic answer: the `answer` option's, if it gives one (the insights modules'
+// valid answers), else for `response_format: json_schema` an instance of the schema. A streamed request
+// with `stream_options.include_usage` ends with a usage chunk estimating four characters a token.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -23,9 +27,10 @@ type JsonSchema = {
   definitions?: Record<string, JsonSchema>;
 };
 
-type ChatRequest = {
+export type ChatRequest = {
   model: string;
   stream?: boolean;
+  stream_options?: { include_usage?: boolean };
   messages: { role: string; content: unknown }[];
   response_format?: { type: string; json_schema?: { name: string; schema: JsonSchema } };
 };
@@ -97,7 +102,18 @@ const completion = (model: string, content: string) => ({
   usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
 });
 
-function streamReply(response: ServerResponse, body: ChatRequest, reply: string, cut: boolean): void {
+const estimatedTokens = (text: string) => Math.ceil(text.length / 4);
+
+/** A JSON answer streamed in pieces of this many characters (it has no spaces to split at). */
+const JSON_PIECE = 64;
+
+function streamReply(
+  response: ServerResponse,
+  body: ChatRequest,
+  reply: string,
+  cut: boolean,
+  prompt: string,
+): void {
   response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   const id = `chatcmpl-${crypto.randomUUID()}`;
   const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
@@ -108,7 +124,15 @@ function streamReply(response: ServerResponse, body: ChatRequest, reply: string,
       model: body.model,
       choices: [{ index: 0, delta, finish_reason: finish }],
     })}\n\n`;
-  const tokens = reply.split(/(?<= )/);
+  const tokens =
+    body.response_format?.type === "json_schema"
+      ? (reply.match(new RegExp(`[\\s\\S]{1,${JSON_PIECE}}`, "g")) ?? [])
+      : reply.split(/(?<= )/);
+  const usage = {
+    prompt_tokens: estimatedTokens(prompt),
+    completion_tokens: estimatedTokens(reply),
+    total_tokens: estimatedTokens(prompt) + estimatedTokens(reply),
+  };
   response.write(chunk({ role: "assistant", content: "" }));
   let sent = 0;
   const timer = setInterval(() => {
@@ -121,6 +145,10 @@ function streamReply(response: ServerResponse, body: ChatRequest, reply: string,
     if (token === undefined) {
       clearInterval(timer);
       response.write(chunk({}, "stop"));
+      if (body.stream_options?.include_usage)
+        response.write(
+          `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model: body.model, choices: [], usage })}\n\n`,
+        );
       response.end("data: [DONE]\n\n");
       return;
     }
@@ -129,15 +157,37 @@ function streamReply(response: ServerResponse, body: ChatRequest, reply: string,
   }, 5);
 }
 
+/** The next scripted answer for a prompt naming `fake-openai:script:<key>`; the last one repeats. */
+function scriptedAnswer(scripts: Map<string, ScriptedAnswer[]>, prompt: string): ScriptedAnswer | undefined {
+  const key = /fake-openai:script:([\w-]+)/.exec(prompt)?.[1];
+  const answers = key ? scripts.get(key) : undefined;
+  if (!answers || answers.length === 0) return undefined;
+  return answers.length > 1 ? answers.shift() : answers[0];
+}
+
 export type FakeOpenAI = { baseUrl: string; requests: RecordedRequest[]; close: () => Promise<void> };
 
-export async function startFakeOpenAI(port = 0): Promise<FakeOpenAI> {
+/** A scripted answer: the content, a stream cut after a few pieces, or an error status. */
+type ScriptedAnswer = string | { cut: true } | { error: number };
+
+export type FakeOpenAIOptions = {
+  /** A valid answer for requests the fake knows more about than their schema (see insights-answers.ts). */
+  answer?: (body: ChatRequest, prompt: string) => string | undefined;
+};
+
+export async function startFakeOpenAI(port = 0, options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   const requests: RecordedRequest[] = [];
+  const scripts = new Map<string, ScriptedAnswer[]>();
   const hanging = new Set<ServerResponse>();
   const server: Server = createServer(async (request, response) => {
     const path = new URL(request.url ?? "/", "http://fake").pathname;
     if (request.method === "GET" && path === "/__requests")
       return sendJson(response, 200, requests.slice(-500));
+    const scriptKey = /^\/__scripts\/([\w-]+)$/.exec(path)?.[1];
+    if (request.method === "POST" && scriptKey) {
+      scripts.set(scriptKey, (JSON.parse(await readBody(request)) as { answers: ScriptedAnswer[] }).answers);
+      return sendJson(response, 200, { stored: scriptKey });
+    }
     if (request.method !== "POST" || !path.endsWith("/chat/completions")) {
       return sendJson(response, 404, {
         error: { message: `no route ${request.method} ${path}`, type: "invalid_request_error" },
@@ -167,16 +217,26 @@ export async function startFakeOpenAI(port = 0): Promise<FakeOpenAI> {
     if (prompt.includes("fake-openai:error")) {
       return sendJson(response, 500, { error: { message: "The server had an error", type: "server_error" } });
     }
+    const scripted = scriptedAnswer(scripts, prompt);
+    if (typeof scripted === "object" && "error" in scripted) {
+      return sendJson(response, scripted.error, {
+        error: { message: "Scripted error", type: "server_error" },
+      });
+    }
     const malformed = prompt.includes("fake-openai:malformed");
-    if (body.stream)
-      return streamReply(response, body, fakeReplyTo(body.messages), prompt.includes("fake-openai:cut"));
     const schema =
       body.response_format?.type === "json_schema" ? body.response_format.json_schema?.schema : undefined;
-    const content = malformed
-      ? '{"this is": not json'
-      : schema
-        ? JSON.stringify(exampleOf(schema))
-        : fakeReplyTo(body.messages);
+    const content =
+      typeof scripted === "string"
+        ? scripted
+        : malformed
+          ? '{"this is": not json'
+          : (options.answer?.(body, prompt) ??
+            (schema ? JSON.stringify(exampleOf(schema)) : fakeReplyTo(body.messages)));
+    if (body.stream) {
+      const cut = prompt.includes("fake-openai:cut") || (typeof scripted === "object" && "cut" in scripted);
+      return streamReply(response, body, schema ? content : fakeReplyTo(body.messages), cut, prompt);
+    }
     return sendJson(response, 200, completion(body.model, content));
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));

@@ -11,6 +11,7 @@ import { startFakeOpenAI } from "./fake-openai.ts";
 import { startFakeRealtime } from "./fake-realtime.ts";
 import { startFakeTwilio } from "./fake-twilio.ts";
 import { startCleanSite, startDefectiveSite } from "./fixture-site.ts";
+import { insightsAnswer } from "./insights-answers.ts";
 import { startSilentDatabase } from "./silent-database.ts";
 
 declare module "vitest" {
@@ -34,7 +35,7 @@ export default async function setup(project: TestProject) {
   const databaseUrl = external ?? (embedded as EmbeddedPostgres).url;
   await migrateDatabase(databaseUrl);
   const relay = await startRelay();
-  const openai = await startFakeOpenAI();
+  const openai = await startFakeOpenAI(0, { answer: insightsAnswer });
   const [defectiveSite, cleanSite] = await Promise.all([startDefectiveSite(), startCleanSite()]);
   project.provide("defectiveSiteUrl", defectiveSite.url);
   project.provide("cleanSiteUrl", cleanSite.url);

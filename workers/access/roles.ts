@@ -20,6 +20,8 @@ export const SCOPES = [
   "conversations:write",
   "channels:read",
   "channels:write",
+  "insights:read",
+  "insights:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

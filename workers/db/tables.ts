@@ -5,6 +5,7 @@ export * from "../channels/numbers/tables.ts";
 export * from "../conversations/tables.ts";
 export * from "../http/tables.ts";
 export * from "../identity/tables.ts";
+export * from "../insights/tables.ts";
 export * from "../jobs/tables.ts";
 export * from "../projects/tables.ts";
 export * from "../webchat/tables.ts";

@@ -165,7 +165,7 @@ const pascalCase = (words: string) =>
  * declared with an id, a summary and who may call them. The 404 names the resource; the page schema and
  * the response descriptions are derived from its name.
  */
-export class Resource<Row extends { id: string }, S extends z.ZodType> {
+export class Resource<Row, S extends z.ZodType> {
   readonly #schema: z.ZodType;
   readonly #itemPath: string;
 
@@ -181,7 +181,7 @@ export class Resource<Row extends { id: string }, S extends z.ZodType> {
   /** `GET path`: a page of the tenant's rows, in id order. */
   list(
     operation: StandardOperation,
-    list: (db: Database, tenantId: string, page: Page) => Promise<Row[]>,
+    list: (db: Database, tenantId: string, page: Page) => Promise<(Row & { id: string })[]>,
   ): void {
     const { render } = this.spec;
     const page: z.ZodType = pageSchema(this.#schema, this.spec.pageName ?? `${pascalCase(this.name)}Page`);
@@ -315,10 +315,7 @@ export class RouteGroup {
   }
 
   /** The standard operations on one kind of the tenant's rows (see Resource). */
-  resource<Row extends { id: string }, S extends z.ZodType>(
-    name: string,
-    spec: ResourceSpec<Row, S>,
-  ): Resource<Row, S> {
+  resource<Row, S extends z.ZodType>(name: string, spec: ResourceSpec<Row, S>): Resource<Row, S> {
     return new Resource(this, name, spec);
   }
 

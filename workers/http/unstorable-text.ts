@@ -31,7 +31,9 @@ export function refuseUnstorableText(): MiddlewareHandler<AppEnv> {
       if (name.includes(NUL) || values.some((value) => value.includes(NUL)))
         errors.push({ path: `query.${name.replaceAll(NUL, "")}`, message: MESSAGE });
     }
-    if (c.req.header("content-type")?.toLowerCase().includes("json")) {
+    // NDJSON bodies are streamed by their route, which checks each line, so they are not read here.
+    const contentType = c.req.header("content-type")?.toLowerCase();
+    if (contentType?.includes("json") && !contentType.includes("ndjson")) {
       const body = await c.req.json().catch(() => undefined);
       for (const path of nulPaths(body, "body")) errors.push({ path, message: MESSAGE });
     }
