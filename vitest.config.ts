@@ -33,6 +33,9 @@ export default defineConfig({
                 TWILIO_ACCOUNT_SID: TEST_TWILIO_ACCOUNT_SID,
                 TWILIO_AUTH_TOKEN: TEST_TWILIO_AUTH_TOKEN,
                 TWILIO_API_BASE_URL: inject("twilioBaseUrl"),
+                SERPAPI_API_KEY: "serpapi-test-key",
+                SERPAPI_BASE_URL: inject("serpapiBaseUrl"),
+                SERPAPI_TIMEOUT_MS: "1000",
                 // Cases per operation of the generated bad-input test; CI asks for more.
                 BAD_INPUT_RUNS: process.env.BAD_INPUT_RUNS ?? "12",
               },

@@ -23,9 +23,17 @@ const database = await startLocalDatabase({
 const origin = `http://localhost:${port}`;
 await seedDemo(database.databaseUrl, [origin, `http://127.0.0.1:${port}`]);
 
-// OpenAI settings from the environment, when set, so the assistant is the real one (else the fallback).
-const openaiVars = Object.fromEntries(
-  ["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL"].flatMap((name) => {
+// OpenAI and SerpApi settings from the environment, when set, so the assistant and rank lookups are the
+// real ones (else their fallbacks).
+const serviceVars = Object.fromEntries(
+  [
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "OPENAI_MODEL",
+    "SERPAPI_API_KEY",
+    "SERPAPI_BASE_URL",
+    "RANKS_DAILY_UPSTREAM_CAP",
+  ].flatMap((name) => {
     const value = process.env[name];
     return value ? [[name, value]] : [];
   }),
@@ -41,7 +49,7 @@ const worker = await startWranglerDev({
     JWT_SIGNING_KEYS: await localSigningKeys(join(dataDir, "jwt-signing-keys.json")),
     // Lets a developer audit a site running on this machine; never honoured in production.
     AUDIT_ALLOW_PRIVATE_TARGETS: "true",
-    ...openaiVars,
+    ...serviceVars,
   },
 });
 

@@ -87,6 +87,21 @@ const configSchema = z.object({
   TWILIO_API_BASE_URL: z
     .url({ message: "TWILIO_API_BASE_URL must be a URL such as https://api.twilio.com" })
     .default("https://api.twilio.com"),
+  SERPAPI_API_KEY: z.string().trim().min(1).optional(),
+  SERPAPI_BASE_URL: z
+    .url({ message: "SERPAPI_BASE_URL must be a URL such as https://serpapi.com" })
+    .default("https://serpapi.com"),
+  SERPAPI_TIMEOUT_MS: z.coerce
+    .number({ error: "SERPAPI_TIMEOUT_MS must be a number of milliseconds" })
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(10_000),
+  RANKS_DAILY_UPSTREAM_CAP: z.coerce
+    .number({ error: "RANKS_DAILY_UPSTREAM_CAP must be a number of calls" })
+    .int()
+    .min(0)
+    .default(1000),
 });
 
 export type SigningKey = z.infer<typeof signingKeys>[number];
@@ -117,6 +132,10 @@ export type Config = {
   };
   /** Twilio, or a server speaking its API; without credentials, the Twilio webhooks answer 503. */
   twilio: { accountSid: string | undefined; authToken: string | undefined; apiBaseUrl: string };
+  /** SerpApi, or a server speaking its Google engine's JSON; without a key, rank lookups fall back. */
+  serpapi: { apiKey: string | undefined; baseUrl: string; timeoutMs: number };
+  /** SerpApi calls one tenant may cause per UTC day (cache hits are free), to protect the bill. */
+  ranksDailyUpstreamCap: number;
 };
 
 export class ConfigError extends Error {
@@ -155,6 +174,12 @@ export function loadConfig(env: Env): Config {
       authToken: result.data.TWILIO_AUTH_TOKEN,
       apiBaseUrl: result.data.TWILIO_API_BASE_URL.replace(/\/+$/, ""),
     },
+    serpapi: {
+      apiKey: result.data.SERPAPI_API_KEY,
+      baseUrl: result.data.SERPAPI_BASE_URL.replace(/\/+$/, ""),
+      timeoutMs: result.data.SERPAPI_TIMEOUT_MS,
+    },
+    ranksDailyUpstreamCap: result.data.RANKS_DAILY_UPSTREAM_CAP,
     auditAllowPrivateTargets:
       result.data.AUDIT_ALLOW_PRIVATE_TARGETS === "true" && result.data.ENVIRONMENT !== "production",
   };

@@ -22,6 +22,10 @@ export interface Env {
   TWILIO_ACCOUNT_SID?: string;
   TWILIO_AUTH_TOKEN?: string;
   TWILIO_API_BASE_URL?: string;
+  SERPAPI_API_KEY?: string;
+  SERPAPI_BASE_URL?: string;
+  SERPAPI_TIMEOUT_MS?: string;
+  RANKS_DAILY_UPSTREAM_CAP?: string;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   WEBCHAT_SESSION: DurableObjectNamespace<WebchatSession>;
   VOICE_CALL: DurableObjectNamespace<VoiceCall>;
