@@ -7,7 +7,7 @@
 //     ranked     puts that link at that absolute position (else no result is on any asked-about domain)
 //     total      how many results Google has for the query (100 unless said; pages past it answer
 //                SerpApi's "no results" error)
-//     responses  what the first calls for the query get, in order; later calls are answered normally
+//     responses  what the next calls for the query get, in order; later calls are answered normally
 //   GET /__calls?q=...  { "count": n, "starts": [0, 10, …] }: the calls received for the query
 // Unscripted queries get 100 results on result-<n>.example.org. A call without api_key gets SerpApi's 401.
 import { createServer, type ServerResponse } from "node:http";
@@ -76,13 +76,14 @@ function searchPage(url: URL, q: string, start: number, script: SerpScript) {
 }
 
 export async function startFakeSerpApi(port = 0): Promise<FakeSerpApi> {
-  const scripts = new Map<string, SerpScript>();
+  const scripts = new Map<string, SerpScript & { from: number }>();
   const calls = new Map<string, number[]>();
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? "/", `http://${request.headers.host ?? "fake"}`);
     if (request.method === "POST" && url.pathname === "/__scripts") {
       const { q, ...script } = (await readJson(request)) as SerpScript & { q: string };
-      scripts.set(q, script);
+      // A script's responses count from the calls after it is set, so a test may script a query again.
+      scripts.set(q, { ...script, from: calls.get(q)?.length ?? 0 });
       return sendJson(response, 200, { ok: true });
     }
     if (request.method === "GET" && url.pathname === "/__calls") {
@@ -102,8 +103,8 @@ export async function startFakeSerpApi(port = 0): Promise<FakeSerpApi> {
     const received = calls.get(q) ?? [];
     received.push(start);
     calls.set(q, received);
-    const script = scripts.get(q) ?? {};
-    const scripted = script.responses?.[received.length - 1];
+    const script = scripts.get(q) ?? { from: 0 };
+    const scripted = script.responses?.[received.length - 1 - script.from];
     if (script.delay_ms) await new Promise((resolve) => setTimeout(resolve, script.delay_ms));
     if (scripted === "429") {
       return sendJson(

@@ -4,7 +4,7 @@ export type SerpScript = {
   ranked?: { position: number; link: string; title?: string };
   /** How many results Google has for the query: 100 unless said. */
   total?: number;
-  /** What the first calls for the query get, in order; later calls are answered normally. */
+  /** What the calls after the script is set get, in order; later calls are answered normally. */
   responses?: ("429" | "500" | "timeout" | "malformed")[];
   retry_after?: number;
   delay_ms?: number;

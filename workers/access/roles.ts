@@ -20,6 +20,7 @@ export const SCOPES = [
   "conversations:write",
   "channels:read",
   "channels:write",
+  "reputation:read",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
