@@ -16,6 +16,14 @@ CREATE TABLE "rank_checks" (
 );
 --> statement-breakpoint
 ALTER TABLE "rank_checks" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
+CREATE TABLE "rank_tracking" (
+	"project_id" uuid PRIMARY KEY NOT NULL,
+	"tenant_id" uuid NOT NULL,
+	"next_check_at" timestamp with time zone NOT NULL,
+	"last_check_at" timestamp with time zone
+);
+--> statement-breakpoint
+ALTER TABLE "rank_tracking" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 CREATE TABLE "rank_upstream_usage" (
 	"tenant_id" uuid NOT NULL,
 	"day" date NOT NULL,
@@ -40,7 +48,11 @@ CREATE TABLE "serp_result_pages" (
 );
 --> statement-breakpoint
 ALTER TABLE "rank_checks" ADD CONSTRAINT "rank_checks_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "rank_tracking" ADD CONSTRAINT "rank_tracking_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "rank_tracking" ADD CONSTRAINT "rank_tracking_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "rank_upstream_usage" ADD CONSTRAINT "rank_upstream_usage_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "rank_checks_observation_key" ON "rank_checks" USING btree ("tenant_id","domain","keyword","gl","hl","device","fetched_at");--> statement-breakpoint
+CREATE INDEX "rank_tracking_next_check_idx" ON "rank_tracking" USING btree ("next_check_at");--> statement-breakpoint
 CREATE POLICY "tenant_isolation" ON "rank_checks" AS PERMISSIVE FOR ALL TO "borde_app" USING ("tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid);--> statement-breakpoint
+CREATE POLICY "tenant_isolation" ON "rank_tracking" AS PERMISSIVE FOR ALL TO "borde_app" USING ("tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid);--> statement-breakpoint
 CREATE POLICY "tenant_isolation" ON "rank_upstream_usage" AS PERMISSIVE FOR ALL TO "borde_app" USING ("tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid);

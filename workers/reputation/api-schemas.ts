@@ -1,7 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { isoOrNull, timestamp } from "../http/api-schemas.ts";
+import { HISTORY_PER_KEYWORD, type Observation, type ProjectRanks } from "./rank-history.ts";
 import type { RankAnswer, RankLookup } from "./rank-lookup.ts";
 import { DEVICES } from "./serpapi-client.ts";
+import { TRACKING_LOCALE } from "./tracking.ts";
 
 export const MAX_KEYWORDS = 20;
 
@@ -106,4 +108,64 @@ export const renderRanks = (lookup: RankLookup, answer: RankAnswer, now: Date) =
     reason: rank.reason,
   })),
   upstream_calls: renderUsage(answer.upstream),
+});
+
+const ObservationSchema = z
+  .object({
+    status: z.enum(["ranked", "not_found"]),
+    position: z.number().int().min(1).nullable(),
+    url: z.string().nullable(),
+    fetched_at: timestamp(),
+  })
+  .openapi("RankObservation");
+
+export const ProjectRanksSchema = z
+  .object({
+    project_id: z.uuid(),
+    domain: z.string().nullable(),
+    gl: z.string(),
+    hl: z.string(),
+    device: z.enum(DEVICES),
+    last_check_at: timestamp().nullable(),
+    next_check_at: timestamp().nullable(),
+    keywords: z.array(
+      z.object({
+        keyword: z.string(),
+        latest: ObservationSchema.nullable(),
+        change: z.number().int().nullable().openapi({
+          description:
+            "Positions gained since the lookup before (from 8 to 3 is 5, from 3 to 8 is −5); null unless ranked both times.",
+        }),
+        movement: z.enum(["up", "down", "same", "entered", "dropped"]).nullable().openapi({
+          description:
+            "`entered` or `dropped`: into or out of the first 100 results; null before the second lookup.",
+        }),
+        history: z
+          .array(ObservationSchema)
+          .openapi({ description: `The latest ${HISTORY_PER_KEYWORD} lookups, newest first.` }),
+      }),
+    ),
+  })
+  .openapi("ProjectRanks");
+
+const renderObservation = (observation: Observation) => ({
+  status: observation.status,
+  position: observation.position,
+  url: observation.url,
+  fetched_at: observation.fetchedAt.toISOString(),
+});
+
+export const renderProjectRanks = (projectId: string, ranks: ProjectRanks) => ({
+  project_id: projectId,
+  domain: ranks.domain,
+  ...TRACKING_LOCALE,
+  last_check_at: isoOrNull(ranks.lastCheckAt),
+  next_check_at: isoOrNull(ranks.nextCheckAt),
+  keywords: ranks.keywords.map((keyword) => ({
+    keyword: keyword.keyword,
+    latest: keyword.history[0] ? renderObservation(keyword.history[0]) : null,
+    change: keyword.change,
+    movement: keyword.movement,
+    history: keyword.history.map(renderObservation),
+  })),
 });

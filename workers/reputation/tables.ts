@@ -1,6 +1,7 @@
 import {
   boolean,
   date,
+  index,
   integer,
   jsonb,
   pgTable,
@@ -13,6 +14,7 @@ import {
 import { id } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
 import { tenantIdColumn } from "../identity/tables.ts";
+import { projects } from "../projects/tables.ts";
 import type { Device, OrganicResult } from "./serpapi-client.ts";
 
 /**
@@ -92,4 +94,18 @@ export const rankUpstreamUsage = pgTable(
     calls: integer("calls").notNull().default(0),
   },
   (table) => [primaryKey({ columns: [table.tenantId, table.day] }), tenantIsolation()],
+);
+
+/** When a project's keywords are next looked up, on the project's schedule (system work: the cron finds them). */
+export const rankTracking = pgTable(
+  "rank_tracking",
+  {
+    projectId: uuid("project_id")
+      .primaryKey()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    tenantId: tenantIdColumn(),
+    nextCheckAt: timestamp("next_check_at", { withTimezone: true }).notNull(),
+    lastCheckAt: timestamp("last_check_at", { withTimezone: true }),
+  },
+  (table) => [index("rank_tracking_next_check_idx").on(table.nextCheckAt), tenantIsolation()],
 );

@@ -1,9 +1,17 @@
 import { principalOf } from "../../access/authorize.ts";
+import { IdParamSchema } from "../../http/api-schemas.ts";
 import { jsonResponse } from "../../http/openapi.ts";
 import { notFound, validationProblem } from "../../http/problem.ts";
 import { RouteGroup, tenantRead } from "../../http/route-kit.ts";
 import { findProject } from "../../projects/projects.ts";
-import { RanksQuerySchema, RanksSchema, renderRanks } from "../api-schemas.ts";
+import {
+  ProjectRanksSchema,
+  RanksQuerySchema,
+  RanksSchema,
+  renderProjectRanks,
+  renderRanks,
+} from "../api-schemas.ts";
+import { projectRanks } from "../rank-history.ts";
 import { lookupRanks } from "../rank-lookup.ts";
 import { normaliseDomain, normaliseKeyword } from "../ranked-host.ts";
 
@@ -79,6 +87,27 @@ routes.add(
       now,
     );
     return c.json(renderRanks(lookup, answer, now), 200);
+  },
+);
+
+routes.add(
+  {
+    method: "get",
+    path: "/api/v1/projects/{id}/ranks",
+    operationId: "getProjectRanks",
+    summary: "A project's tracked keywords: rank history and change since the lookup before",
+    description:
+      "Keywords of a project with a schedule are looked up on that schedule (a job on the long-work queue, searched from Google US English desktop results), and so are lookups with `project_id`. Each keyword's history is newest first.",
+    access: READ,
+    request: { params: IdParamSchema },
+    responses: { 200: jsonResponse(ProjectRanksSchema, "The project's ranks") },
+    problems: [404],
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const ranks = await tenantRead(c, (db, tenantId) => projectRanks(db, tenantId, id));
+    if (!ranks) throw notFound("project");
+    return c.json(renderProjectRanks(id, ranks), 200);
   },
 );
 
