@@ -1,6 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { isoOrNull, timestamp } from "../http/api-schemas.ts";
-import { HISTORY_PER_KEYWORD, type Observation, type ProjectRanks } from "./rank-history.ts";
+import {
+  HISTORY_PER_KEYWORD,
+  MOVERS_LIMIT,
+  type Observation,
+  type ProjectRanks,
+  type RankMover,
+} from "./rank-history.ts";
 import type { RankAnswer, RankLookup } from "./rank-lookup.ts";
 import { DEVICES } from "./serpapi-client.ts";
 import { TRACKING_LOCALE } from "./tracking.ts";
@@ -168,4 +174,30 @@ export const renderProjectRanks = (projectId: string, ranks: ProjectRanks) => ({
     movement: keyword.movement,
     history: keyword.history.map(renderObservation),
   })),
+});
+
+export const RankMoverSchema = z
+  .object({
+    project_id: z.uuid(),
+    project_name: z.string(),
+    keyword: z.string(),
+    position: z.number().int().min(1).nullable(),
+    previous_position: z.number().int().min(1).nullable(),
+    change: z.number().int().nullable(),
+    movement: z.enum(["up", "down", "entered", "dropped"]),
+    fetched_at: timestamp(),
+  })
+  .openapi("RankMover", {
+    description: `A tracked keyword that moved between its two latest lookups; at most ${MOVERS_LIMIT}, the biggest moves first (entering or dropping out of the first 100 counts as the biggest).`,
+  });
+
+export const renderRankMover = (mover: RankMover) => ({
+  project_id: mover.projectId,
+  project_name: mover.projectName,
+  keyword: mover.keyword,
+  position: mover.position,
+  previous_position: mover.previousPosition,
+  change: mover.change,
+  movement: mover.movement,
+  fetched_at: mover.fetchedAt.toISOString(),
 });

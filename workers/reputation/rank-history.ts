@@ -49,30 +49,31 @@ const observation = (row: HistoryRow): Observation => ({
   fetchedAt: new Date(row.fetched_at),
 });
 
-/** The latest observations (at most `perKeyword`) of each keyword for a domain at the tracking locale. */
-async function historyOf(
-  db: Database,
-  tenantId: string,
-  domain: string,
-  keywords: string[],
-  perKeyword: number,
-) {
-  if (keywords.length === 0) return new Map<string, Observation[]>();
-  const { rows } = await db.execute<HistoryRow>(sql`
-    select keyword, status, position, url, fetched_at from (
-      select keyword, status, position, url, fetched_at,
-        row_number() over (partition by keyword order by fetched_at desc) as n
-      from ${rankChecks}
-      where tenant_id = ${tenantId} and domain = ${domain} and gl = ${TRACKING_LOCALE.gl}
-        and hl = ${TRACKING_LOCALE.hl} and device = ${TRACKING_LOCALE.device}
-        and keyword in (${sql.join(
-          keywords.map((keyword) => sql`${keyword}`),
-          sql`, `,
-        )})
-    ) latest where n <= ${perKeyword}
-    order by keyword, fetched_at desc`);
+type Tracked = { domain: string; keyword: string };
+
+const trackedKey = (tracked: Tracked) => `${tracked.domain}\n${tracked.keyword}`;
+
+/** The latest observations (at most `perKeyword`) of each domain and keyword at the tracking locale. */
+async function historyOf(db: Database, tenantId: string, tracked: Tracked[], perKeyword: number) {
   const history = new Map<string, Observation[]>();
-  for (const row of rows) history.set(row.keyword, [...(history.get(row.keyword) ?? []), observation(row)]);
+  if (tracked.length === 0) return history;
+  const pairs = sql.join(
+    tracked.map((item) => sql`(${item.domain}, ${item.keyword})`),
+    sql`, `,
+  );
+  const { rows } = await db.execute<HistoryRow & { domain: string }>(sql`
+    select domain, keyword, status, position, url, fetched_at from (
+      select domain, keyword, status, position, url, fetched_at,
+        row_number() over (partition by domain, keyword order by fetched_at desc) as n
+      from ${rankChecks}
+      where tenant_id = ${tenantId} and gl = ${TRACKING_LOCALE.gl} and hl = ${TRACKING_LOCALE.hl}
+        and device = ${TRACKING_LOCALE.device} and (domain, keyword) in (${pairs})
+    ) latest where n <= ${perKeyword}
+    order by domain, keyword, fetched_at desc`);
+  for (const row of rows) {
+    const key = trackedKey(row);
+    history.set(key, [...(history.get(key) ?? []), observation(row)]);
+  }
   return history;
 }
 
@@ -102,16 +103,68 @@ export async function projectRanks(
     .then((result) => result.rows);
   if (!project) return null;
   const lookup = trackingLookup({ siteUrl: project.site_url, keywords: project.keywords });
-  const history = lookup
-    ? await historyOf(db, tenantId, lookup.domain, lookup.keywords, HISTORY_PER_KEYWORD)
-    : new Map();
+  const tracked = lookup ? lookup.keywords.map((keyword) => ({ domain: lookup.domain, keyword })) : [];
+  const history = await historyOf(db, tenantId, tracked, HISTORY_PER_KEYWORD);
   return {
     domain: lookup?.domain ?? null,
     lastCheckAt: project.last_check_at ? new Date(project.last_check_at) : null,
     nextCheckAt: project.next_check_at ? new Date(project.next_check_at) : null,
-    keywords: (lookup?.keywords ?? []).map((keyword) => {
-      const observations: Observation[] = history.get(keyword) ?? [];
-      return { keyword, history: observations, ...movementOf(observations[0], observations[1]) };
+    keywords: tracked.map((item) => {
+      const observations = history.get(trackedKey(item)) ?? [];
+      return {
+        keyword: item.keyword,
+        history: observations,
+        ...movementOf(observations[0], observations[1]),
+      };
     }),
   };
+}
+
+/** Movers shown in the overview: at most this many, the biggest moves first. */
+export const MOVERS_LIMIT = 10;
+
+export type RankMover = {
+  projectId: string;
+  projectName: string;
+  keyword: string;
+  position: number | null;
+  previousPosition: number | null;
+  change: number | null;
+  movement: Exclude<Movement, "same">;
+  fetchedAt: Date;
+};
+
+// Entering or dropping out of the first 100 results ranks with the biggest numbered moves.
+const sizeOf = (mover: RankMover) => (mover.change === null ? 100 : Math.abs(mover.change));
+
+/** The tenant's tracked keywords that moved between their two latest lookups, the biggest moves first. */
+export async function rankMovers(db: Database, tenantId: string): Promise<RankMover[]> {
+  const tenantProjects = await db
+    .select({ id: projects.id, name: projects.name, siteUrl: projects.siteUrl, keywords: projects.keywords })
+    .from(projects)
+    .where(sql`${projects.tenantId} = ${tenantId} and cardinality(${projects.keywords}) > 0`)
+    .orderBy(projects.name, projects.id)
+    .limit(200);
+  const tracked = tenantProjects.flatMap((project) => {
+    const lookup = trackingLookup(project);
+    return lookup ? lookup.keywords.map((keyword) => ({ project, domain: lookup.domain, keyword })) : [];
+  });
+  const history = await historyOf(db, tenantId, tracked, 2);
+  const movers: RankMover[] = [];
+  for (const { project, domain, keyword } of tracked) {
+    const [latest, previous] = history.get(trackedKey({ domain, keyword })) ?? [];
+    const { change, movement } = movementOf(latest, previous);
+    if (!latest || !previous || movement === null || movement === "same") continue;
+    movers.push({
+      projectId: project.id,
+      projectName: project.name,
+      keyword,
+      position: latest.position,
+      previousPosition: previous.position,
+      change,
+      movement,
+      fetchedAt: latest.fetchedAt,
+    });
+  }
+  return movers.sort((a, b) => sizeOf(b) - sizeOf(a)).slice(0, MOVERS_LIMIT);
 }

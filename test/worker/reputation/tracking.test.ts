@@ -98,6 +98,20 @@ describe("rank tracking", () => {
     expect(second.keywords[0]?.history.map((observation) => observation.position)).toEqual([4, 18]);
     expect(second.last_check_at).not.toBeNull();
     expect((await serpCalls(keyword)).count).toBe(3);
+
+    const overview = await (await callAs(owner, "GET", "/api/v1/overview")).json<{
+      rank_movers: unknown[];
+    }>();
+    expect(overview.rank_movers).toContainEqual(
+      expect.objectContaining({
+        project_id: projectId,
+        keyword,
+        position: 4,
+        previous_position: 18,
+        change: 14,
+        movement: "up",
+      }),
+    );
   });
 
   it("finds a due project once when two cron runs overlap, and not a project without a schedule", async () => {
