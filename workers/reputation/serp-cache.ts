@@ -65,9 +65,12 @@ function claimPage(
   query: SerpQuery,
   page: number,
   claim: string,
-  fetchingUntil: Date,
   now: Date,
+  budgetMs: number,
 ) {
+  // Freshness is judged at the lookup's time; whether a claim is still live, at the clock's.
+  const clock = new Date();
+  const fetchingUntil = new Date(clock.getTime() + budgetMs);
   return session
     .tenantQuery(tenantId, (db) =>
       db.execute<PageRow>(sql`
@@ -77,7 +80,7 @@ function claimPage(
         on conflict (query, gl, hl, device, page) do update
           set fetching_until = excluded.fetching_until, claim = excluded.claim
           where (${serpResultPages.fetchedAt} is null or ${serpResultPages.fetchedAt} <= ${staleBefore(now)})
-            and (${serpResultPages.fetchingUntil} is null or ${serpResultPages.fetchingUntil} < ${now.toISOString()})
+            and (${serpResultPages.fetchingUntil} is null or ${serpResultPages.fetchingUntil} < ${clock.toISOString()})
         returning claim
       ), reserved as (
         insert into ${rankUpstreamUsage} (tenant_id, day, calls)
@@ -146,6 +149,8 @@ export async function fetchPageOnce(
   let awaited: string | null = null;
   for (;;) {
     const claim = uuidv7();
+    if (Date.now() > giveUpAt)
+      return { ok: false, reason: "a concurrent lookup of the same page did not finish" };
     const row = await claimPage(
       session,
       tenantId,
@@ -153,8 +158,8 @@ export async function fetchPageOnce(
       query,
       page,
       claim,
-      new Date(now.getTime() + budget),
       now,
+      budget,
     );
     if (row.claimed !== null) {
       if (row.calls === null) {

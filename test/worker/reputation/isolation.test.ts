@@ -25,7 +25,6 @@ describe("tenant isolation: tenant A calling every ranks route with tenant B's i
     bProject = await createProject(b, {
       site_url: `https://${domain}/`,
       keywords: [keyword],
-      schedule: "daily",
     });
     const looked = await callAs(b, "GET", `/api/v1/reputation/ranks?project_id=${bProject}`);
     expect(looked.status).toBe(200);

@@ -1,7 +1,8 @@
 import { createScheduledController, env } from "cloudflare:test";
-import { eq, sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { eq, inArray, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import worker from "../../../workers/index.ts";
+import { projects } from "../../../workers/projects/tables.ts";
 import { rankTracking, serpResultPages } from "../../../workers/reputation/tables.ts";
 import { dueRankTracking } from "../../../workers/reputation/tracking.ts";
 import { createProject } from "../audits/support.ts";
@@ -24,9 +25,20 @@ type ProjectRanksBody = {
 };
 
 let owner: TestAccount;
+const created: string[] = [];
 beforeAll(async () => {
   owner = await registerTenant();
 });
+// Other tests run the cron far in the future: once deleted, these projects add no rank lookups to their queue.
+afterAll(() => withTestDatabase((db) => db.delete(projects).where(inArray(projects.id, created))));
+
+/** A project tracked for its ranks; its audits are not scheduled (its site does not exist). */
+async function trackedProject(body: Record<string, unknown>): Promise<string> {
+  const id = await createProject(owner, body);
+  created.push(id);
+  await withTestDatabase((db) => db.update(projects).set({ nextAuditAt: null }).where(eq(projects.id, id)));
+  return id;
+}
 
 const runCron = (scheduledTime: number) =>
   worker.scheduled(
@@ -63,7 +75,7 @@ describe("rank tracking", () => {
   it("looks up a scheduled project's keywords from the cron through the long queue, and reports the change", async () => {
     const keyword = uniqueKeyword("tracked");
     await scriptSerp(keyword, { ranked: { position: 18, link: "https://www.tracked-site.com/" } });
-    const projectId = await createProject(owner, {
+    const projectId = await trackedProject({
       site_url: "https://www.tracked-site.com/",
       keywords: [keyword],
       schedule: "daily",
@@ -116,12 +128,12 @@ describe("rank tracking", () => {
 
   it("finds a due project once when two cron runs overlap, and not a project without a schedule", async () => {
     const keyword = uniqueKeyword("overlap");
-    const scheduled = await createProject(owner, {
+    const scheduled = await trackedProject({
       site_url: "https://overlap.example/",
       keywords: [keyword],
       schedule: "weekly",
     });
-    const unscheduled = await createProject(owner, { site_url: "https://off.example/", keywords: [keyword] });
+    const unscheduled = await trackedProject({ site_url: "https://off.example/", keywords: [keyword] });
     const now = new Date();
     const [a, b] = await Promise.all([
       withTestDatabase((db) => dueRankTracking(db, now)),
