@@ -35,6 +35,9 @@ export default defineConfig({
                 TWILIO_API_BASE_URL: inject("twilioBaseUrl"),
                 // Tests that wait for a request's waitUntil work would otherwise wait out the 5 s flush delay.
                 METRICS_FLUSH_INTERVAL_MS: "50",
+                SERPAPI_API_KEY: "serpapi-test-key",
+                SERPAPI_BASE_URL: inject("serpapiBaseUrl"),
+                SERPAPI_TIMEOUT_MS: "1000",
                 // Cases per operation of the generated bad-input test; CI asks for more.
                 BAD_INPUT_RUNS: process.env.BAD_INPUT_RUNS ?? "12",
               },

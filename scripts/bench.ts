@@ -9,9 +9,11 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { startFakeRealtime } from "../test/support/fake-realtime.ts";
+import { startFakeSerpApi } from "../test/support/fake-serpapi.ts";
 import { auditsPerMinute, parseRate } from "./lib/audit-bench.ts";
 import { benchInsights } from "./lib/bench-insights.ts";
 import { benchMetricsCost } from "./lib/bench-metrics.ts";
+import { benchRanks } from "./lib/bench-reputation.ts";
 import { benchWebchat } from "./lib/bench-webchat.ts";
 import { buildDocsAssets } from "./lib/docs-assets.ts";
 import { ROOT, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
@@ -127,6 +129,7 @@ const persist = mkdtempSync(join(tmpdir(), "borde-bench-"));
 const database = await startLocalDatabase({ databaseUrl: process.env.DATABASE_URL });
 await seedDemo(database.databaseUrl);
 const realtime = await startFakeRealtime();
+const serpapi = await startFakeSerpApi();
 const vars = {
   ENVIRONMENT: "development",
   DATABASE_URL: database.databaseUrl,
@@ -140,6 +143,8 @@ const vars = {
   OPENAI_REALTIME_URL: realtime.url,
   TWILIO_ACCOUNT_SID: BENCH_TWILIO.accountSid,
   TWILIO_AUTH_TOKEN: BENCH_TWILIO.authToken,
+  SERPAPI_API_KEY: "serpapi-bench-local",
+  SERPAPI_BASE_URL: serpapi.baseUrl,
 };
 const worker = await startWranglerDev({ port, quiet: true, persistTo: persist, vars });
 
@@ -263,6 +268,14 @@ try {
     relayAddress: database.relayAddress,
   });
   console.log("insights:", insights);
+  console.log(
+    "ranks: a cached lookup against /ready, and a 20-keyword cold lookup against the local SerpApi",
+  );
+  const ranks = await benchRanks(worker.url, demo.accessToken, serpapi.baseUrl, {
+    seconds,
+    rounds,
+    connections,
+  });
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
@@ -280,11 +293,13 @@ try {
     voice_bridge: voiceBridge,
     metrics_cost: metricsCost,
     insights,
+    ranks,
   };
   console.table(results.map(({ note: _note, ...row }) => row));
   console.table(Object.entries(webchat).map(([measure, value]) => ({ measure, value })));
   console.log("voice bridge latency:", voiceBridge);
   console.log("metrics cost:", metricsCost);
+  console.log("ranks:", ranks);
   mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
   const file = join(ROOT, "bench", "results", `${report.date.replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
@@ -292,6 +307,7 @@ try {
 } finally {
   await worker.stop();
   await realtime.close();
+  await serpapi.close();
   await database.stop();
   rmSync(persist, { recursive: true, force: true });
 }

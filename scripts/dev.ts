@@ -23,9 +23,9 @@ const database = await startLocalDatabase({
 const origin = `http://localhost:${port}`;
 await seedDemo(database.databaseUrl, [origin, `http://127.0.0.1:${port}`]);
 
-// OpenAI settings from the environment, when set, so the assistant is the real one (else the fallback);
-// the metrics, log and tracing settings (README, Operating Borde) likewise.
-const openaiVars = Object.fromEntries(
+// OpenAI and SerpApi settings from the environment, when set, so the assistant and rank lookups are the
+// real ones (else their fallbacks); the metrics and log settings (README, Operating Borde) likewise.
+const serviceVars = Object.fromEntries(
   [
     "OPENAI_API_KEY",
     "OPENAI_BASE_URL",
@@ -34,6 +34,9 @@ const openaiVars = Object.fromEntries(
     "METRICS_ENABLED",
     "METRICS_FLUSH_INTERVAL_MS",
     "LOG_LEVEL",
+    "SERPAPI_API_KEY",
+    "SERPAPI_BASE_URL",
+    "RANKS_DAILY_UPSTREAM_CAP",
   ].flatMap((name) => {
     const value = process.env[name];
     return value ? [[name, value]] : [];
@@ -50,7 +53,7 @@ const worker = await startWranglerDev({
     JWT_SIGNING_KEYS: await localSigningKeys(join(dataDir, "jwt-signing-keys.json")),
     // Lets a developer audit a site running on this machine; never honoured in production.
     AUDIT_ALLOW_PRIVATE_TARGETS: "true",
-    ...openaiVars,
+    ...serviceVars,
   },
 });
 

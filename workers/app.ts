@@ -38,6 +38,7 @@ import { registerMetricsRoutes } from "./metrics/routes.ts";
 import { requestMetrics } from "./observability/request-metrics.ts";
 import { registerProjectRoutes } from "./projects/routes/projects.ts";
 import { rateLimit } from "./ratelimit/middleware.ts";
+import { registerRankRoutes } from "./reputation/routes/ranks.ts";
 import { registerWebchatVisitorRoutes } from "./webchat/routes/visitor.ts";
 import { registerWidgetRoutes } from "./webchat/routes/widget.ts";
 import { registerWidgetKeyRoutes } from "./webchat/routes/widget-keys.ts";
@@ -118,6 +119,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerWhatsAppRoutes(app);
   registerMetricsRoutes(app);
   registerInsightRoutes(app);
+  registerRankRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

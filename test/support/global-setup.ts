@@ -9,6 +9,7 @@ import { newSigningKey } from "../../scripts/lib/signing-keys.ts";
 import { startRelay } from "../../scripts/lib/ws-relay.ts";
 import { startFakeOpenAI } from "./fake-openai.ts";
 import { startFakeRealtime } from "./fake-realtime.ts";
+import { startFakeSerpApi } from "./fake-serpapi.ts";
 import { startFakeTwilio } from "./fake-twilio.ts";
 import { startCleanSite, startDefectiveSite } from "./fixture-site.ts";
 import { insightsAnswer } from "./insights-answers.ts";
@@ -26,6 +27,7 @@ declare module "vitest" {
     cleanSiteUrl: string;
     realtimeUrl: string;
     twilioBaseUrl: string;
+    serpapiBaseUrl: string;
   }
 }
 
@@ -41,6 +43,7 @@ export default async function setup(project: TestProject) {
   project.provide("cleanSiteUrl", cleanSite.url);
   const realtime = await startFakeRealtime();
   const twilio = await startFakeTwilio();
+  const serpapi = await startFakeSerpApi();
   project.provide("databaseUrl", databaseUrl);
   project.provide("dbRelay", relay.address);
   const silentDatabase = await startSilentDatabase();
@@ -48,6 +51,7 @@ export default async function setup(project: TestProject) {
   project.provide("openaiBaseUrl", openai.baseUrl);
   project.provide("realtimeUrl", realtime.url);
   project.provide("twilioBaseUrl", twilio.baseUrl);
+  project.provide("serpapiBaseUrl", serpapi.baseUrl);
   project.provide("jwtSigningKeys", JSON.stringify([await newSigningKey(), await newSigningKey()]));
   console.log(`test database: ${external ? "PostgreSQL server from TEST_DATABASE_URL" : "embedded PGlite"}`);
   return async () => {
@@ -56,6 +60,7 @@ export default async function setup(project: TestProject) {
     await cleanSite.close();
     await realtime.close();
     await twilio.close();
+    await serpapi.close();
     await silentDatabase.close();
     await relay.close();
     await embedded?.stop();

@@ -22,6 +22,7 @@ export const SCOPES = [
   "channels:write",
   "insights:read",
   "insights:write",
+  "reputation:read",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

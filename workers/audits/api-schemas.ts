@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { isoOrNull, timestamp } from "../http/api-schemas.ts";
 import type { Project } from "../projects/projects.ts";
+import { RankMoverSchema } from "../reputation/api-schemas.ts";
 import type { Audit } from "./audits.ts";
 import { CATEGORIES, CHECK_STATUSES, SEVERITIES } from "./result.ts";
 import { AUDIT_STATUSES, AUDIT_TRIGGERS } from "./tables.ts";
@@ -181,6 +182,7 @@ export const OverviewSchema = z
         projects: z.number().int(),
       }),
     ),
+    rank_movers: z.array(RankMoverSchema),
   })
   .openapi("Overview");
 

@@ -99,6 +99,21 @@ const configSchema = z.object({
     .min(10)
     .max(20_000, "METRICS_FLUSH_INTERVAL_MS must be at most 20000 (waitUntil lasts 30 s)")
     .default(5000),
+  SERPAPI_API_KEY: z.string().trim().min(1).optional(),
+  SERPAPI_BASE_URL: z
+    .url({ message: "SERPAPI_BASE_URL must be a URL such as https://serpapi.com" })
+    .default("https://serpapi.com"),
+  SERPAPI_TIMEOUT_MS: z.coerce
+    .number({ error: "SERPAPI_TIMEOUT_MS must be a number of milliseconds" })
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(10_000),
+  RANKS_DAILY_UPSTREAM_CAP: z.coerce
+    .number({ error: "RANKS_DAILY_UPSTREAM_CAP must be a number of calls" })
+    .int()
+    .min(0)
+    .default(1000),
 });
 
 export type SigningKey = z.infer<typeof signingKeys>[number];
@@ -136,6 +151,10 @@ export type Config = {
   metrics: { enabled: boolean; flushIntervalMs: number; token: string | undefined };
   /** The least severe log level written (LOG_LEVEL). */
   logLevel: LogLevel;
+  /** SerpApi, or a server speaking its Google engine's JSON; without a key, rank lookups fall back. */
+  serpapi: { apiKey: string | undefined; baseUrl: string; timeoutMs: number };
+  /** SerpApi calls one tenant may cause per UTC day (cache hits are free), to protect the bill. */
+  ranksDailyUpstreamCap: number;
 };
 
 export class ConfigError extends Error {
@@ -184,6 +203,12 @@ export function loadConfig(env: Env): Config {
       token: result.data.METRICS_TOKEN,
     },
     logLevel: result.data.LOG_LEVEL,
+    serpapi: {
+      apiKey: result.data.SERPAPI_API_KEY,
+      baseUrl: result.data.SERPAPI_BASE_URL.replace(/\/+$/, ""),
+      timeoutMs: result.data.SERPAPI_TIMEOUT_MS,
+    },
+    ranksDailyUpstreamCap: result.data.RANKS_DAILY_UPSTREAM_CAP,
     auditAllowPrivateTargets:
       result.data.AUDIT_ALLOW_PRIVATE_TARGETS === "true" && result.data.ENVIRONMENT !== "production",
   };

@@ -27,6 +27,10 @@ export interface Env {
   METRICS_ENABLED?: string;
   METRICS_FLUSH_INTERVAL_MS?: string;
   LOG_LEVEL?: string;
+  SERPAPI_API_KEY?: string;
+  SERPAPI_BASE_URL?: string;
+  SERPAPI_TIMEOUT_MS?: string;
+  RANKS_DAILY_UPSTREAM_CAP?: string;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   WEBCHAT_SESSION: DurableObjectNamespace<WebchatSession>;
   VOICE_CALL: DurableObjectNamespace<VoiceCall>;

@@ -8,4 +8,5 @@ export * from "../identity/tables.ts";
 export * from "../insights/tables.ts";
 export * from "../jobs/tables.ts";
 export * from "../projects/tables.ts";
+export * from "../reputation/tables.ts";
 export * from "../webchat/tables.ts";

@@ -7,6 +7,8 @@ import { deleteExpiredKeys } from "../http/idempotency-keys.ts";
 import { Logger } from "../lib/log.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 import { enqueue, enqueueAll } from "../queue/enqueue.ts";
+import { rankTrackJob } from "../reputation/jobs.ts";
+import { dueRankTracking } from "../reputation/tracking.ts";
 import { schedulerTickJob } from "./cron-jobs.ts";
 import { recordTick } from "./cron-ticks.ts";
 
@@ -15,8 +17,8 @@ const EXPIRED_KEYS_PER_TICK = 5000;
 
 /**
  * The Cron Trigger: records the tick once and hands it to the queue, creates the audits that are due by
- * schedule (committed before their messages are sent, so a message never names a missing audit), and
- * sends again the messages of audits left queued too long.
+ * schedule (committed before their messages are sent, so a message never names a missing audit), sends
+ * again the messages of audits left queued too long, and enqueues the rank lookups of projects that are due.
  */
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   const config = loadConfig(env);
@@ -24,7 +26,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   // The invocation's id stands in for a request id: the jobs it enqueues name it in their logs.
   const context = { request_id: uuidv7() };
   const log = new Logger({ ...context, cron: controller.cron, scheduled_at: scheduledAt.toISOString() });
-  const { runId, auditIds, expiredKeys } = await withDatabase(
+  const { runId, auditIds, expiredKeys, rankTracking } = await withDatabase(
     config,
     async ({ db }) => ({
       runId: await recordTick(db, controller.cron, scheduledAt),
@@ -34,6 +36,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
         ...(await staleQueuedAudits(db, new Date())),
       ],
       expiredKeys: await deleteExpiredKeys(db, EXPIRED_KEYS_PER_TICK),
+      rankTracking: await dueRankTracking(db, scheduledAt),
     }),
     log,
   );
@@ -46,6 +49,10 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
       context,
     );
     log.info("scheduled and stale audits enqueued", { count: auditIds.length });
+  }
+  if (rankTracking.length > 0) {
+    await enqueueAll(env, rankTrackJob, rankTracking, context);
+    log.info("rank tracking enqueued", { count: rankTracking.length });
   }
   if (runId === null) {
     log.info("cron tick already recorded");

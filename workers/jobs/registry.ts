@@ -2,10 +2,17 @@ import { auditJobs } from "../audits/jobs.ts";
 import { whatsAppJobs } from "../channels/whatsapp/jobs.ts";
 import { insightJobs } from "../insights/jobs.ts";
 import type { JobDefinition } from "../queue/define-job.ts";
+import { reputationJobs } from "../reputation/jobs.ts";
 import { cronJobs } from "./cron-jobs.ts";
 
 /** Every job the queues carry, as each domain declares them; a new domain adds its list here. */
-export const JOB_DEFINITIONS = [...cronJobs, ...auditJobs, ...whatsAppJobs, ...insightJobs] as const;
+export const JOB_DEFINITIONS = [
+  ...cronJobs,
+  ...auditJobs,
+  ...whatsAppJobs,
+  ...insightJobs,
+  ...reputationJobs,
+] as const;
 
 type MessageOf<Definition> = Definition extends JobDefinition<infer Message> ? Message : never;
 

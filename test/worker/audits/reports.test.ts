@@ -141,6 +141,6 @@ describe("audit reports tenant isolation", () => {
     expect(
       (await get<{ audits_finished: number }>(other, "/api/v1/audits/performance")).audits_finished,
     ).toBe(0);
-    expect(await get(other, "/api/v1/overview")).toEqual({ projects: [], top_issues: [] });
+    expect(await get(other, "/api/v1/overview")).toEqual({ projects: [], top_issues: [], rank_movers: [] });
   });
 });

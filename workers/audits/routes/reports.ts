@@ -4,6 +4,8 @@ import { ListQuerySchema, pageSchema, toPage } from "../../http/pagination.ts";
 import { notFound } from "../../http/problem.ts";
 import { RouteGroup, tenantRead } from "../../http/route-kit.ts";
 import { findProject } from "../../projects/projects.ts";
+import { renderRankMover } from "../../reputation/api-schemas.ts";
+import { rankMovers } from "../../reputation/rank-history.ts";
 import {
   AuditPerformanceSchema,
   AuditSummarySchema,
@@ -118,11 +120,17 @@ routes.add(
     method: "get",
     path: "/api/v1/overview",
     operationId: "getOverview",
-    summary: "Per-project KPIs from the latest audits and the top issues across projects",
+    summary: "Per-project KPIs from the latest audits, the top issues across projects, and the rank movers",
     access: READ,
     responses: { 200: jsonResponse(OverviewSchema, "The overview") },
   },
-  async (c) => c.json(await tenantRead(c, (db, tenantId) => overview(db, tenantId)), 200),
+  async (c) => {
+    const body = await tenantRead(c, async (db, tenantId) => ({
+      ...(await overview(db, tenantId)),
+      rank_movers: (await rankMovers(db, tenantId)).map(renderRankMover),
+    }));
+    return c.json(body, 200);
+  },
 );
 
 export const registerAuditReportRoutes = routes.register;
