@@ -30,6 +30,7 @@ import { registerAuthRoutes } from "./identity/routes/auth.ts";
 import { registerInvitationRoutes } from "./identity/routes/invitations.ts";
 import { registerJwksRoute } from "./identity/routes/jwks.ts";
 import { registerMemberRoutes } from "./identity/routes/members.ts";
+import { registerOrganizationRoutes } from "./identity/routes/organizations.ts";
 import { registerTenantRoutes } from "./identity/routes/tenant.ts";
 import { uuidv7 } from "./lib/uuid.ts";
 import { registerProjectRoutes } from "./projects/routes/projects.ts";
@@ -101,6 +102,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerMemberRoutes(app);
   registerInvitationRoutes(app);
   registerApiKeyRoutes(app);
+  registerOrganizationRoutes(app);
   registerProjectRoutes(app);
   registerAuditRoutes(app);
   registerAuditReportRoutes(app);

@@ -20,6 +20,10 @@ export const SCOPES = [
   "conversations:write",
   "channels:read",
   "channels:write",
+  "telemetry:read",
+  "telemetry:write",
+  "alerts:read",
+  "alerts:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
