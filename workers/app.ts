@@ -35,6 +35,7 @@ import { registerTenantRoutes } from "./identity/routes/tenant.ts";
 import { uuidv7 } from "./lib/uuid.ts";
 import { registerProjectRoutes } from "./projects/routes/projects.ts";
 import { rateLimit } from "./ratelimit/middleware.ts";
+import { registerTelemetryIngestRoutes } from "./telemetry/routes/ingest.ts";
 import { registerWebchatVisitorRoutes } from "./webchat/routes/visitor.ts";
 import { registerWidgetRoutes } from "./webchat/routes/widget.ts";
 import { registerWidgetKeyRoutes } from "./webchat/routes/widget-keys.ts";
@@ -114,6 +115,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerChannelNumberRoutes(app);
   registerVoiceRoutes(app);
   registerWhatsAppRoutes(app);
+  registerTelemetryIngestRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

@@ -87,6 +87,16 @@ const configSchema = z.object({
   TWILIO_API_BASE_URL: z
     .url({ message: "TWILIO_API_BASE_URL must be a URL such as https://api.twilio.com" })
     .default("https://api.twilio.com"),
+  TELEMETRY_POINTS_PER_MINUTE: z.coerce
+    .number({ error: "TELEMETRY_POINTS_PER_MINUTE must be a number" })
+    .int()
+    .positive()
+    .default(1_200_000),
+  TELEMETRY_LOG_RECORDS_PER_MINUTE: z.coerce
+    .number({ error: "TELEMETRY_LOG_RECORDS_PER_MINUTE must be a number" })
+    .int()
+    .positive()
+    .default(300_000),
 });
 
 export type SigningKey = z.infer<typeof signingKeys>[number];
@@ -117,6 +127,8 @@ export type Config = {
   };
   /** Twilio, or a server speaking its API; without credentials, the Twilio webhooks answer 503. */
   twilio: { accountSid: string | undefined; authToken: string | undefined; apiBaseUrl: string };
+  /** Each tenant's ingest quotas per minute, unless its telemetry settings say otherwise. */
+  telemetry: { pointsPerMinute: number; logRecordsPerMinute: number };
 };
 
 export class ConfigError extends Error {
@@ -154,6 +166,10 @@ export function loadConfig(env: Env): Config {
       accountSid: result.data.TWILIO_ACCOUNT_SID,
       authToken: result.data.TWILIO_AUTH_TOKEN,
       apiBaseUrl: result.data.TWILIO_API_BASE_URL.replace(/\/+$/, ""),
+    },
+    telemetry: {
+      pointsPerMinute: result.data.TELEMETRY_POINTS_PER_MINUTE,
+      logRecordsPerMinute: result.data.TELEMETRY_LOG_RECORDS_PER_MINUTE,
     },
     auditAllowPrivateTargets:
       result.data.AUDIT_ALLOW_PRIVATE_TARGETS === "true" && result.data.ENVIRONMENT !== "production",

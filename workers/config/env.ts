@@ -22,6 +22,8 @@ export interface Env {
   TWILIO_ACCOUNT_SID?: string;
   TWILIO_AUTH_TOKEN?: string;
   TWILIO_API_BASE_URL?: string;
+  TELEMETRY_POINTS_PER_MINUTE?: string;
+  TELEMETRY_LOG_RECORDS_PER_MINUTE?: string;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   WEBCHAT_SESSION: DurableObjectNamespace<WebchatSession>;
   VOICE_CALL: DurableObjectNamespace<VoiceCall>;

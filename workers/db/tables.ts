@@ -7,4 +7,5 @@ export * from "../http/tables.ts";
 export * from "../identity/tables.ts";
 export * from "../jobs/tables.ts";
 export * from "../projects/tables.ts";
+export * from "../telemetry/tables.ts";
 export * from "../webchat/tables.ts";
