@@ -42,14 +42,14 @@ let persist: string;
 let tenantId: string;
 let apiKey: string;
 
-async function post(path: string, body: unknown, token?: string) {
+async function post<T>(path: string, body: unknown, token?: string): Promise<T> {
   const response = await fetch(`${worker.url}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return response.json() as Promise<Record<string, never>>;
+  return (await response.json()) as T;
 }
 
 beforeAll(async () => {
@@ -66,7 +66,7 @@ beforeAll(async () => {
       JWT_SIGNING_KEYS: JSON.stringify([await newSigningKey()]),
     },
   });
-  const session: { tenant: { id: string }; access_token: string } = await post("/api/v1/auth/register", {
+  const session = await post<{ tenant: { id: string }; access_token: string }>("/api/v1/auth/register", {
     email: "otel@example.com",
     password: "otel-password-long",
     name: "Otel",
@@ -74,7 +74,7 @@ beforeAll(async () => {
     tenant_slug: "otel",
   });
   tenantId = session.tenant.id;
-  const key: { key: string } = await post(
+  const key = await post<{ key: string }>(
     "/api/v1/api-keys",
     { name: "collector", scopes: ["telemetry:write"] },
     session.access_token,
