@@ -36,6 +36,7 @@ import { uuidv7 } from "./lib/uuid.ts";
 import { registerProjectRoutes } from "./projects/routes/projects.ts";
 import { rateLimit } from "./ratelimit/middleware.ts";
 import { registerTelemetryIngestRoutes } from "./telemetry/routes/ingest.ts";
+import { registerTelemetryQueryRoutes } from "./telemetry/routes/query.ts";
 import { registerWebchatVisitorRoutes } from "./webchat/routes/visitor.ts";
 import { registerWidgetRoutes } from "./webchat/routes/widget.ts";
 import { registerWidgetKeyRoutes } from "./webchat/routes/widget-keys.ts";
@@ -116,6 +117,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerVoiceRoutes(app);
   registerWhatsAppRoutes(app);
   registerTelemetryIngestRoutes(app);
+  registerTelemetryQueryRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

@@ -1,4 +1,11 @@
 import { z } from "@hono/zod-openapi";
+import { timestamp } from "../http/api-schemas.ts";
+import { ListQuerySchema } from "../http/pagination.ts";
+import { base64url, fromBase64url } from "../lib/crypto.ts";
+import { AGGREGATIONS } from "./aggregate.ts";
+import type { LogRecord, Series } from "./queries.ts";
+import { parseSelector, SelectorError } from "./selector.ts";
+import { SERIES_KINDS } from "./tables.ts";
 
 export const MAX_EVENTS_PER_CALL = 5000;
 
@@ -98,3 +105,167 @@ export const ExportLogsResponseSchema = z
     partialSuccess: z.object({ rejectedLogRecords: z.string(), errorMessage: z.string() }).optional(),
   })
   .openapi("OtlpExportLogsResponse");
+
+/** A PromQL series selector in a query parameter, parsed (400 naming the problem when it does not parse). */
+const selectorParam = z
+  .string()
+  .max(2000)
+  .transform((text, ctx) => {
+    try {
+      return parseSelector(text);
+    } catch (error) {
+      ctx.addIssue({
+        code: "custom",
+        message: error instanceof SelectorError ? error.message : "is not valid",
+      });
+      return z.NEVER;
+    }
+  })
+  .openapi({
+    type: "string",
+    description:
+      'A PromQL series selector: a metric name and/or label matchers with `=`, `!=`, `=~`, `!~` (regexes anchored, as in Prometheus), e.g. `http_requests{route=~"/api/.*",env!="dev"}`.',
+    example: 'cpu{host="web-1"}',
+  });
+
+const instant = (description: string) =>
+  z.iso
+    .datetime({ offset: true })
+    .transform(Date.parse)
+    .openapi({ type: "string", format: "date-time", description });
+
+export const SeriesQuerySchema = ListQuerySchema.extend({ selector: selectorParam.optional() });
+
+export const SeriesSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    labels: z.record(z.string(), z.string()),
+    kind: z.enum(SERIES_KINDS),
+    unit: z.string(),
+    created_at: timestamp(),
+  })
+  .openapi("MetricSeries");
+export const renderSeries = (series: Series) => ({
+  id: series.id,
+  name: series.name,
+  labels: series.labels,
+  kind: series.kind,
+  unit: series.unit,
+  created_at: series.createdAt.toISOString(),
+});
+
+/** Prometheus refuses a range query of more than 11,000 steps; so does this one. */
+export const MAX_STEPS = 11_000;
+
+export const MetricQuerySchema = z
+  .object({
+    selector: selectorParam,
+    aggregation: z.enum(AGGREGATIONS).default("avg").openapi({
+      description:
+        "Per series and step: avg, sum, min, max, count or p95 of the points in the step, or rate (a counter's increase per second, resets counted; a delta series' sum per second; gauges have none).",
+    }),
+    start: instant("The first step begins here."),
+    end: instant("The last step begins at or before here."),
+    step: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(60)
+      .openapi({ description: "Seconds per step." }),
+  })
+  .refine((query) => query.end >= query.start, { path: ["end"], message: "must not be before start" })
+  .refine((query) => (query.end - query.start) / (query.step * 1000) <= MAX_STEPS, {
+    path: ["step"],
+    message: `at most ${MAX_STEPS} steps per query; use a longer step or a shorter range`,
+  });
+
+export const MetricQueryResultSchema = z
+  .object({
+    aggregation: z.enum(AGGREGATIONS),
+    step: z.number().int(),
+    series: z.array(
+      z.object({
+        id: z.uuid(),
+        name: z.string(),
+        labels: z.record(z.string(), z.string()),
+        buckets: z.array(
+          z.object({
+            time: timestamp(),
+            value: z.number().nullable().openapi({ description: "null where the value is NaN or infinite." }),
+          }),
+        ),
+      }),
+    ),
+  })
+  .openapi("MetricQueryResult");
+
+/** A log page's cursor: the last record's time and id, opaque to clients. */
+export const encodeLogCursor = (record: { time: Date; id: string }) =>
+  base64url(new TextEncoder().encode(`${record.time.getTime()}:${record.id}`));
+
+const LOG_CURSOR = /^(\d{1,16}):([0-9a-f-]{36})$/;
+
+export const LogQuerySchema = z.object({
+  start: instant("Oldest record time; default an hour before end.").optional(),
+  end: instant("Newest record time; default now.").optional(),
+  severity: z.enum(SEVERITIES).optional().openapi({ description: "This severity or worse." }),
+  text: z.string().min(1).max(200).optional().openapi({ description: "Text the body contains (any case)." }),
+  attribute: z
+    .string()
+    .regex(/^[^=]{1,100}=.{0,1000}$/, "write key=value")
+    .transform((text) => {
+      const at = text.indexOf("=");
+      return { key: text.slice(0, at), value: text.slice(at + 1) };
+    })
+    .optional()
+    .openapi({ type: "string", description: "An attribute's value, as `key=value`." }),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z
+    .string()
+    .transform((cursor, ctx) => {
+      let match: RegExpExecArray | null = null;
+      try {
+        match = LOG_CURSOR.exec(new TextDecoder().decode(fromBase64url(cursor)));
+      } catch {
+        match = null;
+      }
+      if (!match?.[1] || !match[2]) {
+        ctx.addIssue({ code: "custom", message: "cursor is not one this API returned" });
+        return z.NEVER;
+      }
+      return { timeMs: Number(match[1]), id: match[2] };
+    })
+    .optional()
+    .openapi({ type: "string", minLength: 1, description: "`next_cursor` of the previous page, unchanged." }),
+});
+
+export const LogRecordSchema = z
+  .object({
+    id: z.uuid(),
+    time: timestamp(),
+    observed_time: timestamp(),
+    severity_number: z.number().int(),
+    severity_text: z.string(),
+    body: z.string(),
+    event_name: z.string(),
+    attributes: z.record(z.string(), z.unknown()),
+    resource: z.record(z.string(), z.unknown()),
+    trace_id: z.string().nullable(),
+    span_id: z.string().nullable(),
+  })
+  .openapi("LogRecord");
+export const renderLogRecord = (record: LogRecord) => ({
+  id: record.id,
+  time: record.time.toISOString(),
+  observed_time: record.observedTime.toISOString(),
+  severity_number: record.severityNumber,
+  severity_text: record.severityText,
+  body: record.body,
+  event_name: record.eventName,
+  attributes: record.attributes,
+  resource: record.resource,
+  trace_id: record.traceId,
+  span_id: record.spanId,
+});
