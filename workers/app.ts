@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { getPath } from "hono/utils/url";
+import { registerAlertRoutes } from "./alerts/routes.ts";
 import { registerAssistantRoutes } from "./assistants/routes.ts";
 import { registerAuditRoutes } from "./audits/routes/audits.ts";
 import { registerAuditReportRoutes } from "./audits/routes/reports.ts";
@@ -118,6 +119,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerWhatsAppRoutes(app);
   registerTelemetryIngestRoutes(app);
   registerTelemetryQueryRoutes(app);
+  registerAlertRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

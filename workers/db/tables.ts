@@ -1,4 +1,6 @@
 // Every table the app reads or writes, for drizzle's typed queries and drizzle-kit's migrations.
+
+export * from "../alerts/tables.ts";
 export * from "../assistants/tables.ts";
 export * from "../audits/tables.ts";
 export * from "../channels/numbers/tables.ts";
