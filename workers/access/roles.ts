@@ -23,6 +23,10 @@ export const SCOPES = [
   "insights:read",
   "insights:write",
   "reputation:read",
+  "telemetry:read",
+  "telemetry:write",
+  "alerts:read",
+  "alerts:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

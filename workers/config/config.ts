@@ -114,6 +114,16 @@ const configSchema = z.object({
     .int()
     .min(0)
     .default(1000),
+  TELEMETRY_POINTS_PER_MINUTE: z.coerce
+    .number({ error: "TELEMETRY_POINTS_PER_MINUTE must be a number" })
+    .int()
+    .positive()
+    .default(1_200_000),
+  TELEMETRY_LOG_RECORDS_PER_MINUTE: z.coerce
+    .number({ error: "TELEMETRY_LOG_RECORDS_PER_MINUTE must be a number" })
+    .int()
+    .positive()
+    .default(300_000),
 });
 
 export type SigningKey = z.infer<typeof signingKeys>[number];
@@ -155,6 +165,8 @@ export type Config = {
   serpapi: { apiKey: string | undefined; baseUrl: string; timeoutMs: number };
   /** SerpApi calls one tenant may cause per UTC day (cache hits are free), to protect the bill. */
   ranksDailyUpstreamCap: number;
+  /** Each tenant's ingest quotas per minute, unless its telemetry settings say otherwise. */
+  telemetry: { pointsPerMinute: number; logRecordsPerMinute: number };
 };
 
 export class ConfigError extends Error {
@@ -209,6 +221,10 @@ export function loadConfig(env: Env): Config {
       timeoutMs: result.data.SERPAPI_TIMEOUT_MS,
     },
     ranksDailyUpstreamCap: result.data.RANKS_DAILY_UPSTREAM_CAP,
+    telemetry: {
+      pointsPerMinute: result.data.TELEMETRY_POINTS_PER_MINUTE,
+      logRecordsPerMinute: result.data.TELEMETRY_LOG_RECORDS_PER_MINUTE,
+    },
     auditAllowPrivateTargets:
       result.data.AUDIT_ALLOW_PRIVATE_TARGETS === "true" && result.data.ENVIRONMENT !== "production",
   };

@@ -31,6 +31,8 @@ export interface Env {
   SERPAPI_BASE_URL?: string;
   SERPAPI_TIMEOUT_MS?: string;
   RANKS_DAILY_UPSTREAM_CAP?: string;
+  TELEMETRY_POINTS_PER_MINUTE?: string;
+  TELEMETRY_LOG_RECORDS_PER_MINUTE?: string;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   WEBCHAT_SESSION: DurableObjectNamespace<WebchatSession>;
   VOICE_CALL: DurableObjectNamespace<VoiceCall>;

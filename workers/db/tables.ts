@@ -1,4 +1,6 @@
 // Every table the app reads or writes, for drizzle's typed queries and drizzle-kit's migrations.
+
+export * from "../alerts/tables.ts";
 export * from "../assistants/tables.ts";
 export * from "../audits/tables.ts";
 export * from "../channels/numbers/tables.ts";
@@ -9,4 +11,5 @@ export * from "../insights/tables.ts";
 export * from "../jobs/tables.ts";
 export * from "../projects/tables.ts";
 export * from "../reputation/tables.ts";
+export * from "../telemetry/tables.ts";
 export * from "../webchat/tables.ts";

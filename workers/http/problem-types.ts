@@ -148,6 +148,13 @@ export const PROBLEM_TYPES = {
     means: "The caller sent more requests (or messages) than its rate limit allows.",
     todo: "Wait the number of seconds in `Retry-After` before sending again.",
   },
+  "ingest-quota-exceeded": {
+    status: 429,
+    title: "Too Many Requests",
+    means:
+      "The batch would take the tenant past its telemetry quota for this minute (metric points or log records); nothing of it was stored.",
+    todo: "Send it again after `Retry-After` seconds (the next minute), or ask for a larger quota.",
+  },
   internal: {
     status: 500,
     title: "Internal Server Error",

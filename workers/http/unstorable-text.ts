@@ -31,9 +31,11 @@ export function refuseUnstorableText(): MiddlewareHandler<AppEnv> {
       if (name.includes(NUL) || values.some((value) => value.includes(NUL)))
         errors.push({ path: `query.${name.replaceAll(NUL, "")}`, message: MESSAGE });
     }
-    // NDJSON bodies are streamed by their route, which checks each line, so they are not read here.
+    // NDJSON bodies are streamed by their route, which checks each line; a compressed body is not JSON text
+    // yet, and the route that accepts one decodes and checks it itself.
     const contentType = c.req.header("content-type")?.toLowerCase();
-    if (contentType?.includes("json") && !contentType.includes("ndjson")) {
+    const encoded = (c.req.header("content-encoding") ?? "identity").toLowerCase() !== "identity";
+    if (!encoded && contentType?.includes("json") && !contentType.includes("ndjson")) {
       const body = await c.req.json().catch(() => undefined);
       for (const path of nulPaths(body, "body")) errors.push({ path, message: MESSAGE });
     }

@@ -4,6 +4,7 @@ import { isoOrNull, timestamp } from "../http/api-schemas.ts";
 import type { ApiKey } from "./api-keys.ts";
 import type { Invitation } from "./invitations.ts";
 import type { Member } from "./memberships.ts";
+import type { Organization } from "./organizations.ts";
 import type { Tenant } from "./tenants.ts";
 import type { User } from "./users.ts";
 
@@ -178,6 +179,25 @@ export const JwksSchema = z
   })
   .openapi("JsonWebKeySet");
 
+export const OrganizationSchema = z
+  .object({
+    id: z.uuid().openapi({ description: "The tenant's id: what `POST /api/v1/auth/switch` takes." }),
+    name: z.string(),
+    slug: z.string(),
+    plan: z.enum(PLANS),
+    role: RoleSchema.openapi({ description: "Your role in it." }),
+    created_at: timestamp(),
+  })
+  .openapi("Organization");
+export const renderOrganization = (organization: Organization) => ({
+  id: organization.tenant.id,
+  name: organization.tenant.name,
+  slug: organization.tenant.slug,
+  plan: organization.tenant.plan,
+  role: organization.role,
+  created_at: iso(organization.tenant.createdAt),
+});
+
 const SlugSchema = z
   .string()
   .regex(/^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$/, "3 to 40 lowercase letters, digits or dashes")
@@ -219,6 +239,14 @@ export const RegisterSchema = z
       });
   })
   .openapi("RegisterRequest");
+
+export const OrganizationCreateSchema = z
+  .object({ name: z.string().trim().min(1).max(120), slug: SlugSchema })
+  .openapi("OrganizationCreate");
+
+export const SwitchSchema = z
+  .object({ organization_id: z.uuid().openapi({ description: "One of your organizations." }) })
+  .openapi("SwitchRequest");
 
 export const LoginSchema = z
   .object({

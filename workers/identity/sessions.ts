@@ -2,7 +2,7 @@ import type { Principal } from "../access/principal.ts";
 import type { Role } from "../access/roles.ts";
 import type { Config } from "../config/config.ts";
 import type { Database, DatabaseSession } from "../db/client.ts";
-import { HttpProblem } from "../http/problem.ts";
+import { HttpProblem, notFound } from "../http/problem.ts";
 import type { Logger } from "../lib/log.ts";
 import { signAccessToken } from "./access-tokens.ts";
 import { acceptInvitation, type Invitation } from "./invitations.ts";
@@ -176,6 +176,28 @@ export async function refresh(
       if (!issued) throw invalidRefresh();
       return issued;
     });
+}
+
+/**
+ * Moves a person's login session to another of their tenants: a new session there, and the current one
+ * ends. Another tenant's id the person is not a member of is unknown (404), like any foreign id.
+ */
+export async function switchTenant(
+  config: Config,
+  session: DatabaseSession,
+  principal: Extract<Principal, { kind: "user" }>,
+  tenantId: string,
+): Promise<IssuedSession> {
+  return session.db.transaction(async (db) => {
+    const user = await findUserById(db, principal.userId);
+    const membership = (await tenantsOfUser(db, principal.userId)).find(
+      (entry) => entry.tenant.id === tenantId,
+    );
+    if (user?.status !== "active") throw new HttpProblem("unauthenticated", "This account no longer exists.");
+    if (!membership) throw notFound("organization of yours");
+    await revokeFamily(db, principal.sessionId);
+    return issue(config, db, user, membership.tenant, membership.role);
+  });
 }
 
 /** Ends the login session the refresh token belongs to (or the caller's current one). */

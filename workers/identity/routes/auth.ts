@@ -15,10 +15,19 @@ import {
   renderTenant,
   renderUser,
   SessionSchema,
+  SwitchSchema,
 } from "../api-schemas.ts";
 import { clearSessionCookies, readRefreshCookie, setSessionCookies } from "../cookies.ts";
 import { tenantsOfUser } from "../memberships.ts";
-import { changePassword, type IssuedSession, login, logout, refresh, register } from "../sessions.ts";
+import {
+  changePassword,
+  type IssuedSession,
+  login,
+  logout,
+  refresh,
+  register,
+  switchTenant,
+} from "../sessions.ts";
 import { findUserById } from "../users.ts";
 
 function sessionResponse(c: Context<AppEnv>, session: IssuedSession) {
@@ -191,6 +200,24 @@ routes.add(
       newPassword: body.new_password,
     });
     return c.body(null, 204);
+  },
+);
+
+routes.add(
+  {
+    method: "post",
+    path: "/api/v1/auth/switch",
+    operationId: "switchOrganization",
+    summary: "Move your session to another of your organizations: new tokens there; the current session ends",
+    access: { role: "viewer" },
+    request: { body: jsonBody(SwitchSchema) },
+    responses: { 200: jsonResponse(SessionSchema, "A session in the organization; session cookies are set") },
+    problems: [404],
+  },
+  async (c) => {
+    const { organization_id } = c.req.valid("json");
+    const session = await switchTenant(c.get("config"), c.get("database"), userOf(c), organization_id);
+    return c.json(sessionResponse(c, session), 200);
   },
 );
 

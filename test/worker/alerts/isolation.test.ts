@@ -1,0 +1,46 @@
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { alertRules } from "../../../workers/alerts/tables.ts";
+import { withTestDatabase } from "../support/database.ts";
+import { callAs, registerTenant, type TestAccount } from "../support/identity.ts";
+
+const RULE = {
+  name: "B_rule",
+  selector: "cpu",
+  function: "max_over_time",
+  window_seconds: 60,
+  comparator: ">",
+  threshold: 1,
+};
+
+describe("tenant isolation: tenant A calling every alert rule route with tenant B's ids", () => {
+  let a: TestAccount;
+  let b: TestAccount;
+  let bRuleId: string;
+  const bRules = () =>
+    withTestDatabase((db) => db.select().from(alertRules).where(eq(alertRules.tenantId, b.tenantId)));
+  let before: unknown;
+
+  beforeAll(async () => {
+    a = await registerTenant();
+    b = await registerTenant();
+    const created = await callAs(b, "POST", "/api/v1/alerts/rules", RULE);
+    bRuleId = (await created.json<{ id: string }>()).id;
+    before = await bRules();
+  });
+
+  it("lists only its own rules", async () => {
+    const page = await (await callAs(a, "GET", "/api/v1/alerts/rules")).json<{ data: unknown[] }>();
+    expect(page.data).toEqual([]);
+  });
+
+  it("gets 404 reading, changing, previewing or deleting B's rule, and B's rule is unchanged", async () => {
+    const path = `/api/v1/alerts/rules/${bRuleId}`;
+    expect((await callAs(a, "GET", path)).status).toBe(404);
+    expect((await callAs(a, "PATCH", path, { threshold: 9 })).status).toBe(404);
+    const range = { start: "2026-11-30T12:00:00Z", end: "2026-11-30T12:05:00Z" };
+    expect((await callAs(a, "POST", `${path}/preview`, range)).status).toBe(404);
+    expect((await callAs(a, "DELETE", path)).status).toBe(404);
+    expect(await bRules()).toEqual(before);
+  });
+});

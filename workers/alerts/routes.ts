@@ -1,0 +1,160 @@
+import { IdParamSchema } from "../http/api-schemas.ts";
+import { jsonBody, jsonResponse } from "../http/openapi.ts";
+import { HttpProblem, notFound } from "../http/problem.ts";
+import { RouteGroup, tenantRead, tenantWrite } from "../http/route-kit.ts";
+import {
+  AlertRuleCreateSchema,
+  AlertRuleSchema,
+  AlertRuleUpdateSchema,
+  PreviewRequestSchema,
+  PreviewSchema,
+  renderPreview,
+  renderRule,
+  ruleInputOf,
+} from "./api-schemas.ts";
+import {
+  createRule,
+  deleteRule,
+  findRule,
+  listRules,
+  MAX_PREVIEW_POINTS,
+  previewStoredRule,
+  updateRule,
+} from "./rules.ts";
+
+const READ = { role: "viewer", scope: "alerts:read" } as const;
+const WRITE = { role: "analyst", scope: "alerts:write" } as const;
+
+const routes = new RouteGroup("Alerts");
+
+const alertRule = routes.resource("alert rule", {
+  path: "/api/v1/alerts/rules",
+  schema: AlertRuleSchema,
+  render: renderRule,
+});
+
+alertRule.list(
+  {
+    operationId: "listAlertRules",
+    summary: "The tenant's alert rules",
+    access: READ,
+  },
+  listRules,
+);
+
+routes.add(
+  {
+    method: "post",
+    path: "/api/v1/alerts/rules",
+    operationId: "createAlertRule",
+    summary: "Create an alert rule: function(selector[window]) comparator threshold, held for a while",
+    access: WRITE,
+    idempotent: true,
+    request: { body: jsonBody(AlertRuleCreateSchema) },
+    responses: { 201: jsonResponse(AlertRuleSchema, "The rule") },
+  },
+  async (c) => {
+    const body = c.req.valid("json");
+    const rule = await tenantWrite(c, (db, tenantId) =>
+      createRule(db, tenantId, { ...ruleInputOf(body), ...requiredFields(body) }),
+    );
+    c.header("Location", `/api/v1/alerts/rules/${rule.id}`);
+    return c.json(renderRule(rule), 201);
+  },
+);
+
+/** What a new rule must have; the schema guarantees each, this says so to the type. */
+function requiredFields(body: {
+  name: string;
+  selector: string;
+  function: (typeof AlertRuleSchema.shape.function.options)[number];
+  window_seconds: number;
+  comparator: (typeof AlertRuleSchema.shape.comparator.options)[number];
+  threshold: number;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}) {
+  return {
+    name: body.name,
+    selector: body.selector,
+    function: body.function,
+    windowSeconds: body.window_seconds,
+    comparator: body.comparator,
+    threshold: body.threshold,
+    labels: body.labels,
+    annotations: body.annotations,
+  };
+}
+
+alertRule.get(
+  {
+    operationId: "getAlertRule",
+    summary: "One alert rule",
+    access: READ,
+  },
+  findRule,
+);
+
+routes.add(
+  {
+    method: "patch",
+    path: "/api/v1/alerts/rules/{id}",
+    operationId: "updateAlertRule",
+    summary: "Change an alert rule",
+    access: WRITE,
+    request: { params: IdParamSchema, body: jsonBody(AlertRuleUpdateSchema) },
+    responses: { 200: jsonResponse(AlertRuleSchema, "The changed rule") },
+    problems: [404],
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const changes = ruleInputOf(c.req.valid("json"));
+    const rule = await tenantWrite(c, (db, tenantId) => updateRule(db, tenantId, id, changes));
+    if (!rule) throw notFound("alert rule");
+    return c.json(renderRule(rule), 200);
+  },
+);
+
+alertRule.delete(
+  {
+    operationId: "deleteAlertRule",
+    summary: "Delete an alert rule",
+    access: WRITE,
+  },
+  deleteRule,
+);
+
+routes.add(
+  {
+    method: "post",
+    path: "/api/v1/alerts/rules/{id}/preview",
+    operationId: "previewAlertRule",
+    summary: "The rule's alerts at each step over stored data, from no state, notifying nobody",
+    description: `Evaluates the rule every step from start to end as Prometheus would (a disabled rule too, so one can be tried before it is enabled), and lists each step's alerts: pending, firing, or resolved (kept 15 minutes). Reads at most ${MAX_PREVIEW_POINTS} points.`,
+    access: READ,
+    request: { params: IdParamSchema, body: jsonBody(PreviewRequestSchema) },
+    responses: { 200: jsonResponse(PreviewSchema, "The alerts at each step") },
+    problems: [404],
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const range = { startMs: body.start, endMs: body.end, stepMs: body.step_seconds * 1000 };
+    const steps = await tenantRead(c, async (db, tenantId) => {
+      const rule = await findRule(db, tenantId, id);
+      if (!rule) throw notFound("alert rule");
+      return previewStoredRule(db, tenantId, rule, range);
+    });
+    if (!steps)
+      throw new HttpProblem(
+        "validation-error",
+        `The preview would read more than ${MAX_PREVIEW_POINTS} points.`,
+        {
+          errors: [{ path: "body.start", message: "the range holds too many points; shorten it" }],
+        },
+      );
+    return c.json(renderPreview(steps), 200);
+  },
+);
+
+export const registerAlertRoutes = routes.register;
