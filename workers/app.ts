@@ -6,6 +6,7 @@ import { getPath } from "hono/utils/url";
 import { registerAssistantRoutes } from "./assistants/routes.ts";
 import { registerAuditRoutes } from "./audits/routes/audits.ts";
 import { registerAuditReportRoutes } from "./audits/routes/reports.ts";
+import { registerCatalogRoutes } from "./catalog/routes.ts";
 import { registerChannelNumberRoutes } from "./channels/numbers/routes.ts";
 import { registerVoiceRoutes } from "./channels/voice/routes.ts";
 import { registerWhatsAppRoutes } from "./channels/whatsapp/routes.ts";
@@ -32,6 +33,8 @@ import { registerJwksRoute } from "./identity/routes/jwks.ts";
 import { registerMemberRoutes } from "./identity/routes/members.ts";
 import { registerTenantRoutes } from "./identity/routes/tenant.ts";
 import { uuidv7 } from "./lib/uuid.ts";
+import { moduleSwitches } from "./modules/modules.ts";
+import { registerModuleRoutes } from "./modules/routes.ts";
 import { registerProjectRoutes } from "./projects/routes/projects.ts";
 import { rateLimit } from "./ratelimit/middleware.ts";
 import { registerWebchatVisitorRoutes } from "./webchat/routes/visitor.ts";
@@ -73,6 +76,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use("/api/*", csrfProtection());
   app.use("/api/*", rateLimit());
   app.use("/api/*", refuseUnstorableText());
+  app.use("/api/*", moduleSwitches());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -112,6 +116,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerChannelNumberRoutes(app);
   registerVoiceRoutes(app);
   registerWhatsAppRoutes(app);
+  registerModuleRoutes(app);
+  registerCatalogRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

@@ -20,6 +20,10 @@ export const SCOPES = [
   "conversations:write",
   "channels:read",
   "channels:write",
+  "catalog:read",
+  "catalog:write",
+  "imports:read",
+  "imports:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

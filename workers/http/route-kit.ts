@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, type RouteConfig, type RouteHandler, z }
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Context, MiddlewareHandler } from "hono";
 import { authorize, principalOf, type Requirement } from "../access/authorize.ts";
+import { type ModuleKey, requireModule } from "../access/modules.ts";
 import type { Database, HttpDatabase } from "../db/client.ts";
 import { IdParamSchema } from "./api-schemas.ts";
 import type { AppEnv } from "./app-env.ts";
@@ -55,6 +56,8 @@ export type Declaration<
    * 409s, and keeps the first answer for retries.
    */
   idempotent?: true;
+  /** The module the route belongs to: when the caller's tenant has it off, the route answers 403. */
+  module?: ModuleKey;
 };
 
 /**
@@ -105,12 +108,14 @@ function declareRoute<
     middleware = [],
     problems = [],
     idempotent,
+    module,
     request,
     responses,
     ...operation
   } = declaration;
   if (idempotent && access === "public")
     throw new Error(`${operation.operationId}: idempotency keys are per tenant`);
+  if (module && access === "public") throw new Error(`${operation.operationId}: modules are per tenant`);
   // Object.assign keeps the route's own responses in the type, so its handler is checked against them.
   const allResponses: Res & ProblemResponses = Object.assign(
     {},
@@ -128,7 +133,12 @@ function declareRoute<
     middleware:
       access === "public"
         ? middleware
-        : [authorize(access), ...(idempotent ? [idempotency(operation.operationId)] : []), ...middleware],
+        : [
+            authorize(access),
+            ...(module ? [requireModule(module)] : []),
+            ...(idempotent ? [idempotency(operation.operationId)] : []),
+            ...middleware,
+          ],
     // `request` is optional to write, so its type reads `Req | undefined`; when omitted, Req is undefined.
     // The Idempotency-Key header is validated by its middleware; it is added here for the document.
     request: withStrictQuery(idempotent ? withIdempotencyKey(request) : request) as Req,
@@ -143,6 +153,7 @@ type Operation = {
   summary: string;
   description?: string;
   access: Access;
+  module?: ModuleKey;
   /** Named by the 404 when the tenant has no such row, e.g. "project". */
   resource: string;
 };
