@@ -91,6 +91,7 @@ CREATE TABLE "import_rows" (
 	"batch_id" uuid NOT NULL,
 	"row" integer NOT NULL,
 	"cells" jsonb NOT NULL,
+	"source_issues" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"action" text,
 	"match_key" text,
 	"values" jsonb,

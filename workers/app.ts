@@ -32,6 +32,8 @@ import { registerInvitationRoutes } from "./identity/routes/invitations.ts";
 import { registerJwksRoute } from "./identity/routes/jwks.ts";
 import { registerMemberRoutes } from "./identity/routes/members.ts";
 import { registerTenantRoutes } from "./identity/routes/tenant.ts";
+import { isFileUpload } from "./imports/file.ts";
+import { registerImportRoutes } from "./imports/routes.ts";
 import { uuidv7 } from "./lib/uuid.ts";
 import { moduleSwitches } from "./modules/modules.ts";
 import { registerModuleRoutes } from "./modules/routes.ts";
@@ -63,14 +65,15 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use(corsForAllowedOrigins());
   app.use(methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedResponse }));
   app.use(database());
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new HttpProblem("payload-too-large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
-      },
-    }),
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new HttpProblem("payload-too-large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+    },
+  });
+  // An import's file is streamed into storage, never held, and bounded by its route (Content-Length).
+  app.use("/api/*", (c, next) =>
+    isFileUpload(c.req.method, routedPath(c.req.raw)) ? next() : limitBody(c, next),
   );
   app.use("/api/*", authenticate());
   app.use("/api/*", csrfProtection());
@@ -118,6 +121,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerWhatsAppRoutes(app);
   registerModuleRoutes(app);
   registerCatalogRoutes(app);
+  registerImportRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

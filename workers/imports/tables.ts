@@ -66,6 +66,15 @@ export const importBatches = pgTable(
   (table) => [index("import_batches_tenant_idx").on(table.tenantId, table.id), tenantIsolation()],
 );
 
+export type Severity = "error" | "warning";
+export type SourceIssue = {
+  column: string;
+  value: string;
+  code: string;
+  message: string;
+  severity: Severity;
+};
+
 /** A row of a batch: its cells by field name, and what validation made of them. */
 export const importRows = pgTable(
   "import_rows",
@@ -77,6 +86,8 @@ export const importRows = pgTable(
     /** The line of the source file the row starts on (or its position among ingested rows). */
     row: integer("row").notNull(),
     cells: jsonb("cells").$type<Record<string, string>>().notNull(),
+    /** What reading the source found wrong with the row (an unterminated quote, extra fields). */
+    sourceIssues: jsonb("source_issues").$type<SourceIssue[]>().notNull().default([]),
     /** Null until validated; `skip` for a row with errors. */
     action: text("action", { enum: ROW_ACTIONS }),
     matchKey: text("match_key"),

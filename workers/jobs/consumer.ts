@@ -47,7 +47,12 @@ function jobLog(message: Message, job: JobEnvelope): Logger {
   return new Logger({ job_id: message.id, job_type: job.type, ...job.context, ...Object.fromEntries(ids) });
 }
 
-async function runMessage(message: Message, session: DatabaseSession, config: Config): Promise<void> {
+async function runMessage(
+  message: Message,
+  session: DatabaseSession,
+  config: Config,
+  env: Env,
+): Promise<void> {
   const parsed = parseJob(message.body);
   if ("issues" in parsed) {
     new Logger({ job_id: message.id }).error("job message rejected", { issues: parsed.issues });
@@ -57,7 +62,7 @@ async function runMessage(message: Message, session: DatabaseSession, config: Co
   const { definition, job } = parsed;
   const log = jobLog(message, job);
   try {
-    await definition.run(job, { session, config, log });
+    await definition.run(job, { session, config, log, env });
     message.ack();
   } catch (error) {
     log.warn("job failed, will retry", { attempts: message.attempts, ...errorFields(error) });
@@ -65,7 +70,7 @@ async function runMessage(message: Message, session: DatabaseSession, config: Co
   }
 }
 
-async function giveUpOn(message: Message, session: DatabaseSession, config: Config): Promise<void> {
+async function giveUpOn(message: Message, session: DatabaseSession, config: Config, env: Env): Promise<void> {
   const parsed = parseJob(message.body);
   const log = "issues" in parsed ? new Logger({ job_id: message.id }) : jobLog(message, parsed.job);
   log.error("job dead-lettered", { attempts: message.attempts, body: message.body });
@@ -75,7 +80,7 @@ async function giveUpOn(message: Message, session: DatabaseSession, config: Conf
   }
   try {
     const { definition, job } = parsed;
-    await definition.giveUp(job, { session, config, log });
+    await definition.giveUp(job, { session, config, log, env });
     message.ack();
   } catch (error) {
     log.warn("dead-lettered job not recorded, will retry", errorFields(error));
@@ -95,7 +100,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
   await withDatabase(
     config,
     (session) =>
-      forEachBounded(batch.messages, BATCH_CONCURRENCY, (message) => handle(message, session, config)),
+      forEachBounded(batch.messages, BATCH_CONCURRENCY, (message) => handle(message, session, config, env)),
     new Logger({ queue: batch.queue }),
   );
 }

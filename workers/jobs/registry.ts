@@ -1,10 +1,11 @@
 import { auditJobs } from "../audits/jobs.ts";
 import { whatsAppJobs } from "../channels/whatsapp/jobs.ts";
+import { importJobs } from "../imports/jobs.ts";
 import type { JobDefinition } from "../queue/define-job.ts";
 import { cronJobs } from "./cron-jobs.ts";
 
 /** Every job the queues carry, as each domain declares them; a new domain adds its list here. */
-export const JOB_DEFINITIONS = [...cronJobs, ...auditJobs, ...whatsAppJobs] as const;
+export const JOB_DEFINITIONS = [...cronJobs, ...auditJobs, ...whatsAppJobs, ...importJobs] as const;
 
 type MessageOf<Definition> = Definition extends JobDefinition<infer Message> ? Message : never;
 
