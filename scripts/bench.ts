@@ -10,6 +10,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { startFakeRealtime } from "../test/support/fake-realtime.ts";
 import { auditsPerMinute, parseRate } from "./lib/audit-bench.ts";
+import { benchImports } from "./lib/bench-imports.ts";
 import { benchWebchat } from "./lib/bench-webchat.ts";
 import { buildDocsAssets } from "./lib/docs-assets.ts";
 import { ROOT, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
@@ -246,6 +247,12 @@ try {
   console.log(`HTMLRewriter page parser: ${JSON.stringify(parser)}`);
   console.log("webchat: one conversation's Durable Object");
   const webchat = await benchWebchat(worker.url, seconds * rounds, idleSockets);
+  const imports = await benchImports(
+    worker.url,
+    worker.child.pid,
+    Number(process.env.BENCH_IMPORT_ROWS ?? 100_000),
+  );
+  console.log(`imports, upload → validate → promote: ${JSON.stringify(imports)}`);
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
@@ -260,6 +267,7 @@ try {
     audits,
     parser,
     webchat,
+    imports,
     voice_bridge: voiceBridge,
   };
   console.table(results.map(({ note: _note, ...row }) => row));
