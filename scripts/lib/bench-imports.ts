@@ -11,7 +11,7 @@ async function json<T>(response: Response): Promise<T> {
 }
 
 /** A products file of `rows` rows, in the shape Spanish spreadsheets export: `;` and decimal commas. */
-export function productsCsv(rows: number): Uint8Array {
+export function productsCsv(rows: number): Blob {
   const lines = ["Código;Nombre;Categoría;Precio unitario;Moneda;IVA %;Existencias"];
   for (let index = 1; index <= rows; index++) {
     const cents = (index * 37) % 100_000;
@@ -19,7 +19,7 @@ export function productsCsv(rows: number): Uint8Array {
       `SKU-${index};"Producto ${index}; lote ${index % 97}";Cat ${index % 20};${Math.floor(cents / 100)},${String(cents % 100).padStart(2, "0")};USD;15;${index % 500}`,
     );
   }
-  return new TextEncoder().encode(`\ufeff${lines.join("\r\n")}\r\n`);
+  return new Blob([`\ufeff${lines.join("\r\n")}\r\n`]);
 }
 
 /** Resident memory (bytes) of a process and all its descendants, from /proc. */
@@ -120,7 +120,7 @@ export async function benchImports(workerUrl: string, workerPid: number | undefi
     const seconds = (done - started) / 1000;
     return {
       rows,
-      file_bytes: file.length,
+      file_bytes: file.size,
       upload_seconds: Number(((uploaded - started) / 1000).toFixed(2)),
       read_and_validate_seconds: Number(((validatedAt - uploaded) / 1000).toFixed(2)),
       promote_seconds: Number(((done - validatedAt) / 1000).toFixed(2)),
