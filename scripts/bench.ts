@@ -11,6 +11,7 @@ import autocannon from "autocannon";
 import { startFakeRealtime } from "../test/support/fake-realtime.ts";
 import { startFakeSerpApi } from "../test/support/fake-serpapi.ts";
 import { auditsPerMinute, parseRate } from "./lib/audit-bench.ts";
+import { benchImports } from "./lib/bench-imports.ts";
 import { benchInsights } from "./lib/bench-insights.ts";
 import { benchMetricsCost } from "./lib/bench-metrics.ts";
 import { benchRanks } from "./lib/bench-reputation.ts";
@@ -276,6 +277,12 @@ try {
     rounds,
     connections,
   });
+  const imports = await benchImports(
+    worker.url,
+    worker.child.pid,
+    Number(process.env.BENCH_IMPORT_ROWS ?? 100_000),
+  );
+  console.log(`imports, upload → validate → promote: ${JSON.stringify(imports)}`);
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
@@ -290,6 +297,7 @@ try {
     audits,
     parser,
     webchat,
+    imports,
     voice_bridge: voiceBridge,
     metrics_cost: metricsCost,
     insights,

@@ -7,6 +7,7 @@ import { registerAlertRoutes } from "./alerts/routes.ts";
 import { registerAssistantRoutes } from "./assistants/routes.ts";
 import { registerAuditRoutes } from "./audits/routes/audits.ts";
 import { registerAuditReportRoutes } from "./audits/routes/reports.ts";
+import { registerCatalogRoutes } from "./catalog/routes.ts";
 import { registerChannelNumberRoutes } from "./channels/numbers/routes.ts";
 import { registerVoiceRoutes } from "./channels/voice/routes.ts";
 import { registerWhatsAppRoutes } from "./channels/whatsapp/routes.ts";
@@ -33,10 +34,14 @@ import { registerJwksRoute } from "./identity/routes/jwks.ts";
 import { registerMemberRoutes } from "./identity/routes/members.ts";
 import { registerOrganizationRoutes } from "./identity/routes/organizations.ts";
 import { registerTenantRoutes } from "./identity/routes/tenant.ts";
+import { isFileUpload } from "./imports/file.ts";
+import { registerImportRoutes } from "./imports/routes.ts";
 import { isNdjsonPostLoad } from "./insights/ndjson.ts";
 import { registerInsightRoutes } from "./insights/routes/index.ts";
 import { uuidv7 } from "./lib/uuid.ts";
 import { registerMetricsRoutes } from "./metrics/routes.ts";
+import { moduleSwitches } from "./modules/modules.ts";
+import { registerModuleRoutes } from "./modules/routes.ts";
 import { requestMetrics } from "./observability/request-metrics.ts";
 import { registerProjectRoutes } from "./projects/routes/projects.ts";
 import { rateLimit } from "./ratelimit/middleware.ts";
@@ -76,12 +81,18 @@ export function createApp(): OpenAPIHono<AppEnv> {
       throw new HttpProblem("payload-too-large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
     },
   });
-  // NDJSON post loads are streamed in batches by their route, which applies their own limit.
-  app.use("/api/*", (c, next) => (isNdjsonPostLoad(c.req.raw) ? next() : limitBody(c, next)));
+  // Streamed bodies are bounded by their routes: NDJSON post loads are read in batches, and an import's file
+  // goes into storage, never held, bounded by its Content-Length.
+  app.use("/api/*", (c, next) =>
+    isNdjsonPostLoad(c.req.raw) || isFileUpload(c.req.method, routedPath(c.req.raw))
+      ? next()
+      : limitBody(c, next),
+  );
   app.use("/api/*", authenticate());
   app.use("/api/*", csrfProtection());
   app.use("/api/*", rateLimit());
   app.use("/api/*", refuseUnstorableText());
+  app.use("/api/*", moduleSwitches());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -128,6 +139,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerTelemetryIngestRoutes(app);
   registerTelemetryQueryRoutes(app);
   registerAlertRoutes(app);
+  registerModuleRoutes(app);
+  registerCatalogRoutes(app);
+  registerImportRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

@@ -27,6 +27,10 @@ export const SCOPES = [
   "telemetry:write",
   "alerts:read",
   "alerts:write",
+  "catalog:read",
+  "catalog:write",
+  "imports:read",
+  "imports:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -25,7 +25,7 @@ import {
 const READ = { role: "viewer", scope: "alerts:read" } as const;
 const WRITE = { role: "analyst", scope: "alerts:write" } as const;
 
-const routes = new RouteGroup("Alerts");
+const routes = new RouteGroup("Alerts", { module: "telemetry" });
 
 const alertRule = routes.resource("alert rule", {
   path: "/api/v1/alerts/rules",

@@ -43,4 +43,6 @@ export interface Env {
   /** Long work (audits), so it never delays a short job. */
   LONG_JOBS: Queue<QueuedJob>;
   ASSETS: Fetcher;
+  /** Files kept for a while, each key under its domain and tenant (`imports/<tenant>/…`). */
+  FILES: R2Bucket;
 }

@@ -1,3 +1,4 @@
+import type { ModuleSwitches } from "../access/modules.ts";
 import type { Principal } from "../access/principal.ts";
 import type { Config } from "../config/config.ts";
 import type { Env } from "../config/env.ts";
@@ -19,5 +20,7 @@ export type AppEnv = {
     principal?: Principal;
     /** Why the credentials sent could not be accepted, for the 401 of routes that need them. */
     authError?: string;
+    /** Which modules the tenants have on, for routes declared with a `module`. */
+    modules?: ModuleSwitches;
   };
 };

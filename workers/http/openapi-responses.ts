@@ -8,6 +8,7 @@ const descriptions: Record<ProblemStatus, string> = {
   404: "No such resource (or it belongs to another tenant).",
   405: "The path does not take this method; `Allow` lists those it does.",
   409: "The request conflicts with the current state.",
+  411: "The body's length must be sent (`Content-Length`).",
   413: "The body is larger than the API accepts.",
   415: "The body's Content-Type is not one this route reads.",
   426: "Not a WebSocket upgrade request.",

@@ -175,6 +175,32 @@ export const PROBLEM_TYPES = {
       "`GET /metrics` needs `Authorization: Bearer` with the deployment's METRICS_TOKEN, and none or another came.",
     todo: "Set the scrape job's `authorization.credentials` (Prometheus) to the value of METRICS_TOKEN.",
   },
+  "module-disabled": {
+    status: 403,
+    title: "Forbidden",
+    means: "The route belongs to a module the caller's tenant has switched off.",
+    todo: "Ask an owner of the tenant to switch the module on (`PUT /api/v1/modules/{key}` with `enabled: true`); `GET /api/v1/modules` lists them.",
+  },
+  "batch-state": {
+    status: 409,
+    title: "Conflict",
+    means:
+      "The import batch is not in a state that allows this: rows are added only before validation, a batch is promoted only once validated, and a promoted or cancelled batch changes no more.",
+    todo: "Read the batch's `state` (`GET /api/v1/imports/batches/{id}`) and follow the order created → ingest or file → validate → promote.",
+  },
+  "length-required": {
+    status: 411,
+    title: "Length Required",
+    means:
+      "A file upload came without a `Content-Length`, so its size could not be checked before storing it.",
+    todo: "Send the file with its `Content-Length` (curl and browsers do for a file).",
+  },
+  "file-too-large": {
+    status: 413,
+    title: "Content Too Large",
+    means: "The uploaded file is larger than an import accepts.",
+    todo: "Split the file, or send its rows in pieces with `POST /api/v1/imports/batches/{id}/ingest`.",
+  },
 } as const satisfies Record<string, { status: number; title: string; means: string; todo: string }>;
 
 export type ProblemKey = keyof typeof PROBLEM_TYPES;

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, type RouteConfig, type RouteHandler, z }
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Context, MiddlewareHandler } from "hono";
 import { authorize, principalOf, type Requirement } from "../access/authorize.ts";
+import { type ModuleKey, requireModule } from "../access/modules.ts";
 import type { Database, HttpDatabase } from "../db/client.ts";
 import { IdParamSchema } from "./api-schemas.ts";
 import type { AppEnv } from "./app-env.ts";
@@ -55,6 +56,8 @@ export type Declaration<
    * 409s, and keeps the first answer for retries.
    */
   idempotent?: true;
+  /** The module the route belongs to: when the caller's tenant has it off, the route answers 403. */
+  module?: ModuleKey;
 };
 
 /**
@@ -105,12 +108,14 @@ function declareRoute<
     middleware = [],
     problems = [],
     idempotent,
+    module,
     request,
     responses,
     ...operation
   } = declaration;
   if (idempotent && access === "public")
     throw new Error(`${operation.operationId}: idempotency keys are per tenant`);
+  if (module && access === "public") throw new Error(`${operation.operationId}: modules are per tenant`);
   // Object.assign keeps the route's own responses in the type, so its handler is checked against them.
   const allResponses: Res & ProblemResponses = Object.assign(
     {},
@@ -128,7 +133,12 @@ function declareRoute<
     middleware:
       access === "public"
         ? middleware
-        : [authorize(access), ...(idempotent ? [idempotency(operation.operationId)] : []), ...middleware],
+        : [
+            authorize(access),
+            ...(module ? [requireModule(module)] : []),
+            ...(idempotent ? [idempotency(operation.operationId)] : []),
+            ...middleware,
+          ],
     // `request` is optional to write, so its type reads `Req | undefined`; when omitted, Req is undefined.
     // The Idempotency-Key header is validated by its middleware; it is added here for the document.
     request: withStrictQuery(idempotent ? withIdempotencyKey(request) : request) as Req,
@@ -142,6 +152,8 @@ type StandardOperation = {
   summary: string;
   description?: string;
   access: Access;
+  /** The module the route belongs to: when the caller's tenant has it off, the route answers 403. */
+  module?: ModuleKey;
 };
 
 type ResourceSpec<Row, S extends z.ZodType> = {
@@ -299,7 +311,14 @@ export class Resource<Row, S extends z.ZodType> {
 export class RouteGroup {
   readonly #routes: ((app: OpenAPIHono<AppEnv>) => void)[] = [];
 
-  constructor(readonly tag: string) {}
+  /**
+   * `module`: every route of the group that needs a caller belongs to it (403 when the tenant has it off);
+   * public routes (webhooks, the widget's own) never do.
+   */
+  constructor(
+    readonly tag: string,
+    readonly options: { module?: ModuleKey } = {},
+  ) {}
 
   add<
     const M extends Method,
@@ -310,7 +329,8 @@ export class RouteGroup {
     declaration: Declaration<M, P, Req, Res>,
     handler: HandlerOf<ReturnType<typeof declareRoute<M, P, Req, Res>>, Res>,
   ): void {
-    const route = declareRoute(this.tag, declaration);
+    const module = declaration.module ?? (declaration.access === "public" ? undefined : this.options.module);
+    const route = declareRoute(this.tag, { ...declaration, module });
     this.#routes.push((app) => app.openapi(route, handler));
   }
 

@@ -49,7 +49,12 @@ function jobLog(message: Message, job: JobEnvelope): Logger {
   return new Logger({ job_id: message.id, job_type: job.type, ...job.context, ...Object.fromEntries(ids) });
 }
 
-async function runMessage(message: Message, session: DatabaseSession, config: Config): Promise<void> {
+async function runMessage(
+  message: Message,
+  session: DatabaseSession,
+  config: Config,
+  env: Env,
+): Promise<void> {
   const parsed = parseJob(message.body);
   if ("issues" in parsed) {
     new Logger({ job_id: message.id }).error("job message rejected", { issues: parsed.issues });
@@ -69,7 +74,7 @@ async function runMessage(message: Message, session: DatabaseSession, config: Co
   };
 
   try {
-    await definition.run(job, { session, config, log });
+    await definition.run(job, { session, config, log, env });
     finished("succeeded");
     message.ack();
   } catch (error) {
@@ -79,7 +84,7 @@ async function runMessage(message: Message, session: DatabaseSession, config: Co
   }
 }
 
-async function giveUpOn(message: Message, session: DatabaseSession, config: Config): Promise<void> {
+async function giveUpOn(message: Message, session: DatabaseSession, config: Config, env: Env): Promise<void> {
   const parsed = parseJob(message.body);
   const log = "issues" in parsed ? new Logger({ job_id: message.id }) : jobLog(message, parsed.job);
   log.error("job dead-lettered", { attempts: message.attempts, body: message.body });
@@ -89,7 +94,7 @@ async function giveUpOn(message: Message, session: DatabaseSession, config: Conf
   }
   try {
     const { definition, job } = parsed;
-    await definition.giveUp(job, { session, config, log });
+    await definition.giveUp(job, { session, config, log, env });
     metrics.add("borde_jobs_total", { type: definition.type, outcome: "dead_lettered" });
     message.ack();
   } catch (error) {
@@ -114,7 +119,7 @@ export async function handleQueue(
   await withDatabase(
     config,
     (session) =>
-      forEachBounded(batch.messages, BATCH_CONCURRENCY, (message) => handle(message, session, config)),
+      forEachBounded(batch.messages, BATCH_CONCURRENCY, (message) => handle(message, session, config, env)),
     new Logger({ queue: batch.queue }),
   );
   if (ctx) flushSoon(env, (promise) => ctx.waitUntil(promise));

@@ -1,5 +1,6 @@
 import { auditJobs } from "../audits/jobs.ts";
 import { whatsAppJobs } from "../channels/whatsapp/jobs.ts";
+import { importJobs } from "../imports/jobs.ts";
 import { insightJobs } from "../insights/jobs.ts";
 import type { JobDefinition } from "../queue/define-job.ts";
 import { reputationJobs } from "../reputation/jobs.ts";
@@ -12,6 +13,7 @@ export const JOB_DEFINITIONS = [
   ...whatsAppJobs,
   ...insightJobs,
   ...reputationJobs,
+  ...importJobs,
 ] as const;
 
 type MessageOf<Definition> = Definition extends JobDefinition<infer Message> ? Message : never;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Config } from "../config/config.ts";
+import type { Env } from "../config/env.ts";
 import type { DatabaseSession } from "../db/client.ts";
 import type { Logger } from "../lib/log.ts";
 import { JobContextSchema, type JobEnvelope } from "./envelope.ts";
@@ -10,8 +11,11 @@ import { JobContextSchema, type JobEnvelope } from "./envelope.ts";
  */
 export type JobKind = "short" | "long";
 
-/** What a job runs with: its batch's database session, the config, and a logger bound to the job. */
-export type JobRuntime = { session: DatabaseSession; config: Config; log: Logger };
+/**
+ * What a job runs with: its batch's database session, the config, a logger bound to the job, and the
+ * Worker's bindings (a bucket, say).
+ */
+export type JobRuntime = { session: DatabaseSession; config: Config; log: Logger; env: Env };
 
 export type JobParse<Message> =
   | { success: true; job: Message }

@@ -28,7 +28,7 @@ async function callersAudit(c: Context<AppEnv>, id: string): Promise<Audit> {
   return audit;
 }
 
-const routes = new RouteGroup("Audits");
+const routes = new RouteGroup("Audits", { module: "audits" });
 
 routes.add(
   {

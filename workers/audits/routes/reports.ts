@@ -29,7 +29,7 @@ import {
 
 const READ = { role: "viewer", scope: "audits:read" } as const;
 
-const routes = new RouteGroup("Audits");
+const routes = new RouteGroup("Audits", { module: "audits" });
 
 routes.add(
   {

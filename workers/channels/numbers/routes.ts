@@ -32,7 +32,7 @@ function savedNumber(write: NumberWrite) {
   }
 }
 
-const routes = new RouteGroup("Channels");
+const routes = new RouteGroup("Channels", { module: "channels" });
 
 const channelNumber = routes.resource("channel number", {
   path: "/api/v1/channels/numbers",

@@ -11,7 +11,7 @@ const TwimlSchema = z.string().openapi("TwiML", {
     '<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="wss://borde.example/api/v1/channels/voice/stream/CA…"><Parameter name="token" value="…"/></Stream></Connect></Response>',
 });
 
-const routes = new RouteGroup("Channels");
+const routes = new RouteGroup("Channels", { module: "channels" });
 
 routes.add(
   {

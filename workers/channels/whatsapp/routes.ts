@@ -15,7 +15,7 @@ const EmptyTwimlSchema = z.string().openapi("EmptyTwiML", {
   example: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>',
 });
 
-const routes = new RouteGroup("Channels");
+const routes = new RouteGroup("Channels", { module: "channels" });
 
 routes.add(
   {

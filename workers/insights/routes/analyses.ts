@@ -33,7 +33,7 @@ import { readOfBrand } from "./brand-reads.ts";
 /** The synchronous form's bound: every attempt at the model together, then the module falls back. */
 export const SYNC_MODULE_BUDGET_MS = 25_000;
 
-const routes = new RouteGroup("Insights");
+const routes = new RouteGroup("Insights", { module: "insights" });
 
 const windowOf = (brandId: string, body: { from: string; to: string }) => ({
   brandId,

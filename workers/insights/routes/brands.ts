@@ -25,7 +25,7 @@ function brandInputOf(body: BrandBody): Partial<BrandInput> {
   };
 }
 
-const routes = new RouteGroup("Insights");
+const routes = new RouteGroup("Insights", { module: "insights" });
 
 const brand = routes.resource("brand", { path: "/api/v1/brands", schema: BrandSchema, render: renderBrand });
 

@@ -27,7 +27,7 @@ import {
 import { READ, WRITE } from "./access.ts";
 import { readOfBrand } from "./brand-reads.ts";
 
-const routes = new RouteGroup("Insights");
+const routes = new RouteGroup("Insights", { module: "insights" });
 
 async function ingestBatch(c: Context<AppEnv>, brandId: string, items: RawItem[]): Promise<IngestOutcome> {
   const outcome = await tenantWrite(c, (db, tenantId) => ingestItems(db, tenantId, brandId, items));

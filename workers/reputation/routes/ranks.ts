@@ -18,7 +18,7 @@ import { normaliseDomain, normaliseKeyword } from "../ranked-host.ts";
 // Looking costs SerpApi calls, which the tenant's daily cap bounds; anyone in the tenant may look.
 const READ = { role: "viewer", scope: "reputation:read" } as const;
 
-const routes = new RouteGroup("Reputation");
+const routes = new RouteGroup("Reputation", { module: "reputation" });
 
 const unique = (keywords: string[]) => [...new Set(keywords.map(normaliseKeyword))];
 

@@ -26,7 +26,7 @@ import {
 
 const WRITE = { role: "analyst", scope: "telemetry:write" } as const;
 
-const routes = new RouteGroup("Telemetry");
+const routes = new RouteGroup("Telemetry", { module: "telemetry" });
 
 const quotaOf = (c: Context<AppEnv>): IngestQuota => c.get("config").telemetry;
 

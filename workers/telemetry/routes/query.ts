@@ -23,7 +23,7 @@ const READ = { role: "viewer", scope: "telemetry:read" } as const;
 const MAX_QUERY_POINTS = 200_000;
 const HOUR_MS = 60 * 60 * 1000;
 
-const routes = new RouteGroup("Telemetry");
+const routes = new RouteGroup("Telemetry", { module: "telemetry" });
 
 routes.add(
   {

@@ -10,7 +10,7 @@ import { createWidgetKey, listWidgetKeys, revokeWidgetKey, updateWidgetKey } fro
 
 const ADMIN = { role: "admin" } as const;
 
-const routes = new RouteGroup("Widget keys");
+const routes = new RouteGroup("Widget keys", { module: "webchat" });
 
 const widgetKey = routes.resource("widget key", {
   path: "/api/v1/widget-keys",

@@ -1,0 +1,137 @@
+// The import figure for `npm run bench`: a generated products CSV through upload → read and validate →
+// promote, on wrangler dev's local queue and R2 and the bench's database, timed end to end, with the
+// resident memory of the Worker's processes sampled throughout (the file is streamed, so it should not
+// grow with the file).
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+async function json<T>(response: Response): Promise<T> {
+  if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** A products file of `rows` rows, in the shape Spanish spreadsheets export: `;` and decimal commas. */
+export function productsCsv(rows: number): Blob {
+  const lines = ["Código;Nombre;Categoría;Precio unitario;Moneda;IVA %;Existencias"];
+  for (let index = 1; index <= rows; index++) {
+    const cents = (index * 37) % 100_000;
+    lines.push(
+      `SKU-${index};"Producto ${index}; lote ${index % 97}";Cat ${index % 20};${Math.floor(cents / 100)},${String(cents % 100).padStart(2, "0")};USD;15;${index % 500}`,
+    );
+  }
+  return new Blob([`\ufeff${lines.join("\r\n")}\r\n`]);
+}
+
+/** Resident memory (bytes) of a process and all its descendants, from /proc. */
+function treeRss(pid: number): number {
+  const children = (() => {
+    try {
+      return execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" })
+        .split("\n")
+        .map((line) => Number(line.trim()))
+        .filter((child) => child > 0);
+    } catch {
+      return [];
+    }
+  })();
+  let rss = 0;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    rss = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) * 1024;
+  } catch {
+    // gone
+  }
+  return rss + children.reduce((sum, child) => sum + treeRss(child), 0);
+}
+
+type Batch = { id: string; state: string; failure_reason: string | null; preview: unknown; result: unknown };
+
+export async function benchImports(workerUrl: string, workerPid: number | undefined, rows: number) {
+  const id = crypto.randomUUID().slice(0, 8);
+  const session = await json<{ access_token: string }>(
+    await fetch(`${workerUrl}/api/v1/auth/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        email: `imports-${id}@example.com`,
+        password: `bench-password-${id}`,
+        name: "Bench",
+        tenant_name: `Imports ${id}`,
+        tenant_slug: `imports-${id}`,
+      }),
+    }),
+  );
+  const headers = { authorization: `Bearer ${session.access_token}` };
+  const call = (method: string, path: string, body?: unknown) =>
+    fetch(`${workerUrl}${path}`, {
+      method,
+      headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  await json(
+    await call("PUT", "/api/v1/settings/fields/products", {
+      fields: [
+        { field: "sku", aliases: ["codigo"] },
+        { field: "name", aliases: ["nombre"] },
+        { field: "category", aliases: ["categoria"] },
+        { field: "unit_price", aliases: ["precio unitario"] },
+        { field: "currency", aliases: ["moneda"] },
+        { field: "tax_rate", aliases: ["iva %"] },
+        { field: "stock", aliases: ["existencias"] },
+      ],
+    }),
+  );
+  const file = productsCsv(rows);
+  const baselineRss = workerPid ? treeRss(workerPid) : 0;
+  let peakRss = baselineRss;
+  const sampler = setInterval(() => {
+    if (workerPid) peakRss = Math.max(peakRss, treeRss(workerPid));
+  }, 250);
+  const waitFor = async (batchId: string, state: string) => {
+    for (;;) {
+      const batch = await json<Batch>(await call("GET", `/api/v1/imports/batches/${batchId}`));
+      if (batch.state === state) return batch;
+      if (batch.state === "failed") throw new Error(`import failed: ${batch.failure_reason}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  };
+  try {
+    const started = performance.now();
+    const batch = await json<Batch>(
+      await call("POST", "/api/v1/imports/batches", {
+        entity: "products",
+        source_type: "csv",
+        decimal_comma: true,
+      }),
+    );
+    await json(
+      await fetch(`${workerUrl}/api/v1/imports/batches/${batch.id}/file`, {
+        method: "PUT",
+        headers: { ...headers, "content-type": "text/csv" },
+        body: file,
+      }),
+    );
+    const uploaded = performance.now();
+    const validated = await waitFor(batch.id, "validated");
+    const validatedAt = performance.now();
+    await json(await call("POST", `/api/v1/imports/batches/${batch.id}/promote`));
+    const promoted = await waitFor(batch.id, "promoted");
+    const done = performance.now();
+    const seconds = (done - started) / 1000;
+    return {
+      rows,
+      file_bytes: file.size,
+      upload_seconds: Number(((uploaded - started) / 1000).toFixed(2)),
+      read_and_validate_seconds: Number(((validatedAt - uploaded) / 1000).toFixed(2)),
+      promote_seconds: Number(((done - validatedAt) / 1000).toFixed(2)),
+      seconds: Number(seconds.toFixed(2)),
+      rows_per_second: Math.round(rows / seconds),
+      preview: validated.preview,
+      result: promoted.result,
+      worker_rss_baseline_mb: Math.round(baselineRss / 2 ** 20),
+      worker_rss_peak_mb: Math.round(peakRss / 2 ** 20),
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}

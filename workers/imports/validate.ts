@@ -1,0 +1,287 @@
+import { and, eq, inArray, lte, ne, sql } from "drizzle-orm";
+import { type Entity, type RecordValues, readRecord } from "../catalog/entities.ts";
+import { existingByKey, storeOf, unchanged } from "../catalog/records.ts";
+import type { Database, DatabaseSession } from "../db/client.ts";
+import { type Batch, clearErrors, lockBatch, rowsAfter, setBatch } from "./batches.ts";
+import { readFieldSettings } from "./field-settings.ts";
+import {
+  type BatchPreview,
+  type FieldSetting,
+  importErrors,
+  importRows,
+  ROW_ACTIONS,
+  type RowAction,
+  type SourceIssue,
+} from "./tables.ts";
+
+/** Rows validated per transaction: one lookup of existing records and one write of verdicts each. */
+export const VALIDATE_CHUNK_ROWS = 1000;
+
+export type RowIssue = SourceIssue;
+
+/** What validation made of one row. */
+export type Verdict = {
+  row: number;
+  action: RowAction;
+  matchKey: string | null;
+  values: RecordValues | null;
+  existingId: string | null;
+  issues: RowIssue[];
+};
+
+export type RowToJudge = { row: number; cells: Record<string, string>; sourceIssues: SourceIssue[] };
+
+/** Where a row's key was seen before: the existing record, and earlier rows of the batch. */
+export type KeyContext = {
+  existing: Map<string, { id: string; values: RecordValues }>;
+  /** The first row of the batch holding each key, among rows that will be promoted. */
+  firstRowOf: Map<string, number>;
+};
+
+const error = (column: string, value: string, code: string, message: string): RowIssue => ({
+  column,
+  value,
+  code,
+  message,
+  severity: "error",
+});
+
+/**
+ * Judges one row: the catalog's rules and the tenant's field settings (their defaults fill empty cells,
+ * their required fields must be there), then its key against earlier rows and existing records, as the
+ * batch's mode wants. A row with any error is skipped; warnings do not stop it.
+ */
+export function judgeRow(
+  batch: Pick<Batch, "entity" | "mode" | "matchOn" | "decimalComma" | "defaults">,
+  settings: FieldSetting[],
+  row: RowToJudge,
+  keys: KeyContext,
+): Verdict {
+  const cells = { ...row.cells };
+  for (const setting of settings) {
+    const fallback = batch.defaults[setting.field] ?? setting.default;
+    if ((cells[setting.field] ?? "").trim() === "" && fallback !== null && fallback !== undefined)
+      cells[setting.field] = fallback;
+  }
+  const required = new Set([
+    batch.matchOn,
+    ...settings.filter((setting) => setting.required).map((s) => s.field),
+  ]);
+  const { values, issues } = readRecord(batch.entity, cells, { decimalComma: batch.decimalComma, required });
+  const found: RowIssue[] = [
+    ...row.sourceIssues,
+    ...issues.map((issue) => error(issue.column, row.cells[issue.column] ?? "", issue.code, issue.message)),
+  ];
+  const key = typeof values[batch.matchOn] === "string" ? (values[batch.matchOn] as string) : null;
+  let existingId: string | null = null;
+  let action: RowAction = "skip";
+  if (key !== null && !found.some((issue) => issue.severity === "error")) {
+    const first = keys.firstRowOf.get(key);
+    const existing = keys.existing.get(key);
+    const cell = row.cells[batch.matchOn] ?? key;
+    if (first !== undefined && first !== row.row)
+      found.push(
+        error(batch.matchOn, cell, "duplicate_key", `${batch.matchOn} ${key} is also in row ${first}`),
+      );
+    else if (existing && batch.mode === "insert")
+      found.push(
+        error(batch.matchOn, cell, "already_exists", `a record with ${batch.matchOn} ${key} exists`),
+      );
+    else if (!existing && batch.mode === "update")
+      found.push(error(batch.matchOn, cell, "not_found", `no record has ${batch.matchOn} ${key} to update`));
+    else if (existing) {
+      existingId = existing.id;
+      action = unchanged(existing.values, values) ? "unchanged" : "update";
+    } else action = "create";
+  }
+  if (found.some((issue) => issue.severity === "error")) action = "skip";
+  return {
+    row: row.row,
+    action,
+    matchKey: key,
+    values: action === "skip" ? null : values,
+    existingId,
+    issues: found,
+  };
+}
+
+/** The keys among `rows`' match fields, read as validation will read them, for one lookup. */
+function keysOf(entity: Entity, matchOn: string, rows: RowToJudge[], decimalComma: boolean): string[] {
+  const keys = new Set<string>();
+  for (const row of rows) {
+    const { values } = readRecord(entity, row.cells, { decimalComma });
+    const key = values[matchOn];
+    if (typeof key === "string") keys.add(key);
+  }
+  return [...keys];
+}
+
+/** Writes verdicts: the rows' actions in one statement, their issues replacing those found before. */
+async function saveVerdicts(db: Database, batch: Batch, verdicts: Verdict[]) {
+  if (verdicts.length === 0) return;
+  const payload = verdicts.map(({ row, action, matchKey, values, existingId }) => ({
+    row,
+    action,
+    match_key: matchKey,
+    values,
+    existing_id: existingId,
+  }));
+  await db.execute(sql`
+    UPDATE ${importRows} AS target
+    SET "action" = verdict."action", "match_key" = verdict."match_key", "values" = verdict."values",
+        "existing_id" = verdict."existing_id"
+    FROM jsonb_to_recordset(${JSON.stringify(payload)}::jsonb)
+      AS verdict("row" integer, "action" text, "match_key" text, "values" jsonb, "existing_id" uuid)
+    WHERE target."batch_id" = ${batch.id} AND target."row" = verdict."row"`);
+  await clearErrors(
+    db,
+    batch.id,
+    verdicts.map((verdict) => verdict.row),
+  );
+  const issues = verdicts.flatMap((verdict) =>
+    verdict.issues.map((issue) => ({
+      ...issue,
+      row: verdict.row,
+      tenantId: batch.tenantId,
+      batchId: batch.id,
+    })),
+  );
+  // Bounded per statement: each issue is 8 parameters and a statement takes at most 65,535.
+  for (let start = 0; start < issues.length; start += 5000)
+    await db.insert(importErrors).values(issues.slice(start, start + 5000));
+}
+
+/**
+ * The first row holding each of `keys` among the batch's rows up to `through` that will be promoted,
+ * leaving out row `except`.
+ */
+async function firstRowsOf(db: Database, batchId: string, keys: string[], through: number, except = 0) {
+  if (keys.length === 0) return new Map<string, number>();
+  const rows = await db
+    .select({ key: importRows.matchKey, row: sql<number>`min(${importRows.row})::int` })
+    .from(importRows)
+    .where(
+      and(
+        eq(importRows.batchId, batchId),
+        lte(importRows.row, through),
+        ne(importRows.row, except),
+        ne(importRows.action, "skip"),
+        inArray(importRows.matchKey, keys),
+      ),
+    )
+    .groupBy(importRows.matchKey);
+  return new Map(rows.map(({ key, row }) => [String(key), row]));
+}
+
+/** Judges rows in order and keeps what each taught about keys, so a later duplicate names the first. */
+function judgeInOrder(
+  batch: Batch,
+  settings: FieldSetting[],
+  rows: RowToJudge[],
+  keys: KeyContext,
+): Verdict[] {
+  return rows.map((row) => {
+    const verdict = judgeRow(batch, settings, row, keys);
+    if (verdict.action !== "skip" && verdict.matchKey !== null && !keys.firstRowOf.has(verdict.matchKey))
+      keys.firstRowOf.set(verdict.matchKey, verdict.row);
+    return verdict;
+  });
+}
+
+/** Counts by action and severity over the whole batch: its preview once validated. */
+export async function summarize(db: Database, batch: Batch) {
+  const actions = await db
+    .select({ action: importRows.action, rows: sql<number>`count(*)::int` })
+    .from(importRows)
+    .where(eq(importRows.batchId, batch.id))
+    .groupBy(importRows.action);
+  const severities = await db
+    .select({ severity: importErrors.severity, issues: sql<number>`count(*)::int` })
+    .from(importErrors)
+    .where(eq(importErrors.batchId, batch.id))
+    .groupBy(importErrors.severity);
+  const preview = Object.fromEntries(ROW_ACTIONS.map((action) => [action, 0])) as BatchPreview;
+  for (const { action, rows } of actions) if (action) preview[action] = rows;
+  const count = (severity: string) => severities.find((row) => row.severity === severity)?.issues ?? 0;
+  return { preview, errorCount: count("error"), warningCount: count("warning") };
+}
+
+export type ChunkOutcome = "more" | "done" | "stopped";
+
+/**
+ * Validates the next chunk of a validating batch in one transaction, and records how far it got in the
+ * same transaction: a retried job resumes after the last chunk that committed. The last call finds no
+ * rows left and makes the batch `validated`, with its preview.
+ */
+export async function validateNextChunk(
+  session: DatabaseSession,
+  tenantId: string,
+  batchId: string,
+  chunkRows = VALIDATE_CHUNK_ROWS,
+): Promise<ChunkOutcome> {
+  return session.tenant(tenantId, async (db) => {
+    const batch = await lockBatch(db, tenantId, batchId);
+    if (batch?.state !== "validating") return "stopped";
+    const rows = await rowsAfter(db, batchId, batch.validatedThrough, chunkRows);
+    if (rows.length === 0) {
+      await setBatch(db, batchId, { state: "validated", ...(await summarize(db, batch)) });
+      return "done";
+    }
+    const settings = await readFieldSettings(db, tenantId, batch.entity);
+    const keys = keysOf(batch.entity, batch.matchOn, rows, batch.decimalComma);
+    const context: KeyContext = {
+      existing: await existingByKey(db, tenantId, storeOf(batch.entity), batch.matchOn, keys),
+      firstRowOf: await firstRowsOf(db, batchId, keys, batch.validatedThrough),
+    };
+    await saveVerdicts(db, batch, judgeInOrder(batch, settings, rows, context));
+    await setBatch(db, batchId, { validatedThrough: rows[rows.length - 1]?.row ?? batch.validatedThrough });
+    return "more";
+  });
+}
+
+/** Runs a batch's validation to its end, a chunk per transaction. */
+export async function validateBatch(session: DatabaseSession, tenantId: string, batchId: string) {
+  while ((await validateNextChunk(session, tenantId, batchId)) === "more");
+}
+
+/**
+ * `PATCH …/rows/{row}`: replaces cells of one row of a validated batch and judges it again against the
+ * other rows and existing records; the batch's preview and counts follow.
+ */
+export async function correctRow(
+  db: Database,
+  tenantId: string,
+  batchId: string,
+  rowNumber: number,
+  cells: Record<string, string>,
+): Promise<
+  | { outcome: "done"; verdict: Verdict; batch: Batch; cells: Record<string, string> }
+  | { outcome: "not_found" }
+  | { outcome: "wrong_state"; batch: Batch }
+> {
+  const batch = await lockBatch(db, tenantId, batchId);
+  if (!batch) return { outcome: "not_found" };
+  if (batch.state !== "validated") return { outcome: "wrong_state", batch };
+  const [row] = await rowsAfter(db, batchId, rowNumber - 1, 1, eq(importRows.row, rowNumber));
+  if (!row) return { outcome: "not_found" };
+  const corrected = {
+    ...row,
+    cells: { ...row.cells, ...cells },
+    sourceIssues: row.sourceIssues.filter((issue) => issue.severity === "warning"),
+  };
+  await db
+    .update(importRows)
+    .set({ cells: corrected.cells, sourceIssues: corrected.sourceIssues })
+    .where(and(eq(importRows.batchId, batchId), eq(importRows.row, rowNumber)));
+  const settings = await readFieldSettings(db, tenantId, batch.entity);
+  const keys = keysOf(batch.entity, batch.matchOn, [corrected], batch.decimalComma);
+  // The row itself is not its own duplicate; any other row holding the key is.
+  const others = await firstRowsOf(db, batchId, keys, batch.lastRow, rowNumber);
+  const verdict = judgeRow(batch, settings, corrected, {
+    existing: await existingByKey(db, tenantId, storeOf(batch.entity), batch.matchOn, keys),
+    firstRowOf: others,
+  });
+  await saveVerdicts(db, batch, [verdict]);
+  const updated = await setBatch(db, batchId, await summarize(db, batch));
+  return { outcome: "done", verdict, batch: updated, cells: corrected.cells };
+}
