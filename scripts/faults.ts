@@ -159,7 +159,8 @@ async function underMixedLoad(during: () => Promise<void>): Promise<Answer[]> {
 function summarise(answers: Answer[]) {
   const statuses: Record<string, Record<string, number>> = {};
   for (const { kind, status, problemType } of answers) {
-    const ofKind = (statuses[kind] ??= {});
+    const ofKind = statuses[kind] ?? {};
+    statuses[kind] = ofKind;
     const key = problemType ? `${status} ${problemType}` : String(status);
     ofKind[key] = (ofKind[key] ?? 0) + 1;
   }

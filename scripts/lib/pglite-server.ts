@@ -47,10 +47,11 @@ export async function startPGliteServer(
   const waiting: { socket: Socket; resume: () => void }[] = [];
   const sockets = new Set<Socket>();
 
-  const acquire = (socket: Socket) =>
-    owner === null || owner === socket
-      ? ((owner = socket), Promise.resolve())
-      : new Promise<void>((resume) => waiting.push({ socket, resume }));
+  const acquire = (socket: Socket): Promise<void> => {
+    if (owner !== null && owner !== socket) return new Promise((resume) => waiting.push({ socket, resume }));
+    owner = socket;
+    return Promise.resolve();
+  };
   const release = () => {
     owner = null;
     const next = waiting.shift();
