@@ -6,5 +6,7 @@ window.addEventListener("load", () => {
     deepLinking: true,
     persistAuthorization: true,
     withCredentials: true,
+    // Tags start folded: the document has over 150 operations, too many to lay out at once.
+    docExpansion: "none",
   });
 });
