@@ -41,7 +41,7 @@ async function importMessyFile(account: TestAccount, bytes: Uint8Array) {
 const shapeOf = (errors: { row: number; column: string; value: string; code: string; severity: string }[]) =>
   errors.map(({ row, column, value, code, severity }) => ({ row, column, value, code, severity }));
 
-describe("a messy CSV file through upload, validation, correction and promotion", () => {
+describe("a messy CSV file through upload, validation, correction and promotion", { timeout: 30_000 }, () => {
   let owner: TestAccount;
   beforeAll(async () => {
     owner = await tenantWithAliases();
@@ -119,7 +119,8 @@ const rowsOf = (count: number, price = "1.00") =>
     currency: "USD",
   }));
 
-describe("promotion", () => {
+// Each test runs validation and promotion jobs end to end: over 5 s on a busy PostgreSQL server.
+describe("promotion", { timeout: 30_000 }, () => {
   it("changes nothing when the same rows are promoted twice, and a promoted batch cannot be promoted again", async () => {
     const tenant = await registerTenant();
     const first = await validatedRowsBatch(tenant, { entity: "products" }, rowsOf(5));
