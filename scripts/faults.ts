@@ -11,6 +11,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { okJson } from "./lib/bench-tenant.ts";
 import { buildDocsAssets } from "./lib/docs-assets.ts";
 import { startFaultProxy } from "./lib/fault-proxy.ts";
 import { startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
@@ -63,13 +64,8 @@ const worker = await startWranglerDev({
   },
 });
 
-async function json<T>(response: Response): Promise<T> {
-  if (!response.ok) throw new Error(`${response.url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 const origin = `http://127.0.0.1:${port}`;
-const login = await json<{ access_token: string }>(
+const login = await okJson<{ access_token: string }>(
   await fetch(`${worker.url}/api/v1/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -80,7 +76,7 @@ const bearer = { authorization: `Bearer ${login.access_token}` };
 const widget = `${worker.url}/api/v1/webchat`;
 /** A visitor of the demo widget, each loop its own, so the per-conversation message limit is not the subject. */
 async function newVisitor(): Promise<string> {
-  const session = await json<{ visitor_token: string }>(
+  const session = await okJson<{ visitor_token: string }>(
     await fetch(`${widget}/sessions?key=${DEMO.widgetKey}`, {
       method: "POST",
       headers: { "content-type": "application/json", origin },

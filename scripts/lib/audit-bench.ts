@@ -3,33 +3,16 @@
 import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { startCleanSite } from "../../test/support/fixture-site.ts";
+import { okJson, registerBenchTenant } from "./bench-tenant.ts";
 import { ROOT } from "./local-stack.ts";
-
-async function json<T>(response: Response): Promise<T> {
-  if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
 
 /** Queues `count` audits of a two-page fixture site at once and times them until all are finished. */
 export async function auditsPerMinute(workerUrl: string, count: number) {
   const site = await startCleanSite();
   try {
-    const id = crypto.randomUUID().slice(0, 8);
-    const session = await json<{ access_token: string }>(
-      await fetch(`${workerUrl}/api/v1/auth/register`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          email: `bench-${id}@example.com`,
-          password: `bench-password-${id}`,
-          name: "Bench",
-          tenant_name: `Bench ${id}`,
-          tenant_slug: `bench-${id}`,
-        }),
-      }),
-    );
-    const headers = { "content-type": "application/json", authorization: `Bearer ${session.access_token}` };
-    const project = await json<{ id: string }>(
+    const accessToken = await registerBenchTenant(workerUrl, "bench-audits");
+    const headers = { "content-type": "application/json", authorization: `Bearer ${accessToken}` };
+    const project = await okJson<{ id: string }>(
       await fetch(`${workerUrl}/api/v1/projects`, {
         method: "POST",
         headers,
@@ -39,7 +22,7 @@ export async function auditsPerMinute(workerUrl: string, count: number) {
     const started = performance.now();
     const ids = await Promise.all(
       Array.from({ length: count }, async () => {
-        const audit = await json<{ id: string }>(
+        const audit = await okJson<{ id: string }>(
           await fetch(`${workerUrl}/api/v1/audits`, {
             method: "POST",
             headers,
@@ -56,7 +39,7 @@ export async function auditsPerMinute(workerUrl: string, count: number) {
       if (Date.now() > deadline) throw new Error(`${open.size} audits still unfinished after 300 s`);
       await new Promise((resolve) => setTimeout(resolve, 250));
       for (const auditId of [...open]) {
-        const status = await json<{ status: string }>(
+        const status = await okJson<{ status: string }>(
           await fetch(`${workerUrl}/api/v1/audits/${auditId}/status`, { headers }),
         );
         if (status.status === "completed" || status.status === "failed") {

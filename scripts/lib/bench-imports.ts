@@ -4,11 +4,7 @@
 // grow with the file).
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-
-async function json<T>(response: Response): Promise<T> {
-  if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+import { okJson, registerBenchTenant } from "./bench-tenant.ts";
 
 /** A products file of `rows` rows, in the shape Spanish spreadsheets export: `;` and decimal commas. */
 export function productsCsv(rows: number): Blob {
@@ -47,28 +43,15 @@ function treeRss(pid: number): number {
 type Batch = { id: string; state: string; failure_reason: string | null; preview: unknown; result: unknown };
 
 export async function benchImports(workerUrl: string, workerPid: number | undefined, rows: number) {
-  const id = crypto.randomUUID().slice(0, 8);
-  const session = await json<{ access_token: string }>(
-    await fetch(`${workerUrl}/api/v1/auth/register`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        email: `imports-${id}@example.com`,
-        password: `bench-password-${id}`,
-        name: "Bench",
-        tenant_name: `Imports ${id}`,
-        tenant_slug: `imports-${id}`,
-      }),
-    }),
-  );
-  const headers = { authorization: `Bearer ${session.access_token}` };
+  const accessToken = await registerBenchTenant(workerUrl, "bench-imports");
+  const headers = { authorization: `Bearer ${accessToken}` };
   const call = (method: string, path: string, body?: unknown) =>
     fetch(`${workerUrl}${path}`, {
       method,
       headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-  await json(
+  await okJson(
     await call("PUT", "/api/v1/settings/fields/products", {
       fields: [
         { field: "sku", aliases: ["codigo"] },
@@ -89,7 +72,7 @@ export async function benchImports(workerUrl: string, workerPid: number | undefi
   }, 250);
   const waitFor = async (batchId: string, state: string) => {
     for (;;) {
-      const batch = await json<Batch>(await call("GET", `/api/v1/imports/batches/${batchId}`));
+      const batch = await okJson<Batch>(await call("GET", `/api/v1/imports/batches/${batchId}`));
       if (batch.state === state) return batch;
       if (batch.state === "failed") throw new Error(`import failed: ${batch.failure_reason}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -97,14 +80,14 @@ export async function benchImports(workerUrl: string, workerPid: number | undefi
   };
   try {
     const started = performance.now();
-    const batch = await json<Batch>(
+    const batch = await okJson<Batch>(
       await call("POST", "/api/v1/imports/batches", {
         entity: "products",
         source_type: "csv",
         decimal_comma: true,
       }),
     );
-    await json(
+    await okJson(
       await fetch(`${workerUrl}/api/v1/imports/batches/${batch.id}/file`, {
         method: "PUT",
         headers: { ...headers, "content-type": "text/csv" },
@@ -114,7 +97,7 @@ export async function benchImports(workerUrl: string, workerPid: number | undefi
     const uploaded = performance.now();
     const validated = await waitFor(batch.id, "validated");
     const validatedAt = performance.now();
-    await json(await call("POST", `/api/v1/imports/batches/${batch.id}/promote`));
+    await okJson(await call("POST", `/api/v1/imports/batches/${batch.id}/promote`));
     const promoted = await waitFor(batch.id, "promoted");
     const done = performance.now();
     const seconds = (done - started) / 1000;

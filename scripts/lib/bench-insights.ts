@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFakeOpenAI } from "../../test/support/fake-openai.ts";
 import { insightsAnswer } from "../../test/support/insights-answers.ts";
+import { okJson, registerBenchTenant } from "./bench-tenant.ts";
 import { startWranglerDev } from "./local-stack.ts";
 import { newSigningKey } from "./signing-keys.ts";
 
@@ -47,11 +48,6 @@ function benchPost(index: number, prefix: string) {
   };
 }
 
-async function ok<T>(response: Response): Promise<T> {
-  if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 type Analysis = {
   status: string;
   modules: { status: string; source: string; tokens: { prompt: number; completion: number } }[];
@@ -83,24 +79,11 @@ export async function benchInsights(options: {
     },
   });
   try {
-    const id = crypto.randomUUID().slice(0, 8);
-    const { access_token } = await ok<{ access_token: string }>(
-      await fetch(`${worker.url}/api/v1/auth/register`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          email: `bench-insights-${id}@example.com`,
-          password: `bench-password-${id}`,
-          name: "Bench",
-          tenant_name: `Bench ${id}`,
-          tenant_slug: `bench-insights-${id}`,
-        }),
-      }),
-    );
+    const access_token = await registerBenchTenant(worker.url, "bench-insights");
     const headers = { authorization: `Bearer ${access_token}`, "content-type": "application/json" };
     const newBrand = async (name: string) =>
       (
-        await ok<{ id: string }>(
+        await okJson<{ id: string }>(
           await fetch(`${worker.url}/api/v1/brands`, {
             method: "POST",
             headers,
@@ -113,7 +96,7 @@ export async function benchInsights(options: {
         method: "POST",
         headers,
         body: JSON.stringify({ posts }),
-      }).then((response) => ok<{ created: number; updated: number; rejected: number }>(response));
+      }).then((response) => okJson<{ created: number; updated: number; rejected: number }>(response));
 
     // JSON batches of 1,000, two in flight at a time (one per core).
     const jsonBrand = await newBrand("Bench JSON");
@@ -138,7 +121,7 @@ export async function benchInsights(options: {
     const ndjsonBrand = await newBrand("Bench NDJSON");
     const lines = `${Array.from({ length: batches * 1000 }, (_, index) => JSON.stringify(benchPost(index, "n"))).join("\n")}\n`;
     const ndjsonStarted = performance.now();
-    const ndjson = await ok<{ created: number; rejected: number }>(
+    const ndjson = await okJson<{ created: number; rejected: number }>(
       await fetch(`${worker.url}/api/v1/brands/${ndjsonBrand}/posts`, {
         method: "POST",
         headers: { ...headers, "content-type": "application/x-ndjson" },
@@ -158,7 +141,7 @@ export async function benchInsights(options: {
       );
     const requestsBefore = openai.requests.length;
     const analysisStarted = performance.now();
-    const queued = await ok<{ id: string }>(
+    const queued = await okJson<{ id: string }>(
       await fetch(`${worker.url}/api/v1/brands/${analysisBrand}/analyses`, {
         method: "POST",
         headers,
@@ -167,7 +150,9 @@ export async function benchInsights(options: {
     );
     let analysis: Analysis;
     for (;;) {
-      analysis = await ok<Analysis>(await fetch(`${worker.url}/api/v1/analyses/${queued.id}`, { headers }));
+      analysis = await okJson<Analysis>(
+        await fetch(`${worker.url}/api/v1/analyses/${queued.id}`, { headers }),
+      );
       if (analysis.status === "completed" || analysis.status === "failed") break;
       if (performance.now() - analysisStarted > 300_000)
         throw new Error("the analysis did not finish in 5 minutes");
