@@ -76,6 +76,12 @@ describe("cron trigger", () => {
     await runScheduled(cron, Date.UTC(2026, 10, 22, 12, 5));
     expect(await runsOf(cron)).toHaveLength(2);
   });
+
+  it("does no work for a cron expression that declares none", async () => {
+    const cron = `7 7 * * * #${crypto.randomUUID()}`;
+    await runScheduled(cron, Date.UTC(2026, 10, 22, 7, 7));
+    expect(await runsOf(cron)).toEqual([]);
+  });
 });
 
 describe("queue consumer", () => {

@@ -1,6 +1,6 @@
 import { auditRunJob } from "../audits/jobs.ts";
 import { createScheduledAudits, staleQueuedAudits } from "../audits/scheduled-audits.ts";
-import { loadConfig } from "../config/config.ts";
+import { type Config, loadConfig } from "../config/config.ts";
 import type { Env } from "../config/env.ts";
 import { withDatabase } from "../db/client.ts";
 import { deleteExpiredKeys } from "../http/idempotency-keys.ts";
@@ -15,21 +15,56 @@ import { recordTick } from "./cron-ticks.ts";
 /** Idempotency keys past their 24 hours forgotten per tick: bounded, so a backlog is worked off over ticks. */
 const EXPIRED_KEYS_PER_TICK = 5000;
 
+/** What a Cron Trigger's work needs: the tick's time, its bindings, configuration and a logger. */
+export interface CronTick {
+  cron: string;
+  scheduledAt: Date;
+  env: Env;
+  config: Config;
+  log: Logger;
+  /** The invocation's id stands in for a request id: the jobs it enqueues name it in their logs. */
+  context: { request_id: string };
+}
+
 /**
- * The Cron Trigger: records the tick once and hands it to the queue, creates the audits that are due by
+ * The work of each Cron Trigger in `wrangler.toml`, keyed by its expression. Each domain's periodic work is
+ * one entry here, so a trigger added to `wrangler.toml` without its entry is reported, never silently idle.
+ */
+const CRON_WORK: Readonly<Record<string, (tick: CronTick) => Promise<void>>> = {
+  "*/5 * * * *": everyFiveMinutes,
+};
+
+/**
+ * A trigger's expression without the `#label` a caller may add after it (the tests give each run its own
+ * label so their recorded ticks never meet).
+ */
+export function cronExpressionOf(cron: string): string {
+  return cron.split("#")[0]?.trim() ?? "";
+}
+
+/** The Cron Trigger entry: hands the tick to the work declared for its expression. */
+export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
+  const scheduledAt = new Date(controller.scheduledTime);
+  const context = { request_id: uuidv7() };
+  const log = new Logger({ ...context, cron: controller.cron, scheduled_at: scheduledAt.toISOString() });
+  const work = CRON_WORK[cronExpressionOf(controller.cron)];
+  if (work === undefined) {
+    log.warn("no work is declared for this cron expression", { known: Object.keys(CRON_WORK) });
+    return;
+  }
+  await work({ cron: controller.cron, scheduledAt, env, config: loadConfig(env), log, context });
+}
+
+/**
+ * Every five minutes: records the tick once and hands it to the queue, creates the audits that are due by
  * schedule (committed before their messages are sent, so a message never names a missing audit), sends
  * again the messages of audits left queued too long, and enqueues the rank lookups of projects that are due.
  */
-export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
-  const config = loadConfig(env);
-  const scheduledAt = new Date(controller.scheduledTime);
-  // The invocation's id stands in for a request id: the jobs it enqueues name it in their logs.
-  const context = { request_id: uuidv7() };
-  const log = new Logger({ ...context, cron: controller.cron, scheduled_at: scheduledAt.toISOString() });
+async function everyFiveMinutes({ cron, scheduledAt, env, config, log, context }: CronTick): Promise<void> {
   const { runId, auditIds, expiredKeys, rankTracking } = await withDatabase(
     config,
     async ({ db }) => ({
-      runId: await recordTick(db, controller.cron, scheduledAt),
+      runId: await recordTick(db, cron, scheduledAt),
       // Idempotent, so a repeated tick runs it too: it picks up whatever an interrupted run left due.
       auditIds: [
         ...(await createScheduledAudits(db, scheduledAt)),
