@@ -14,6 +14,7 @@ async function servedDocument() {
   expect(response.status).toBe(200);
   return response.json() as Promise<{
     openapi: string;
+    components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
     paths: Record<
       string,
       Record<
@@ -50,5 +51,12 @@ describe("OpenAPI document", () => {
       ids.add(operation.operationId ?? "");
     }
     expect(ids.size).toBe(operations.length);
+  });
+
+  it("describes the items a posts batch carries, though no route validates them as a whole", async () => {
+    const doc = await servedDocument();
+    expect(Object.keys(doc.components.schemas.PostInput?.properties ?? {})).toEqual(
+      expect.arrayContaining(["network", "external_id", "text", "published_at", "metrics"]),
+    );
   });
 });

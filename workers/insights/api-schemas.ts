@@ -169,12 +169,16 @@ export const renderPost = (post: Post) => ({
 export const PostBatchSchema = z
   .object({
     posts: z
-      .array(z.looseObject({}).openapi({ description: "A PostInput; each item is validated on its own." }))
+      .array(
+        z.looseObject({}).openapi({
+          description: "A `PostInput` (see the document's schemas); each item is validated on its own.",
+        }),
+      )
       .min(1)
       .max(MAX_BATCH),
   })
   .openapi("PostBatch", {
-    description: `Up to ${MAX_BATCH} posts or comments, each a PostInput. Items are validated one by one: a bad item is listed in the answer's errors by its index, the others are stored.`,
+    description: `Up to ${MAX_BATCH} posts or comments, each a \`PostInput\`. Items are validated one by one: a bad item is listed in the answer's errors by its index, the others are stored.`,
   });
 
 export const IngestOutcomeSchema = z

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { IdParamSchema } from "../../http/api-schemas.ts";
 import type { AppEnv } from "../../http/app-env.ts";
@@ -22,6 +22,7 @@ import {
   ingestItems,
   listPosts,
   MAX_BATCH,
+  PostInputSchema,
   type RawItem,
 } from "../posts.ts";
 import { READ, WRITE } from "./access.ts";
@@ -107,4 +108,8 @@ routes.add(
   },
 );
 
-export const registerPostRoutes = routes.register;
+/** The routes, and `PostInput` in the document's schemas: items are validated one by one, so no route names it. */
+export function registerPostRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openAPIRegistry.register("PostInput", PostInputSchema);
+  routes.register(app);
+}
