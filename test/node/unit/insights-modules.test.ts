@@ -6,7 +6,7 @@ import {
   peaksOf,
   trendOf,
 } from "../../../workers/insights/analysis/modules.ts";
-import { jsonSchemaOf, validateAnswer } from "../../../workers/insights/analysis/run-model.ts";
+import { citingPostIds, jsonSchemaOf, validateAnswer } from "../../../workers/insights/analysis/run-model.ts";
 import type { SamplePost, WindowFacts } from "../../../workers/insights/analysis/window-facts.ts";
 
 const timeline = (volumes: number[]) =>
@@ -134,6 +134,25 @@ describe("the modules' fallbacks", () => {
     ]);
     const kinds = (MODULES.q6.fallback(input).opportunities as { kind: string }[]).map((each) => each.kind);
     expect(kinds).toEqual(["service", "content"]);
+  });
+});
+
+describe("the stored answer's citations", () => {
+  it("names the cited posts by id wherever an examples list is, and leaves other strings alone", () => {
+    const idOf = new Map([
+      ["p1", "post-one"],
+      ["p2", "post-two"],
+    ]);
+    const answer = {
+      summary: "p1 is mentioned here",
+      examples: ["p2", "p1"],
+      frames: [{ label: "p1", examples: ["p1"] }],
+    };
+    expect(citingPostIds(answer, idOf)).toEqual({
+      summary: "p1 is mentioned here",
+      examples: ["post-two", "post-one"],
+      frames: [{ label: "p1", examples: ["post-one"] }],
+    });
   });
 });
 

@@ -104,6 +104,8 @@ describe("structured answers from the model, validated", () => {
     // sqrt((0.4² + 0.4²) / 5) = 0.253
     expect(result.result?.analysis.gap_score).toBe(0.253);
     expect(result.evidence).toHaveLength(1);
+    // The model cited "p2"; the stored answer names that post by its id, which is the evidence.
+    expect(result.result?.analysis.examples).toEqual(result.evidence);
     expect(result.tokens.prompt).toBeGreaterThan(0);
   });
 

@@ -41,6 +41,24 @@ export function citedRefs(value: unknown): string[] {
   );
 }
 
+/**
+ * The answer with every `examples` ref replaced by the id of the post it names, so a stored result cites
+ * posts a client can fetch. Refs are short only to spare the model's tokens; they mean nothing outside the
+ * sample. An unknown ref (never in a validated answer) is dropped.
+ */
+export function citingPostIds(value: unknown, idOf: ReadonlyMap<string, string>): unknown {
+  if (Array.isArray(value)) return value.map((item) => citingPostIds(item, idOf));
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      key === "examples" && Array.isArray(item)
+        ? item.flatMap((ref) => (typeof ref === "string" ? (idOf.get(ref) ?? []) : []))
+        : citingPostIds(item, idOf),
+    ]),
+  );
+}
+
 /** What is wrong with the model's text as an answer of the module, or the answer when nothing is. */
 export function validateAnswer(
   definition: ModuleDefinition,

@@ -12,13 +12,14 @@ import {
   releaseResult,
 } from "../analyses.ts";
 import { MODULES, type ModuleDefinition, type ModuleInput } from "./modules.ts";
-import { askModel, citedRefs } from "./run-model.ts";
+import { askModel, citedRefs, citingPostIds } from "./run-model.ts";
 import { windowFacts, windowSample } from "./window-facts.ts";
 
-/** The stored result of a module: the computed parts and the interpretation, with the posts it cites. */
-function stored(definition: ModuleDefinition, input: ModuleInput, analysis: Record<string, unknown>) {
+/** The stored result of a module: the computed parts and the interpretation, citing posts by their ids. */
+function stored(definition: ModuleDefinition, input: ModuleInput, answer: Record<string, unknown>) {
   const idOf = new Map(input.sample.map((post) => [post.ref, post.id]));
-  const evidence = [...new Set(citedRefs(analysis).flatMap((ref) => idOf.get(ref) ?? []))];
+  const analysis = citingPostIds(answer, idOf) as Record<string, unknown>;
+  const evidence = [...new Set(citedRefs(analysis))];
   return { result: { computed: definition.computed(input), analysis }, evidence };
 }
 
