@@ -4,7 +4,7 @@ import type { Party, Product } from "./records.ts";
 import { displayDecimal } from "./values.ts";
 
 const MoneySchema = z
-  .string()
+  .string({ error: 'must be a decimal string such as "12.50": a JSON number would lose cents' })
   .regex(/^\d{1,15}(\.\d{1,4})?$/, "must be a decimal string with up to 4 decimals, e.g. 12.50")
   .openapi({
     example: "12.50",
@@ -12,7 +12,7 @@ const MoneySchema = z
   });
 
 const RateSchema = z
-  .string()
+  .string({ error: 'must be a percentage as a decimal string such as "15" or "21.5", not a number' })
   .regex(/^\d{1,3}(\.\d{1,3})?$/, "must be a percentage as a decimal string, e.g. 15 or 21.5")
   .openapi({ example: "15", description: "Percent, 0 to 100, as a decimal string." });
 

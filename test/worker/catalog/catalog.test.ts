@@ -55,6 +55,11 @@ describe("products", () => {
       currency: "USD",
     });
     expect(asNumber.status).toBe(400);
+    expect(await asNumber.json()).toMatchObject({
+      errors: [
+        { path: "body.unit_price", message: expect.stringContaining('a decimal string such as "12.50"') },
+      ],
+    });
     const currency = await callAs(owner, "POST", "/api/v1/products", {
       sku: "N-2",
       name: "x",
