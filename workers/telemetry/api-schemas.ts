@@ -3,6 +3,7 @@ import { timestamp } from "../http/api-schemas.ts";
 import { ListQuerySchema } from "../http/pagination.ts";
 import { base64url, fromBase64url } from "../lib/crypto.ts";
 import { AGGREGATIONS } from "./aggregate.ts";
+import { durationSeconds } from "./prometheus-duration.ts";
 import type { LogRecord, Series } from "./queries.ts";
 import { parseSelector, SelectorError } from "./selector.ts";
 import { SERIES_KINDS } from "./tables.ts";
@@ -167,13 +168,25 @@ export const MetricQuerySchema = z
     }),
     start: instant("The first step begins here."),
     end: instant("The last step begins at or before here."),
-    step: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(86_400)
-      .default(60)
-      .openapi({ description: "Seconds per step." }),
+    step: z
+      .string()
+      .default("60")
+      .transform((text, ctx) => {
+        const seconds = durationSeconds(text);
+        if (seconds === null || seconds < 1 || seconds > 86_400) {
+          ctx.addIssue({
+            code: "custom",
+            message: 'must be seconds ("60") or a duration ("60s", "5m", "1h"), from 1 s to 1 day',
+          });
+          return z.NEVER;
+        }
+        return seconds;
+      })
+      .openapi({
+        type: "string",
+        example: "5m",
+        description: 'Seconds per step ("60"), or a Prometheus duration ("60s", "5m", "1h"); 1 s to 1 day.',
+      }),
   })
   .refine((query) => query.end >= query.start, { path: ["end"], message: "must not be before start" })
   .refine((query) => (query.end - query.start) / (query.step * 1000) <= MAX_STEPS, {

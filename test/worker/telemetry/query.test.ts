@@ -75,7 +75,7 @@ describe("GET /api/v1/telemetry/series", () => {
 });
 
 describe("GET /api/v1/telemetry/query", () => {
-  const query = (selector: string, aggregation: string, step = 30, end = 120) =>
+  const query = (selector: string, aggregation: string, step: number | string = 30, end = 120) =>
     get<QueryResult>(
       `/api/v1/telemetry/query?selector=${encodeURIComponent(selector)}&aggregation=${aggregation}&start=${at(0)}&end=${at(end)}&step=${step}`,
     );
@@ -89,6 +89,9 @@ describe("GET /api/v1/telemetry/query", () => {
     ]);
     const max = await query('cpu{host="web-1"}', "max", 60);
     expect(max.series[0]?.buckets).toEqual([{ time: at(0), value: 4 }]);
+    // Steps as Prometheus's API takes them: "30s" and "1m" mean 30 and 60 seconds.
+    expect(await query('cpu{host="web-1"}', "avg", "30s")).toEqual(avg);
+    expect(await query('cpu{host="web-1"}', "max", "1m")).toEqual(max);
     const count = await query("cpu", "count", 60);
     expect(count.series.map((series) => series.buckets[0]?.value).sort()).toEqual([1, 1, 4]);
     const p95 = await query('cpu{host="web-1"}', "p95", 60);
@@ -112,6 +115,13 @@ describe("GET /api/v1/telemetry/query", () => {
       `/api/v1/telemetry/query?selector=cpu&start=${at(0)}&end=${at(86_400 * 30)}&step=1`,
     );
     expect(tooMany.status).toBe(400);
+    const badStep = await callAs(
+      reader,
+      "GET",
+      `/api/v1/telemetry/query?selector=cpu&start=${at(0)}&end=${at(60)}&step=5x`,
+    );
+    expect(badStep.status).toBe(400);
+    expect(await badStep.json()).toMatchObject({ errors: [{ path: "query.step" }] });
     const backwards = await callAs(
       reader,
       "GET",
