@@ -251,8 +251,11 @@ export function tracedStub<Stub extends object>(className: string, stub: Stub): 
         "rpc.service": className,
         "rpc.method": property,
       };
+      // Reflect.apply, not value.apply: an RPC method is a stub too, and its `apply` would be a remote call.
       return (...args: unknown[]) =>
-        withSpan(`${className}.${property}`, "client", attributes, async () => value.apply(target, args));
+        withSpan(`${className}.${property}`, "client", attributes, async () =>
+          Reflect.apply(value, target, args),
+        );
     },
   });
 }

@@ -4,7 +4,7 @@ import worker from "../../../workers/index.ts";
 import { newSpanId, newTraceId } from "../../../workers/lib/trace-context.ts";
 import type { ReceivedSpan } from "../../support/received-span.ts";
 import { createProject, waitForAudit } from "../audits/support.ts";
-import { BASE, callAs, randomIp, registerTenant, type TestAccount } from "../support/identity.ts";
+import { BASE, callAs, postJson, randomIp, registerTenant, type TestAccount } from "../support/identity.ts";
 
 // OTLP's SpanKind values.
 const SERVER = 2;
@@ -93,6 +93,30 @@ describe("request traces", () => {
       request_id: response.headers.get("x-request-id"),
       trace_id: caller.traceId,
     });
+  });
+
+  it("show the Durable Object calls a request makes as its client spans", async () => {
+    const caller = callerContext();
+    // A password attempt is counted by the credentials bucket's RateLimiter object, one call per attempt.
+    const response = await postJson(
+      "/api/v1/auth/login",
+      { email: `nobody-${crypto.randomUUID()}@borde.test`, password: "not-the-password" },
+      { traceparent: caller.traceparent },
+    );
+    expect(response.status).toBe(401);
+    const spans = await spansOfTrace(caller.traceId, (received) =>
+      received.some((span) => span.kind === SERVER),
+    );
+    const request = spans.find((span) => span.kind === SERVER);
+    expect(request).toMatchObject({ name: "POST /api/v1/auth/login", parentSpanId: caller.spanId });
+    const call = spans.find((span) => span.name === "RateLimiter.consume");
+    expect(call).toMatchObject({
+      kind: CLIENT,
+      parentSpanId: request?.spanId,
+      attributes: { "rpc.service": "RateLimiter", "rpc.method": "consume" },
+    });
+    // It succeeded: a limiter that failed would leave an error status (and the request would fail open).
+    expect(call?.status?.code ?? 0).toBe(0);
   });
 
   it("export nothing at sampling ratio 0 for a new trace or an unsampled parent, and start a new trace at ratio 1", async () => {
