@@ -4,35 +4,18 @@
 // span received, flattened, with the service name and the headers its export came with.
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ReceivedSpan } from "./received-span.ts";
+import type { OtlpJsonSpan, OtlpJsonValue, ReceivedSpan } from "./received-span.ts";
 
-type OtlpValue = {
-  stringValue?: string;
-  intValue?: string | number;
-  boolValue?: boolean;
-  doubleValue?: number;
-};
-type OtlpSpan = {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  attributes?: { key: string; value: OtlpValue }[];
-  status?: { code?: number; message?: string };
-};
 type ExportRequest = {
   resourceSpans?: {
-    resource?: { attributes?: { key: string; value: OtlpValue }[] };
-    scopeSpans?: { spans?: OtlpSpan[] }[];
+    resource?: { attributes?: { key: string; value: OtlpJsonValue }[] };
+    scopeSpans?: { spans?: OtlpJsonSpan[] }[];
   }[];
 };
 
 export type FakeOtlp = { endpoint: string; spans: ReceivedSpan[]; close: () => Promise<void> };
 
-const plainValue = (value: OtlpValue) =>
+const plainValue = (value: OtlpJsonValue) =>
   value.stringValue ??
   (value.intValue === undefined ? undefined : Number(value.intValue)) ??
   value.boolValue ??
