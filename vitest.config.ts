@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 import { buildDocsAssets } from "./scripts/lib/docs-assets.ts";
 import {
   TEST_ALLOWED_ORIGIN,
+  TEST_OTLP_HEADERS,
   TEST_TWILIO_ACCOUNT_SID,
   TEST_TWILIO_AUTH_TOKEN,
 } from "./test/support/constants.ts";
@@ -38,6 +39,11 @@ export default defineConfig({
                 SERPAPI_API_KEY: "serpapi-test-key",
                 SERPAPI_BASE_URL: inject("serpapiBaseUrl"),
                 SERPAPI_TIMEOUT_MS: "1000",
+                // Traces go to the local receiver, but no new trace is sampled: only requests that send a
+                // sampled traceparent (the tracing tests) are recorded, so the other tests export nothing.
+                OTEL_EXPORTER_OTLP_ENDPOINT: inject("otlpEndpoint"),
+                OTEL_EXPORTER_OTLP_HEADERS: TEST_OTLP_HEADERS,
+                OTEL_TRACES_SAMPLER_ARG: "0",
                 // Cases per operation of the generated bad-input test; CI asks for more.
                 BAD_INPUT_RUNS: process.env.BAD_INPUT_RUNS ?? "12",
               },

@@ -24,7 +24,7 @@ const origin = `http://localhost:${port}`;
 await seedDemo(database.databaseUrl, [origin, `http://127.0.0.1:${port}`]);
 
 // OpenAI and SerpApi settings from the environment, when set, so the assistant and rank lookups are the
-// real ones (else their fallbacks); the metrics and log settings (README, Operating Borde) likewise.
+// real ones (else their fallbacks); the metrics, trace and log settings (README, Operating Borde) likewise.
 const serviceVars = Object.fromEntries(
   [
     "OPENAI_API_KEY",
@@ -34,6 +34,11 @@ const serviceVars = Object.fromEntries(
     "METRICS_ENABLED",
     "METRICS_FLUSH_INTERVAL_MS",
     "LOG_LEVEL",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_HEADERS",
+    "OTEL_TRACES_SAMPLER_ARG",
+    "OTEL_SERVICE_NAME",
     "SERPAPI_API_KEY",
     "SERPAPI_BASE_URL",
     "RANKS_DAILY_UPSTREAM_CAP",

@@ -43,6 +43,7 @@ import { registerMetricsRoutes } from "./metrics/routes.ts";
 import { moduleSwitches } from "./modules/modules.ts";
 import { registerModuleRoutes } from "./modules/routes.ts";
 import { requestMetrics } from "./observability/request-metrics.ts";
+import { requestTracing } from "./observability/request-tracing.ts";
 import { registerProjectRoutes } from "./projects/routes/projects.ts";
 import { rateLimit } from "./ratelimit/middleware.ts";
 import { registerRankRoutes } from "./reputation/routes/ranks.ts";
@@ -72,6 +73,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     c.set("config", loadConfig(c.env));
     await next();
   });
+  app.use(requestTracing());
   app.use(corsForAllowedOrigins());
   app.use(methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedResponse }));
   app.use(database());

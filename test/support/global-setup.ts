@@ -8,6 +8,7 @@ import { migrateDatabase } from "../../scripts/lib/migrate.ts";
 import { newSigningKey } from "../../scripts/lib/signing-keys.ts";
 import { startRelay } from "../../scripts/lib/ws-relay.ts";
 import { startFakeOpenAI } from "./fake-openai.ts";
+import { startFakeOtlp } from "./fake-otlp.ts";
 import { startFakeRealtime } from "./fake-realtime.ts";
 import { startFakeSerpApi } from "./fake-serpapi.ts";
 import { startFakeTwilio } from "./fake-twilio.ts";
@@ -28,6 +29,7 @@ declare module "vitest" {
     realtimeUrl: string;
     twilioBaseUrl: string;
     serpapiBaseUrl: string;
+    otlpEndpoint: string;
   }
 }
 
@@ -44,6 +46,7 @@ export default async function setup(project: TestProject) {
   const realtime = await startFakeRealtime();
   const twilio = await startFakeTwilio();
   const serpapi = await startFakeSerpApi();
+  const otlp = await startFakeOtlp();
   project.provide("databaseUrl", databaseUrl);
   project.provide("dbRelay", relay.address);
   const silentDatabase = await startSilentDatabase();
@@ -52,6 +55,7 @@ export default async function setup(project: TestProject) {
   project.provide("realtimeUrl", realtime.url);
   project.provide("twilioBaseUrl", twilio.baseUrl);
   project.provide("serpapiBaseUrl", serpapi.baseUrl);
+  project.provide("otlpEndpoint", otlp.endpoint);
   project.provide("jwtSigningKeys", JSON.stringify([await newSigningKey(), await newSigningKey()]));
   console.log(`test database: ${external ? "PostgreSQL server from TEST_DATABASE_URL" : "embedded PGlite"}`);
   return async () => {
@@ -61,6 +65,7 @@ export default async function setup(project: TestProject) {
     await realtime.close();
     await twilio.close();
     await serpapi.close();
+    await otlp.close();
     await silentDatabase.close();
     await relay.close();
     await embedded?.stop();

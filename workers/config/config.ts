@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { LOG_LEVELS, type LogLevel, setLogLevel } from "../lib/log.ts";
 import type { Env } from "./env.ts";
+import { parseOtlpHeaders, tracesEndpoint } from "./otlp-settings.ts";
 
 const postgresUrl = z
   .string({ error: "DATABASE_URL is required (a postgres:// URL; `npm run dev` sets a local one)" })
@@ -43,6 +44,21 @@ const signingKeys = z
       )
       .min(1, "JWT_SIGNING_KEYS must hold at least one key; the first one signs"),
   );
+
+const otlpUrl = (name: string) =>
+  z
+    .url({ protocol: /^https?$/, message: `${name} must be an http(s) URL such as http://collector:4318` })
+    .optional();
+
+const otlpHeaders = z
+  .string()
+  .default("")
+  .transform((value, ctx) => {
+    const parsed = parseOtlpHeaders(value);
+    if ("headers" in parsed) return parsed.headers;
+    ctx.addIssue({ code: "custom", message: `OTEL_EXPORTER_OTLP_HEADERS: ${parsed.error}` });
+    return z.NEVER;
+  });
 
 const configSchema = z.object({
   ENVIRONMENT: z.enum(["development", "test", "production"]).default("production"),
@@ -124,6 +140,15 @@ const configSchema = z.object({
     .int()
     .positive()
     .default(300_000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl("OTEL_EXPORTER_OTLP_ENDPOINT"),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+  OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders,
+  OTEL_TRACES_SAMPLER_ARG: z.coerce
+    .number({ error: "OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1" })
+    .min(0, "OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1")
+    .max(1, "OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1")
+    .default(1),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default("borde"),
 });
 
 export type SigningKey = z.infer<typeof signingKeys>[number];
@@ -167,7 +192,31 @@ export type Config = {
   ranksDailyUpstreamCap: number;
   /** Each tenant's ingest quotas per minute, unless its telemetry settings say otherwise. */
   telemetry: { pointsPerMinute: number; logRecordsPerMinute: number };
+  /**
+   * OpenTelemetry traces over OTLP/HTTP JSON: where they go, the headers sent with them, the share of new
+   * traces kept (a trace that came with a parent keeps its parent's decision) and the service name.
+   * Undefined without an endpoint: nothing is recorded.
+   */
+  tracing: TracingSettings | undefined;
 };
+
+export type TracingSettings = {
+  endpoint: string;
+  headers: Record<string, string>;
+  sampleRatio: number;
+  serviceName: string;
+};
+
+function tracingSettings(data: z.infer<typeof configSchema>): TracingSettings | undefined {
+  const endpoint = tracesEndpoint(data.OTEL_EXPORTER_OTLP_ENDPOINT, data.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  if (!endpoint) return undefined;
+  return {
+    endpoint,
+    headers: data.OTEL_EXPORTER_OTLP_HEADERS,
+    sampleRatio: data.OTEL_TRACES_SAMPLER_ARG,
+    serviceName: data.OTEL_SERVICE_NAME,
+  };
+}
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -227,6 +276,7 @@ export function loadConfig(env: Env): Config {
     },
     auditAllowPrivateTargets:
       result.data.AUDIT_ALLOW_PRIVATE_TARGETS === "true" && result.data.ENVIRONMENT !== "production",
+    tracing: tracingSettings(result.data),
   };
   parsed.set(env, config);
   setLogLevel(config.logLevel);

@@ -33,6 +33,11 @@ export interface Env {
   RANKS_DAILY_UPSTREAM_CAP?: string;
   TELEMETRY_POINTS_PER_MINUTE?: string;
   TELEMETRY_LOG_RECORDS_PER_MINUTE?: string;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+  OTEL_EXPORTER_OTLP_HEADERS?: string;
+  OTEL_TRACES_SAMPLER_ARG?: string;
+  OTEL_SERVICE_NAME?: string;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   WEBCHAT_SESSION: DurableObjectNamespace<WebchatSession>;
   VOICE_CALL: DurableObjectNamespace<VoiceCall>;

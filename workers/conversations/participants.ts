@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Env } from "../config/env.ts";
+import { tracedStub } from "../observability/tracing.ts";
 
 /**
  * Who is on a socket or sending through the REST fallback, as the Worker established it before handing
@@ -30,5 +31,5 @@ export const PARTICIPANT_HEADER = "x-borde-webchat-participant";
 
 /** The conversation's Durable Object: one per conversation, named by its id. */
 export function sessionStub(namespace: Env["WEBCHAT_SESSION"], conversationId: string) {
-  return namespace.get(namespace.idFromName(conversationId));
+  return tracedStub("WebchatSession", namespace.get(namespace.idFromName(conversationId)));
 }

@@ -6,6 +6,7 @@ import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Config } from "../config/config.ts";
 import { errorFields, Logger } from "../lib/log.ts";
+import { databaseSpan } from "../observability/tracing.ts";
 import { DatabaseUnavailable, deadlineGuard, isDatabaseUnavailable } from "./failures.ts";
 
 /** The WebSocket Pool's handle: interactive transactions, one connection per session. */
@@ -35,6 +36,19 @@ function useLocalRelayFor(databaseUrl: string, relay: string): void {
   neonConfig.pipelineTLS = false;
   neonConfig.pipelineConnect = false;
   neonConfig.fetchEndpoint = `http://${relay}/sql`;
+}
+
+/** The SQL text of what a connection's `query` was called with (a string, or a query config object). */
+function statementText(query: unknown): string {
+  if (typeof query === "string") return query;
+  const text = (query as { text?: unknown } | null)?.text;
+  return typeof text === "string" ? text : "";
+}
+
+/** The SQL text of a batch's query (its builders have `toSQL`; a raw `sql` has none, and shows blank). */
+function batchedStatement(query: object): string {
+  const toSQL = (query as { toSQL?: () => { sql: string } }).toSQL;
+  return typeof toSQL === "function" ? toSQL.call(query).sql : "";
 }
 
 function assertTenantId(tenantId: string): void {
@@ -88,7 +102,10 @@ export class DatabaseSession {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: typeof query }).query = (...args) => {
       this.#roundTrips++;
-      return query(...args);
+      return databaseSpan(
+        () => statementText(args[0]),
+        () => query(...args),
+      );
     };
   }
 
@@ -247,9 +264,14 @@ export class DatabaseSession {
       db.execute(sql`SET LOCAL ROLE borde_app`),
       db.execute(sql`SELECT set_config('app.tenant_id', ${tenantId}, true)`),
     ] as const;
-    const [, , result] = readOnly
-      ? await db.batch([...scope, build(db)])
-      : await db.batch([...scope, build(db), db.execute(sql.raw(deadlineGuard(deadline)))]);
+    const query = build(db);
+    const [, , result] = await databaseSpan(
+      () => batchedStatement(query),
+      () =>
+        readOnly
+          ? db.batch([...scope, query])
+          : db.batch([...scope, query, db.execute(sql.raw(deadlineGuard(deadline)))]),
+    );
     return result;
   }
 

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { Logger } from "../lib/log.ts";
 import { validTraceparent } from "../lib/trace-context.ts";
+import { activeSpan } from "../observability/tracing.ts";
 import type { JobContext } from "../queue/envelope.ts";
 import type { AppEnv } from "./app-env.ts";
 
@@ -18,8 +19,11 @@ export function requestContext(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** What a job enqueued while serving this request carries, so its log lines name the request. */
+/**
+ * What a job enqueued while serving this request carries, so its log lines name the request and, when
+ * tracing, its run joins the request's trace.
+ */
 export function jobContext(c: Context<AppEnv>): JobContext {
-  const traceparent = c.get("traceparent");
+  const traceparent = activeSpan()?.traceparent ?? c.get("traceparent");
   return { request_id: c.get("requestId"), ...(traceparent ? { traceparent } : {}) };
 }

@@ -4,8 +4,10 @@ import type { Env } from "../config/env.ts";
 import { type DatabaseSession, withDatabase } from "../db/client.ts";
 import { forEachBounded } from "../lib/bounded.ts";
 import { errorFields, Logger } from "../lib/log.ts";
+import { parseTraceparent } from "../lib/trace-context.ts";
 import { flushSoon } from "../observability/flush.ts";
 import { metrics } from "../observability/recorder.ts";
+import { inSpan, inTraceRecorder, type Span, startSpan, TraceRecorder } from "../observability/tracing.ts";
 import type { JobDefinition } from "../queue/define-job.ts";
 import type { JobEnvelope } from "../queue/envelope.ts";
 import { jobDefinition } from "./registry.ts";
@@ -42,11 +44,30 @@ function parseJob(body: unknown): ParsedJob | { issues: z.core.$ZodIssue[] | str
 
 /**
  * The job's logger: its queue message id and type, the request that enqueued it, and the ids its payload
- * names (tenant, audit, conversation …), so its lines can be found beside the request's.
+ * names (tenant, audit, conversation …), so its lines can be found beside the request's; when tracing, the
+ * trace its run is part of.
  */
-function jobLog(message: Message, job: JobEnvelope): Logger {
+function jobLog(message: Message, job: JobEnvelope, span?: Span): Logger {
   const ids = Object.entries(job).filter(([field]) => field.endsWith("_id"));
-  return new Logger({ job_id: message.id, job_type: job.type, ...job.context, ...Object.fromEntries(ids) });
+  const trace = span ? { trace_id: span.context.traceId } : {};
+  return new Logger({
+    job_id: message.id,
+    job_type: job.type,
+    ...job.context,
+    ...trace,
+    ...Object.fromEntries(ids),
+  });
+}
+
+/** The job's run as a consumer span, a child of the span that enqueued it when its message names one. */
+function jobSpan(message: Message, job: JobEnvelope): Span | undefined {
+  return startSpan(job.type, "consumer", parseTraceparent(job.context?.traceparent), {
+    "messaging.system": "cloudflare_queues",
+    "messaging.operation.type": "process",
+    "messaging.message.id": message.id,
+    "borde.job_attempts": message.attempts,
+    "borde.request_id": job.context?.request_id,
+  });
 }
 
 async function runMessage(
@@ -63,7 +84,8 @@ async function runMessage(
     return;
   }
   const { definition, job } = parsed;
-  const log = jobLog(message, job);
+  const span = jobSpan(message, job);
+  const log = jobLog(message, job, span);
   const started = performance.now();
   // One line per job run, as per request: its outcome and duration, beside the ids of its logger.
   const finished = (outcome: "succeeded" | "retried") => {
@@ -71,13 +93,15 @@ async function runMessage(
     metrics.add("borde_jobs_total", { type: definition.type, outcome });
     metrics.observe("borde_job_duration_seconds", { type: definition.type }, seconds);
     log.info("job", { outcome, attempts: message.attempts, duration_ms: Math.round(seconds * 10_000) / 10 });
+    span?.set({ "borde.job_outcome": outcome }).end();
   };
 
   try {
-    await definition.run(job, { session, config, log, env });
+    await inSpan(span, () => definition.run(job, { session, config, log, env }));
     finished("succeeded");
     message.ack();
   } catch (error) {
+    span?.fail(error);
     finished("retried");
     log.warn("job failed, will retry", { attempts: message.attempts, ...errorFields(error) });
     message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
@@ -116,11 +140,21 @@ export async function handleQueue(
 ): Promise<void> {
   const config = loadConfig(env);
   const handle = DEAD_LETTER_QUEUES.has(batch.queue) ? giveUpOn : runMessage;
-  await withDatabase(
-    config,
-    (session) =>
-      forEachBounded(batch.messages, BATCH_CONCURRENCY, (message) => handle(message, session, config, env)),
-    new Logger({ queue: batch.queue }),
+  const log = new Logger({ queue: batch.queue });
+  // The batch's spans (one trace per job, whoever enqueued it) go out together once it is done.
+  const traces = config.tracing && new TraceRecorder(config.tracing, log);
+  await inTraceRecorder(traces, () =>
+    withDatabase(
+      config,
+      (session) =>
+        forEachBounded(batch.messages, BATCH_CONCURRENCY, (message) => handle(message, session, config, env)),
+      log,
+    ),
   );
+  if (traces) {
+    // Tests call it without a context: the export is then awaited.
+    if (ctx) ctx.waitUntil(traces.export());
+    else await traces.export();
+  }
   if (ctx) flushSoon(env, (promise) => ctx.waitUntil(promise));
 }

@@ -4,7 +4,8 @@ import { methodLabel, routeTemplate } from "../http/route-template.ts";
 import { flushSoon } from "./flush.ts";
 import { metrics } from "./recorder.ts";
 
-function executionContextOf(c: Context<AppEnv>): Context<AppEnv>["executionCtx"] | undefined {
+/** The request's execution context; none when the app is called outside a Worker (app.request in Node). */
+export function executionContextOf(c: Context<AppEnv>): Context<AppEnv>["executionCtx"] | undefined {
   try {
     return c.executionCtx;
   } catch {

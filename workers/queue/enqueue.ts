@@ -1,4 +1,5 @@
 import type { Env } from "../config/env.ts";
+import { activeSpan, withSpan } from "../observability/tracing.ts";
 import type { JobDefinition, JobKind } from "./define-job.ts";
 import type { JobContext, JobEnvelope } from "./envelope.ts";
 
@@ -28,7 +29,19 @@ export async function enqueueAll<Message extends JobEnvelope>(
   context: JobContext,
 ): Promise<void> {
   if (payloads.length === 0) return;
-  await env[QUEUE_OF_KIND[job.kind]].sendBatch(
-    payloads.map((payload) => ({ body: { ...payload, type: job.type, context } })),
-  );
+  const queue = QUEUE_OF_KIND[job.kind];
+  const sending = {
+    "messaging.system": "cloudflare_queues",
+    "messaging.operation.type": "send",
+    "messaging.destination.name": queue,
+    "messaging.batch.message_count": payloads.length,
+  };
+  await withSpan(`send ${job.type}`, "producer", sending, () => {
+    // Inside a trace, the job's run continues it as a child of this send.
+    const traceparent = activeSpan()?.traceparent;
+    const carried = traceparent ? { ...context, traceparent } : context;
+    return env[queue].sendBatch(
+      payloads.map((payload) => ({ body: { ...payload, type: job.type, context: carried } })),
+    );
+  });
 }

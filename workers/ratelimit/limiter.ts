@@ -1,5 +1,6 @@
 import type { Env } from "../config/env.ts";
 import { errorFields, type Logger } from "../lib/log.ts";
+import { tracedStub } from "../observability/tracing.ts";
 import type { BucketPolicy, RateLimitDecision, RateLimitLease } from "./buckets.ts";
 
 /**
@@ -14,7 +15,7 @@ async function callLimiter<T>(
   call: (limiter: ReturnType<Env["RATE_LIMITER"]["get"]>) => Promise<T>,
 ): Promise<T | null> {
   try {
-    return await call(env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key)));
+    return await call(tracedStub("RateLimiter", env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key))));
   } catch (error) {
     log.warn("rate limiter unreachable, failing open", { key, ...errorFields(error) });
     return null;

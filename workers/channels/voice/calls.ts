@@ -3,6 +3,7 @@ import type { Config } from "../../config/config.ts";
 import type { Env } from "../../config/env.ts";
 import { type DatabaseSession, withDatabase } from "../../db/client.ts";
 import { errorFields, log } from "../../lib/log.ts";
+import { tracedStub } from "../../observability/tracing.ts";
 import { answeringAssistant, routeNumber } from "../numbers/numbers.ts";
 import { connectStreamTwiml, sayAndHangUpTwiml } from "../twilio/twiml.ts";
 import { type CallDetails, startCall } from "./call-record.ts";
@@ -20,7 +21,7 @@ export type IncomingCall = z.output<typeof IncomingCallSchema>;
 export type CallAnswer = { twiml: string; source: "assistant" | "fallback" | "unknown_number" };
 
 export const voiceCall = (env: Env, callSid: string) =>
-  env.VOICE_CALL.get(env.VOICE_CALL.idFromName(callSid));
+  tracedStub("VoiceCall", env.VOICE_CALL.get(env.VOICE_CALL.idFromName(callSid)));
 
 /**
  * Answers an incoming call to one of a tenant's numbers: records it as a `voice` conversation, then with
