@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
+import { and, asc, between, eq, gt, inArray, type SQL } from "drizzle-orm";
 import type { Entity } from "../catalog/entities.ts";
 import type { Database } from "../db/client.ts";
 import { tenantRow } from "../db/tenant-rows.ts";
@@ -213,5 +213,11 @@ export async function clearErrors(db: Database, batchId: string, rows: number[])
   if (rows.length === 0) return;
   await db
     .delete(importErrors)
-    .where(and(eq(importErrors.batchId, batchId), inArray(importErrors.row, rows)));
+    .where(
+      and(
+        eq(importErrors.batchId, batchId),
+        between(importErrors.row, Math.min(...rows), Math.max(...rows)),
+        inArray(importErrors.row, rows),
+      ),
+    );
 }

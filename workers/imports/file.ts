@@ -10,13 +10,12 @@ import {
 import { CsvParser, type CsvRecord, detectDelimiter, sniffEncoding, textDecoderFor } from "./csv.ts";
 import { headerMatcher, readFieldSettings } from "./field-settings.ts";
 import { importErrors, type SourceIssue } from "./tables.ts";
-import { validateBatch } from "./validate.ts";
 
 /** The largest CSV file an import takes: about a million catalogue rows. */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
 /** Rows of a file written per transaction while it is read. */
-export const PARSE_CHUNK_ROWS = 1000;
+export const PARSE_CHUNK_ROWS = 2000;
 
 /** Bytes read before the encoding is decided (and the header line found). */
 const SNIFF_BYTES = 64 * 1024;
@@ -64,10 +63,11 @@ function columnsOf(header: CsvRecord, fieldOf: (header: string) => string | unde
 }
 
 function rowOf(record: CsvRecord, columns: Columns): IncomingRow {
+  // Every column of the header is a cell, empty when the row ends early: what a file leaves out is a
+  // column it does not have.
   const cells: Record<string, string> = {};
-  record.fields.forEach((value, index) => {
-    const field = columns.fields[index];
-    if (field) cells[field] = value;
+  columns.fields.forEach((field, index) => {
+    if (field) cells[field] = record.fields[index] ?? "";
   });
   const sourceIssues: SourceIssue[] = [];
   if (record.unterminated)
@@ -94,18 +94,21 @@ class BatchStopped extends Error {}
 /**
  * Reads a batch's CSV file from the bucket as a stream, a chunk at a time: the encoding is sniffed from
  * its first 64 KiB (UTF-8 with or without BOM, else Windows-1252), the delimiter from its header line, and
- * rows are written a thousand per transaction, numbered by the line they start on. Only one chunk of text
- * and one chunk of rows are held at once, whatever the file's size. Then the batch is validated. A retried
- * job reads the file again from the start; rows already written are kept, not added twice.
+ * rows are written 2,000 per transaction, numbered by the line they start on. Only one chunk of text
+ * and one chunk of rows are held at once, whatever the file's size. Then the batch is validating; the
+ * answer is whether it is (also when an earlier run read the file and stopped during validation). A retried job reads the file again from the start; rows already written are
+ * kept, not added twice.
  */
 export async function readFile(
   session: DatabaseSession,
   bucket: R2Bucket,
   tenantId: string,
   batchId: string,
-) {
+): Promise<boolean> {
   const batch = await session.tenant(tenantId, (db) => findBatch(db, tenantId, batchId), { readOnly: true });
-  if (batch?.state !== "ingesting" || !batch.fileKey) return;
+  // An earlier run of the job read the file and stopped while validating: its validation goes on.
+  if (batch?.state === "validating") return true;
+  if (batch?.state !== "ingesting" || !batch.fileKey) return false;
   const object = await bucket.get(batch.fileKey);
   if (!object) {
     await session.tenant(tenantId, (db) =>
@@ -113,7 +116,7 @@ export async function readFile(
         failureReason: "The uploaded file is missing.",
       }),
     );
-    return;
+    return false;
   }
   const settings = await session.tenant(tenantId, (db) => readFieldSettings(db, tenantId, batch.entity), {
     readOnly: true,
@@ -157,11 +160,11 @@ export async function readFile(
       await take([...parser.push(decode(new Uint8Array(), true)), ...parser.end()], header);
     if (pending.length > 0) await flush();
   } catch (error) {
-    if (error instanceof BatchStopped) return;
+    if (error instanceof BatchStopped) return false;
     throw error;
   }
   const started = await session.tenant(tenantId, (db) =>
     transition(db, tenantId, batchId, ["ingesting"], "validating", { validatedThrough: 0 }),
   );
-  if (started.outcome === "done") await validateBatch(session, tenantId, batchId);
+  return started.outcome === "done";
 }

@@ -97,7 +97,8 @@ export const importRows = pgTable(
   },
   (table) => [
     primaryKey({ columns: [table.batchId, table.row] }),
-    index("import_rows_match_idx").on(table.batchId, table.matchKey),
+    // Validation's probe for the first earlier row holding a key (duplicates inside the file).
+    index("import_rows_key_idx").on(table.batchId, table.matchKey, table.row),
     tenantIsolation(),
   ],
 );

@@ -1,8 +1,9 @@
-import { and, eq, inArray, lte, ne, sql } from "drizzle-orm";
-import { type Entity, type RecordValues, readRecord } from "../catalog/entities.ts";
+import { and, eq, sql } from "drizzle-orm";
+import { type RecordValues, readRecord } from "../catalog/entities.ts";
 import { existingByKey, storeOf, unchanged } from "../catalog/records.ts";
 import type { Database, DatabaseSession } from "../db/client.ts";
 import { type Batch, clearErrors, lockBatch, rowsAfter, setBatch } from "./batches.ts";
+import type { ChunkOutcome } from "./chunk-budget.ts";
 import { readFieldSettings } from "./field-settings.ts";
 import {
   type BatchPreview,
@@ -14,8 +15,12 @@ import {
   type SourceIssue,
 } from "./tables.ts";
 
-/** Rows validated per transaction: one lookup of existing records and one write of verdicts each. */
-export const VALIDATE_CHUNK_ROWS = 1000;
+/**
+ * Rows validated per transaction: one lookup of existing records and one write of verdicts each. Larger
+ * chunks spread each transaction's fixed round trips thinner; 2,000 keeps one well inside the database
+ * deadline (a chunk takes about half a second on the local database).
+ */
+export const VALIDATE_CHUNK_ROWS = 2000;
 
 export type RowIssue = SourceIssue;
 
@@ -46,17 +51,26 @@ const error = (column: string, value: string, code: string, message: string): Ro
   severity: "error",
 });
 
+/** A row read against the entity's rules and the tenant's settings, before its key is weighed. */
+type ReadRow = {
+  row: number;
+  cells: Record<string, string>;
+  values: RecordValues;
+  /** The fields the row (its columns or the defaults) gives; an update changes only these. */
+  given: ReadonlySet<string>;
+  issues: RowIssue[];
+  key: string | null;
+};
+
 /**
- * Judges one row: the catalog's rules and the tenant's field settings (their defaults fill empty cells,
- * their required fields must be there), then its key against earlier rows and existing records, as the
- * batch's mode wants. A row with any error is skipped; warnings do not stop it.
+ * Reads one row: the catalog's rules and the tenant's field settings (their defaults fill empty cells,
+ * their required fields must be there). Its key is the match field's value as validation reads it.
  */
-export function judgeRow(
-  batch: Pick<Batch, "entity" | "mode" | "matchOn" | "decimalComma" | "defaults">,
+function readRow(
+  batch: Pick<Batch, "matchOn" | "entity" | "decimalComma" | "defaults">,
   settings: FieldSetting[],
   row: RowToJudge,
-  keys: KeyContext,
-): Verdict {
+): ReadRow {
   const cells = { ...row.cells };
   for (const setting of settings) {
     const fallback = batch.defaults[setting.field] ?? setting.default;
@@ -73,13 +87,24 @@ export function judgeRow(
     ...issues.map((issue) => error(issue.column, row.cells[issue.column] ?? "", issue.code, issue.message)),
   ];
   const key = typeof values[batch.matchOn] === "string" ? (values[batch.matchOn] as string) : null;
+  return { row: row.row, cells: row.cells, values, given: new Set(Object.keys(cells)), issues: found, key };
+}
+
+/**
+ * Weighs a read row's key against earlier rows and existing records, as the batch's mode wants. A row
+ * with any error is skipped; warnings do not stop it.
+ */
+function weighKey(batch: Pick<Batch, "mode" | "matchOn">, read: ReadRow, keys: KeyContext): Verdict {
+  const { key } = read;
+  let { values } = read;
+  const found = [...read.issues];
   let existingId: string | null = null;
   let action: RowAction = "skip";
   if (key !== null && !found.some((issue) => issue.severity === "error")) {
     const first = keys.firstRowOf.get(key);
     const existing = keys.existing.get(key);
-    const cell = row.cells[batch.matchOn] ?? key;
-    if (first !== undefined && first !== row.row)
+    const cell = read.cells[batch.matchOn] ?? key;
+    if (first !== undefined && first !== read.row)
       found.push(
         error(batch.matchOn, cell, "duplicate_key", `${batch.matchOn} ${key} is also in row ${first}`),
       );
@@ -91,12 +116,14 @@ export function judgeRow(
       found.push(error(batch.matchOn, cell, "not_found", `no record has ${batch.matchOn} ${key} to update`));
     else if (existing) {
       existingId = existing.id;
+      // A field the file leaves out keeps the record's value: only the given ones are compared and written.
+      values = Object.fromEntries(Object.entries(values).filter(([field]) => read.given.has(field)));
       action = unchanged(existing.values, values) ? "unchanged" : "update";
     } else action = "create";
   }
   if (found.some((issue) => issue.severity === "error")) action = "skip";
   return {
-    row: row.row,
+    row: read.row,
     action,
     matchKey: key,
     values: action === "skip" ? null : values,
@@ -105,20 +132,16 @@ export function judgeRow(
   };
 }
 
-/** The keys among `rows`' match fields, read as validation will read them, for one lookup. */
-function keysOf(entity: Entity, matchOn: string, rows: RowToJudge[], decimalComma: boolean): string[] {
-  const keys = new Set<string>();
-  for (const row of rows) {
-    const { values } = readRecord(entity, row.cells, { decimalComma });
-    const key = values[matchOn];
-    if (typeof key === "string") keys.add(key);
-  }
-  return [...keys];
-}
+/** The distinct keys of read rows, for one lookup each of earlier rows and existing records. */
+const keysOf = (rows: ReadRow[]) => [...new Set(rows.flatMap((row) => (row.key === null ? [] : [row.key])))];
 
 /** Writes verdicts: the rows' actions in one statement, their issues replacing those found before. */
 async function saveVerdicts(db: Database, batch: Batch, verdicts: Verdict[]) {
   if (verdicts.length === 0) return;
+  // The chunk's rows are a range: bounding the join by it keeps the statement to the chunk's rows however
+  // the planner weighs the JSON set against a large batch.
+  const first = Math.min(...verdicts.map((verdict) => verdict.row));
+  const last = Math.max(...verdicts.map((verdict) => verdict.row));
   const payload = verdicts.map(({ row, action, matchKey, values, existingId }) => ({
     row,
     action,
@@ -132,7 +155,8 @@ async function saveVerdicts(db: Database, batch: Batch, verdicts: Verdict[]) {
         "existing_id" = verdict."existing_id"
     FROM jsonb_to_recordset(${JSON.stringify(payload)}::jsonb)
       AS verdict("row" integer, "action" text, "match_key" text, "values" jsonb, "existing_id" uuid)
-    WHERE target."batch_id" = ${batch.id} AND target."row" = verdict."row"`);
+    WHERE target."batch_id" = ${batch.id} AND target."row" = verdict."row"
+      AND target."row" BETWEEN ${first} AND ${last}`);
   await clearErrors(
     db,
     batch.id,
@@ -153,35 +177,28 @@ async function saveVerdicts(db: Database, batch: Batch, verdicts: Verdict[]) {
 
 /**
  * The first row holding each of `keys` among the batch's rows up to `through` that will be promoted,
- * leaving out row `except`.
+ * leaving out row `except`: one statement, an index probe per key (`import_rows_key_idx`), so a chunk
+ * costs the same late in a large batch as early.
  */
 async function firstRowsOf(db: Database, batchId: string, keys: string[], through: number, except = 0) {
   if (keys.length === 0) return new Map<string, number>();
-  const rows = await db
-    .select({ key: importRows.matchKey, row: sql<number>`min(${importRows.row})::int` })
-    .from(importRows)
-    .where(
-      and(
-        eq(importRows.batchId, batchId),
-        lte(importRows.row, through),
-        ne(importRows.row, except),
-        ne(importRows.action, "skip"),
-        inArray(importRows.matchKey, keys),
-      ),
-    )
-    .groupBy(importRows.matchKey);
-  return new Map(rows.map(({ key, row }) => [String(key), row]));
+  const { rows } = await db.execute<{ key: string; row: number }>(sql`
+    SELECT wanted.key, first."row"
+    FROM jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) AS wanted(key)
+    CROSS JOIN LATERAL (
+      SELECT ${importRows.row} AS "row" FROM ${importRows}
+      WHERE ${importRows.batchId} = ${batchId} AND ${importRows.matchKey} = wanted.key
+        AND ${importRows.row} <= ${through} AND ${importRows.row} <> ${except}
+        AND ${importRows.action} <> 'skip'
+      ORDER BY ${importRows.row} LIMIT 1
+    ) AS first`);
+  return new Map(rows.map(({ key, row }) => [key, Number(row)]));
 }
 
 /** Judges rows in order and keeps what each taught about keys, so a later duplicate names the first. */
-function judgeInOrder(
-  batch: Batch,
-  settings: FieldSetting[],
-  rows: RowToJudge[],
-  keys: KeyContext,
-): Verdict[] {
+function judgeInOrder(batch: Batch, rows: ReadRow[], keys: KeyContext): Verdict[] {
   return rows.map((row) => {
-    const verdict = judgeRow(batch, settings, row, keys);
+    const verdict = weighKey(batch, row, keys);
     if (verdict.action !== "skip" && verdict.matchKey !== null && !keys.firstRowOf.has(verdict.matchKey))
       keys.firstRowOf.set(verdict.matchKey, verdict.row);
     return verdict;
@@ -206,8 +223,6 @@ export async function summarize(db: Database, batch: Batch) {
   return { preview, errorCount: count("error"), warningCount: count("warning") };
 }
 
-export type ChunkOutcome = "more" | "done" | "stopped";
-
 /**
  * Validates the next chunk of a validating batch in one transaction, and records how far it got in the
  * same transaction: a retried job resumes after the last chunk that committed. The last call finds no
@@ -228,20 +243,16 @@ export async function validateNextChunk(
       return "done";
     }
     const settings = await readFieldSettings(db, tenantId, batch.entity);
-    const keys = keysOf(batch.entity, batch.matchOn, rows, batch.decimalComma);
+    const read = rows.map((row) => readRow(batch, settings, row));
+    const keys = keysOf(read);
     const context: KeyContext = {
       existing: await existingByKey(db, tenantId, storeOf(batch.entity), batch.matchOn, keys),
       firstRowOf: await firstRowsOf(db, batchId, keys, batch.validatedThrough),
     };
-    await saveVerdicts(db, batch, judgeInOrder(batch, settings, rows, context));
+    await saveVerdicts(db, batch, judgeInOrder(batch, read, context));
     await setBatch(db, batchId, { validatedThrough: rows[rows.length - 1]?.row ?? batch.validatedThrough });
     return "more";
   });
-}
-
-/** Runs a batch's validation to its end, a chunk per transaction. */
-export async function validateBatch(session: DatabaseSession, tenantId: string, batchId: string) {
-  while ((await validateNextChunk(session, tenantId, batchId)) === "more");
 }
 
 /**
@@ -273,11 +284,11 @@ export async function correctRow(
     .update(importRows)
     .set({ cells: corrected.cells, sourceIssues: corrected.sourceIssues })
     .where(and(eq(importRows.batchId, batchId), eq(importRows.row, rowNumber)));
-  const settings = await readFieldSettings(db, tenantId, batch.entity);
-  const keys = keysOf(batch.entity, batch.matchOn, [corrected], batch.decimalComma);
+  const read = readRow(batch, await readFieldSettings(db, tenantId, batch.entity), corrected);
+  const keys = keysOf([read]);
   // The row itself is not its own duplicate; any other row holding the key is.
   const others = await firstRowsOf(db, batchId, keys, batch.lastRow, rowNumber);
-  const verdict = judgeRow(batch, settings, corrected, {
+  const verdict = weighKey(batch, read, {
     existing: await existingByKey(db, tenantId, storeOf(batch.entity), batch.matchOn, keys),
     firstRowOf: others,
   });

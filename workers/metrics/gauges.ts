@@ -2,13 +2,14 @@ import { sql } from "drizzle-orm";
 import { AUDIT_STATUSES, audits } from "../audits/tables.ts";
 import { CHANNELS, conversations } from "../conversations/tables.ts";
 import type { Database } from "../db/client.ts";
+import { BATCH_STATES, importBatches } from "../imports/tables.ts";
 import { labelText, type Samples, sampleKey } from "../observability/series.ts";
 
 /** How long an audit may wait in the queue before it counts as backlog. */
 export const QUEUED_TOO_LONG_MINUTES = 5;
 
 type GaugeRow = {
-  gauge: "audits" | "queued_too_long" | "conversations_open";
+  gauge: "audits" | "queued_too_long" | "conversations_open" | "import_batches";
   label: string | null;
   value: number;
 };
@@ -25,7 +26,9 @@ export async function databaseGauges(db: Database): Promise<Samples> {
       WHERE ${audits.status} = 'queued' AND ${audits.createdAt} < now() - make_interval(mins => ${QUEUED_TOO_LONG_MINUTES})
     UNION ALL
     SELECT 'conversations_open', ${conversations.channel}, count(*)::int FROM ${conversations}
-      WHERE ${conversations.status} = 'open' GROUP BY ${conversations.channel}`);
+      WHERE ${conversations.status} = 'open' GROUP BY ${conversations.channel}
+    UNION ALL
+    SELECT 'import_batches', ${importBatches.state}, count(*)::int FROM ${importBatches} GROUP BY ${importBatches.state}`);
   const value = (gauge: GaugeRow["gauge"], label: string | null) =>
     rows.find((row) => row.gauge === gauge && row.label === label)?.value ?? 0;
   const samples: Samples = {};
@@ -35,5 +38,10 @@ export async function databaseGauges(db: Database): Promise<Samples> {
   for (const channel of CHANNELS)
     samples[sampleKey("borde_conversations_open", labelText("borde_conversations_open", { channel }))] =
       value("conversations_open", channel);
+  for (const state of BATCH_STATES)
+    samples[sampleKey("borde_import_batches", labelText("borde_import_batches", { state }))] = value(
+      "import_batches",
+      state,
+    );
   return samples;
 }

@@ -86,6 +86,11 @@ export const METRICS = {
     help: "Open conversations by channel, read from the database at scrape time.",
     labels: ["channel"],
   },
+  borde_import_batches: {
+    type: "gauge",
+    help: "Import batches by state, read from the database at scrape time.",
+    labels: ["state"],
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 export type MetricName = keyof typeof METRICS;

@@ -11,7 +11,13 @@ import {
   waitForState,
 } from "./support.ts";
 
-type ProductBody = { sku: string; name: string; description: string; unit_price: string; currency: string };
+type ProductBody = {
+  sku: string;
+  name: string;
+  description: string | null;
+  unit_price: string;
+  currency: string;
+};
 
 /** The tenant's products by sku (one insert makes a chunk's ids in no particular order). */
 async function productsOf(account: TestAccount): Promise<ProductBody[]> {
@@ -162,6 +168,37 @@ describe("promotion", { timeout: 30_000 }, () => {
     });
     const prices = (await productsOf(tenant)).map((product) => product.unit_price);
     expect(prices).toEqual(["1.00", "2.50", "1.00", "1.00", "2.50", "1.00", "1.00"]);
+  });
+
+  it("updates only the columns a batch gives: a field it leaves out keeps the stored value", async () => {
+    const tenant = await registerTenant();
+    const described = rowsOf(3).map((row) => ({ ...row, description: `About ${row.sku}` }));
+    await promote(tenant, (await validatedRowsBatch(tenant, { entity: "products" }, described)).id);
+    // Without a description; the second row's description is emptied on purpose (an empty cell is a value).
+    const batch = await validatedRowsBatch(tenant, { entity: "products", mode: "update" }, [
+      { sku: "S-001", name: "Product 1", unit_price: "7.00", currency: "USD" },
+      { sku: "S-002", name: "Product 2", unit_price: "1.00", currency: "USD", description: "" },
+      { sku: "S-003", name: "Product 3", unit_price: "1.00", currency: "USD" },
+    ]);
+    expect(batch.preview).toEqual({ create: 0, update: 2, unchanged: 1, skip: 0 });
+    expect((await promote(tenant, batch.id)).result).toEqual({
+      created: 0,
+      updated: 2,
+      unchanged: 1,
+      failed: 0,
+    });
+    expect(
+      (await productsOf(tenant)).map((product) => [
+        product.sku,
+        product.unit_price,
+        product.currency,
+        product.description,
+      ]),
+    ).toEqual([
+      ["S-001", "7.00", "USD", "About S-001"],
+      ["S-002", "1.00", "USD", ""],
+      ["S-003", "1.00", "USD", "About S-003"],
+    ]);
   });
 
   it("refuses in insert mode what exists, and in update mode what does not", async () => {
