@@ -7,6 +7,7 @@ import { registerAlertRoutes } from "./alerts/routes.ts";
 import { registerAssistantRoutes } from "./assistants/routes.ts";
 import { registerAuditRoutes } from "./audits/routes/audits.ts";
 import { registerAuditReportRoutes } from "./audits/routes/reports.ts";
+import { registerBackupRoutes } from "./backups/routes.ts";
 import { registerCatalogRoutes } from "./catalog/routes.ts";
 import { registerChannelNumberRoutes } from "./channels/numbers/routes.ts";
 import { registerVoiceRoutes } from "./channels/voice/routes.ts";
@@ -142,6 +143,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerModuleRoutes(app);
   registerCatalogRoutes(app);
   registerImportRoutes(app);
+  registerBackupRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

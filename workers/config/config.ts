@@ -124,6 +124,12 @@ const configSchema = z.object({
     .int()
     .positive()
     .default(300_000),
+  BACKUPS_KEEP: z.coerce
+    .number({ error: "BACKUPS_KEEP must be a number of backups" })
+    .int()
+    .min(1, "BACKUPS_KEEP must be at least 1")
+    .max(100, "BACKUPS_KEEP must be at most 100")
+    .default(8),
 });
 
 export type SigningKey = z.infer<typeof signingKeys>[number];
@@ -167,6 +173,8 @@ export type Config = {
   ranksDailyUpstreamCap: number;
   /** Each tenant's ingest quotas per minute, unless its telemetry settings say otherwise. */
   telemetry: { pointsPerMinute: number; logRecordsPerMinute: number };
+  /** How many completed backups each tenant keeps; older ones are deleted after each new one. */
+  backups: { keep: number };
 };
 
 export class ConfigError extends Error {
@@ -225,6 +233,7 @@ export function loadConfig(env: Env): Config {
       pointsPerMinute: result.data.TELEMETRY_POINTS_PER_MINUTE,
       logRecordsPerMinute: result.data.TELEMETRY_LOG_RECORDS_PER_MINUTE,
     },
+    backups: { keep: result.data.BACKUPS_KEEP },
     auditAllowPrivateTargets:
       result.data.AUDIT_ALLOW_PRIVATE_TARGETS === "true" && result.data.ENVIRONMENT !== "production",
   };

@@ -33,6 +33,7 @@ export interface Env {
   RANKS_DAILY_UPSTREAM_CAP?: string;
   TELEMETRY_POINTS_PER_MINUTE?: string;
   TELEMETRY_LOG_RECORDS_PER_MINUTE?: string;
+  BACKUPS_KEEP?: string;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   WEBCHAT_SESSION: DurableObjectNamespace<WebchatSession>;
   VOICE_CALL: DurableObjectNamespace<VoiceCall>;

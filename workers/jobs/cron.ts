@@ -1,5 +1,6 @@
 import { auditRunJob } from "../audits/jobs.ts";
 import { createScheduledAudits, staleQueuedAudits } from "../audits/scheduled-audits.ts";
+import { enqueueScheduledBackups } from "../backups/scheduled-backups.ts";
 import { type Config, loadConfig } from "../config/config.ts";
 import type { Env } from "../config/env.ts";
 import { withDatabase } from "../db/client.ts";
@@ -32,6 +33,7 @@ export interface CronTick {
  */
 const CRON_WORK: Readonly<Record<string, (tick: CronTick) => Promise<void>>> = {
   "*/5 * * * *": everyFiveMinutes,
+  "0 */6 * * *": enqueueScheduledBackups,
 };
 
 /**

@@ -1,4 +1,5 @@
 import { auditJobs } from "../audits/jobs.ts";
+import { backupJobs } from "../backups/jobs.ts";
 import { whatsAppJobs } from "../channels/whatsapp/jobs.ts";
 import { importJobs } from "../imports/jobs.ts";
 import { insightJobs } from "../insights/jobs.ts";
@@ -14,6 +15,7 @@ export const JOB_DEFINITIONS = [
   ...insightJobs,
   ...reputationJobs,
   ...importJobs,
+  ...backupJobs,
 ] as const;
 
 type MessageOf<Definition> = Definition extends JobDefinition<infer Message> ? Message : never;

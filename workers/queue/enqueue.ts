@@ -20,15 +20,20 @@ export function enqueue<Message extends JobEnvelope>(
   return enqueueAll(env, job, [payload], context);
 }
 
-/** The same for many jobs of one type, in one call to the queue. */
+/** Messages one `sendBatch` call may carry (Cloudflare Queues' limit). */
+const MESSAGES_PER_SEND = 100;
+
+/** The same for many jobs of one type, in as few calls to the queue as its limit allows. */
 export async function enqueueAll<Message extends JobEnvelope>(
   env: Env,
   job: JobDefinition<Message>,
   payloads: PayloadOf<Message>[],
   context: JobContext,
 ): Promise<void> {
-  if (payloads.length === 0) return;
-  await env[QUEUE_OF_KIND[job.kind]].sendBatch(
-    payloads.map((payload) => ({ body: { ...payload, type: job.type, context } })),
-  );
+  for (let start = 0; start < payloads.length; start += MESSAGES_PER_SEND)
+    await env[QUEUE_OF_KIND[job.kind]].sendBatch(
+      payloads
+        .slice(start, start + MESSAGES_PER_SEND)
+        .map((payload) => ({ body: { ...payload, type: job.type, context } })),
+    );
 }
