@@ -49,6 +49,7 @@ import { rateLimit } from "./ratelimit/middleware.ts";
 import { registerRankRoutes } from "./reputation/routes/ranks.ts";
 import { registerTelemetryIngestRoutes } from "./telemetry/routes/ingest.ts";
 import { registerTelemetryQueryRoutes } from "./telemetry/routes/query.ts";
+import { registerTelemetryRetentionRoutes } from "./telemetry/routes/retention.ts";
 import { registerWebchatVisitorRoutes } from "./webchat/routes/visitor.ts";
 import { registerWidgetRoutes } from "./webchat/routes/widget.ts";
 import { registerWidgetKeyRoutes } from "./webchat/routes/widget-keys.ts";
@@ -139,6 +140,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerRankRoutes(app);
   registerTelemetryIngestRoutes(app);
   registerTelemetryQueryRoutes(app);
+  registerTelemetryRetentionRoutes(app);
   registerAlertRoutes(app);
   registerModuleRoutes(app);
   registerCatalogRoutes(app);

@@ -10,6 +10,7 @@ import { uuidv7 } from "../lib/uuid.ts";
 import { enqueue, enqueueAll } from "../queue/enqueue.ts";
 import { rankTrackJob } from "../reputation/jobs.ts";
 import { dueRankTracking } from "../reputation/tracking.ts";
+import { enqueueRetentionCleaning } from "../telemetry/scheduled-retention.ts";
 import { schedulerTickJob } from "./cron-jobs.ts";
 import { recordTick } from "./cron-ticks.ts";
 
@@ -34,6 +35,7 @@ export interface CronTick {
 const CRON_WORK: Readonly<Record<string, (tick: CronTick) => Promise<void>>> = {
   "*/5 * * * *": everyFiveMinutes,
   "0 */6 * * *": enqueueScheduledBackups,
+  "15 3 * * *": enqueueRetentionCleaning,
 };
 
 /**

@@ -5,6 +5,7 @@ import { importJobs } from "../imports/jobs.ts";
 import { insightJobs } from "../insights/jobs.ts";
 import type { JobDefinition } from "../queue/define-job.ts";
 import { reputationJobs } from "../reputation/jobs.ts";
+import { telemetryJobs } from "../telemetry/jobs.ts";
 import { cronJobs } from "./cron-jobs.ts";
 
 /** Every job the queues carry, as each domain declares them; a new domain adds its list here. */
@@ -16,6 +17,7 @@ export const JOB_DEFINITIONS = [
   ...reputationJobs,
   ...importJobs,
   ...backupJobs,
+  ...telemetryJobs,
 ] as const;
 
 type MessageOf<Definition> = Definition extends JobDefinition<infer Message> ? Message : never;
