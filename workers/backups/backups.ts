@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, notInArray, or } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, notInArray, or, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { tenantRow } from "../db/tenant-rows.ts";
 import { type Page, tenantPage } from "../http/pagination.ts";
@@ -36,21 +36,39 @@ export async function findBackup(db: Database, tenantId: string, id: string): Pr
 export const listBackups = (db: Database, tenantId: string, page: Page): Promise<Backup[]> =>
   tenantPage(db.select().from(backups).$dynamic(), backups, tenantId, page);
 
-/** Changes the backup if it is in one of `states`; null when it is not (or is no backup of the tenant). */
-export async function moveBackup(
+/** Changes the backup while `condition` holds; null when it does not (or there is no such backup). */
+async function changeWhile(
   db: Database,
   tenantId: string,
   id: string,
-  states: readonly BackupState[],
+  condition: SQL,
   changes: BackupChanges,
 ): Promise<Backup | null> {
   const [backup] = await db
     .update(backups)
     .set(changes)
-    .where(tenantRow(backups, tenantId, id, inArray(backups.state, [...states])))
+    .where(tenantRow(backups, tenantId, id, condition))
     .returning();
   return backup ?? null;
 }
+
+/** Moves the backup on from one of `states`; null when it is in none (or is no backup of the tenant). */
+export const moveBackup = (
+  db: Database,
+  tenantId: string,
+  id: string,
+  states: readonly BackupState[],
+  changes: BackupChanges,
+) => changeWhile(db, tenantId, id, inArray(backups.state, [...states]), changes);
+
+/** Moves the backup's restore on from one of `states`, likewise. */
+export const moveRestore = (
+  db: Database,
+  tenantId: string,
+  id: string,
+  states: readonly RestoreState[],
+  changes: BackupChanges,
+) => changeWhile(db, tenantId, id, inArray(backups.restoreState, [...states]), changes);
 
 /** What asking for a restore came to, for the route to answer. */
 export type RestoreRequest =
@@ -87,26 +105,11 @@ export async function requestRestore(db: Database, tenantId: string, id: string)
   return { outcome: "queued", backup: queued };
 }
 
-export async function moveRestore(
-  db: Database,
-  tenantId: string,
-  id: string,
-  states: readonly RestoreState[],
-  changes: BackupChanges,
-): Promise<Backup | null> {
-  const [backup] = await db
-    .update(backups)
-    .set(changes)
-    .where(tenantRow(backups, tenantId, id, inArray(backups.restoreState, [...states])))
-    .returning();
-  return backup ?? null;
-}
-
 /**
  * The tenant's backups past the newest `keep` completed ones: every one older than the oldest kept, except
  * one still being written or restored. These are what `pruneBackups` deletes.
  */
-export async function backupsPastKept(db: Database, tenantId: string, keep: number): Promise<Backup[]> {
+export async function backupsPastKept(db: Database, tenantId: string, keep: number) {
   const kept = await db
     .select({ id: backups.id })
     .from(backups)
@@ -116,7 +119,7 @@ export async function backupsPastKept(db: Database, tenantId: string, keep: numb
   const oldestKept = kept[kept.length - 1];
   if (kept.length < keep || !oldestKept) return [];
   return db
-    .select()
+    .select({ id: backups.id })
     .from(backups)
     .where(
       and(
