@@ -15,6 +15,7 @@ import { benchImports } from "./lib/bench-imports.ts";
 import { benchInsights } from "./lib/bench-insights.ts";
 import { benchMetricsCost } from "./lib/bench-metrics.ts";
 import { benchRanks } from "./lib/bench-reputation.ts";
+import { benchTelemetryIngest } from "./lib/bench-telemetry.ts";
 import { benchWebchat } from "./lib/bench-webchat.ts";
 import { buildDocsAssets } from "./lib/docs-assets.ts";
 import { ROOT, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
@@ -283,6 +284,10 @@ try {
     Number(process.env.BENCH_IMPORT_ROWS ?? 100_000),
   );
   console.log(`imports, upload → validate → promote: ${JSON.stringify(imports)}`);
+  const telemetryIngest = await benchTelemetryIngest(worker.url, {
+    exports: Number(process.env.BENCH_TELEMETRY_EXPORTS ?? 100),
+  });
+  console.log(`telemetry ingest, OTLP JSON: ${JSON.stringify(telemetryIngest)}`);
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
@@ -302,6 +307,7 @@ try {
     metrics_cost: metricsCost,
     insights,
     ranks,
+    telemetry_ingest: telemetryIngest,
   };
   console.table(results.map(({ note: _note, ...row }) => row));
   console.table(Object.entries(webchat).map(([measure, value]) => ({ measure, value })));

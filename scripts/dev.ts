@@ -42,6 +42,7 @@ const serviceVars = Object.fromEntries(
     "SERPAPI_API_KEY",
     "SERPAPI_BASE_URL",
     "RANKS_DAILY_UPSTREAM_CAP",
+    "BACKUPS_KEEP",
   ].flatMap((name) => {
     const value = process.env[name];
     return value ? [[name, value]] : [];

@@ -7,6 +7,7 @@ import { registerAlertRoutes } from "./alerts/routes.ts";
 import { registerAssistantRoutes } from "./assistants/routes.ts";
 import { registerAuditRoutes } from "./audits/routes/audits.ts";
 import { registerAuditReportRoutes } from "./audits/routes/reports.ts";
+import { registerBackupRoutes } from "./backups/routes.ts";
 import { registerCatalogRoutes } from "./catalog/routes.ts";
 import { registerChannelNumberRoutes } from "./channels/numbers/routes.ts";
 import { registerVoiceRoutes } from "./channels/voice/routes.ts";
@@ -49,6 +50,7 @@ import { rateLimit } from "./ratelimit/middleware.ts";
 import { registerRankRoutes } from "./reputation/routes/ranks.ts";
 import { registerTelemetryIngestRoutes } from "./telemetry/routes/ingest.ts";
 import { registerTelemetryQueryRoutes } from "./telemetry/routes/query.ts";
+import { registerTelemetryRetentionRoutes } from "./telemetry/routes/retention.ts";
 import { registerWebchatVisitorRoutes } from "./webchat/routes/visitor.ts";
 import { registerWidgetRoutes } from "./webchat/routes/widget.ts";
 import { registerWidgetKeyRoutes } from "./webchat/routes/widget-keys.ts";
@@ -140,10 +142,12 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerRankRoutes(app);
   registerTelemetryIngestRoutes(app);
   registerTelemetryQueryRoutes(app);
+  registerTelemetryRetentionRoutes(app);
   registerAlertRoutes(app);
   registerModuleRoutes(app);
   registerCatalogRoutes(app);
   registerImportRoutes(app);
+  registerBackupRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

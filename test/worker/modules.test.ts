@@ -11,6 +11,7 @@ const ROUTE_OF_MODULE = {
   telemetry: "/api/v1/alerts/rules",
   imports: "/api/v1/imports/batches",
   catalog: "/api/v1/products",
+  backups: "/api/v1/backups",
 } as const;
 
 describe("tenant modules", () => {

@@ -13,6 +13,7 @@ export const MODULES = [
   "imports",
   "catalog",
   "telemetry",
+  "backups",
 ] as const;
 export type ModuleKey = (typeof MODULES)[number];
 

@@ -31,6 +31,8 @@ export const SCOPES = [
   "catalog:write",
   "imports:read",
   "imports:write",
+  "backups:read",
+  "backups:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -149,6 +149,12 @@ const configSchema = z.object({
     .max(1, "OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1")
     .default(1),
   OTEL_SERVICE_NAME: z.string().trim().min(1).default("borde"),
+  BACKUPS_KEEP: z.coerce
+    .number({ error: "BACKUPS_KEEP must be a number of backups" })
+    .int()
+    .min(1, "BACKUPS_KEEP must be at least 1")
+    .max(100, "BACKUPS_KEEP must be at most 100")
+    .default(8),
 });
 
 export type SigningKey = z.infer<typeof signingKeys>[number];
@@ -198,6 +204,8 @@ export type Config = {
    * Undefined without an endpoint: nothing is recorded.
    */
   tracing: TracingSettings | undefined;
+  /** How many completed backups each tenant keeps; older ones are deleted after each new one. */
+  backups: { keep: number };
 };
 
 export type TracingSettings = {
@@ -274,6 +282,7 @@ export function loadConfig(env: Env): Config {
       pointsPerMinute: result.data.TELEMETRY_POINTS_PER_MINUTE,
       logRecordsPerMinute: result.data.TELEMETRY_LOG_RECORDS_PER_MINUTE,
     },
+    backups: { keep: result.data.BACKUPS_KEEP },
     auditAllowPrivateTargets:
       result.data.AUDIT_ALLOW_PRIVATE_TARGETS === "true" && result.data.ENVIRONMENT !== "production",
     tracing: tracingSettings(result.data),

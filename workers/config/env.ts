@@ -38,6 +38,7 @@ export interface Env {
   OTEL_EXPORTER_OTLP_HEADERS?: string;
   OTEL_TRACES_SAMPLER_ARG?: string;
   OTEL_SERVICE_NAME?: string;
+  BACKUPS_KEEP?: string;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   WEBCHAT_SESSION: DurableObjectNamespace<WebchatSession>;
   VOICE_CALL: DurableObjectNamespace<VoiceCall>;

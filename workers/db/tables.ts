@@ -3,6 +3,7 @@
 export * from "../alerts/tables.ts";
 export * from "../assistants/tables.ts";
 export * from "../audits/tables.ts";
+export * from "../backups/tables.ts";
 export * from "../catalog/tables.ts";
 export * from "../channels/numbers/tables.ts";
 export * from "../conversations/tables.ts";

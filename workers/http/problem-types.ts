@@ -201,6 +201,20 @@ export const PROBLEM_TYPES = {
     means: "The uploaded file is larger than an import accepts.",
     todo: "Split the file, or send its rows in pieces with `POST /api/v1/imports/batches/{id}/ingest`.",
   },
+  "backup-state": {
+    status: 409,
+    title: "Conflict",
+    means:
+      "The backup cannot be restored now: it is not completed yet (or failed), or a restore of it is already queued or running.",
+    todo: "Read the backup (`GET /api/v1/backups/{id}`): wait for `state` completed, or for `restore_state` to leave queued and running.",
+  },
+  "backup-schema-mismatch": {
+    status: 409,
+    title: "Conflict",
+    means:
+      "The backup was taken at another schema version than the database has now, so its rows would not fit the tables.",
+    todo: "Restore a backup whose `schema_version` is the current one (a newer backup), or restore into a deployment at the backup's version.",
+  },
 } as const satisfies Record<string, { status: number; title: string; means: string; todo: string }>;
 
 export type ProblemKey = keyof typeof PROBLEM_TYPES;

@@ -1,5 +1,6 @@
 import { auditRunJob } from "../audits/jobs.ts";
 import { createScheduledAudits, staleQueuedAudits } from "../audits/scheduled-audits.ts";
+import { enqueueScheduledBackups } from "../backups/scheduled-backups.ts";
 import { type Config, loadConfig } from "../config/config.ts";
 import type { Env } from "../config/env.ts";
 import { withDatabase } from "../db/client.ts";
@@ -9,6 +10,7 @@ import { uuidv7 } from "../lib/uuid.ts";
 import { enqueue, enqueueAll } from "../queue/enqueue.ts";
 import { rankTrackJob } from "../reputation/jobs.ts";
 import { dueRankTracking } from "../reputation/tracking.ts";
+import { enqueueRetentionCleaning } from "../telemetry/scheduled-retention.ts";
 import { schedulerTickJob } from "./cron-jobs.ts";
 import { recordTick } from "./cron-ticks.ts";
 
@@ -32,6 +34,8 @@ export interface CronTick {
  */
 const CRON_WORK: Readonly<Record<string, (tick: CronTick) => Promise<void>>> = {
   "*/5 * * * *": everyFiveMinutes,
+  "0 */6 * * *": enqueueScheduledBackups,
+  "15 3 * * *": enqueueRetentionCleaning,
 };
 
 /**

@@ -1,9 +1,11 @@
 import { auditJobs } from "../audits/jobs.ts";
+import { backupJobs } from "../backups/jobs.ts";
 import { whatsAppJobs } from "../channels/whatsapp/jobs.ts";
 import { importJobs } from "../imports/jobs.ts";
 import { insightJobs } from "../insights/jobs.ts";
 import type { JobDefinition } from "../queue/define-job.ts";
 import { reputationJobs } from "../reputation/jobs.ts";
+import { telemetryJobs } from "../telemetry/jobs.ts";
 import { cronJobs } from "./cron-jobs.ts";
 
 /** Every job the queues carry, as each domain declares them; a new domain adds its list here. */
@@ -14,6 +16,8 @@ export const JOB_DEFINITIONS = [
   ...insightJobs,
   ...reputationJobs,
   ...importJobs,
+  ...backupJobs,
+  ...telemetryJobs,
 ] as const;
 
 type MessageOf<Definition> = Definition extends JobDefinition<infer Message> ? Message : never;

@@ -21,7 +21,10 @@ export function enqueue<Message extends JobEnvelope>(
   return enqueueAll(env, job, [payload], context);
 }
 
-/** The same for many jobs of one type, in one call to the queue. */
+/** Messages one `sendBatch` call may carry (Cloudflare Queues' limit). */
+const MESSAGES_PER_SEND = 100;
+
+/** The same for many jobs of one type, in as few calls to the queue as its limit allows. */
 export async function enqueueAll<Message extends JobEnvelope>(
   env: Env,
   job: JobDefinition<Message>,
@@ -36,12 +39,15 @@ export async function enqueueAll<Message extends JobEnvelope>(
     "messaging.destination.name": queue,
     "messaging.batch.message_count": payloads.length,
   };
-  await withSpan(`send ${job.type}`, "producer", sending, () => {
+  await withSpan(`send ${job.type}`, "producer", sending, async () => {
     // Inside a trace, the job's run continues it as a child of this send.
     const traceparent = activeSpan()?.traceparent;
     const carried = traceparent ? { ...context, traceparent } : context;
-    return env[queue].sendBatch(
-      payloads.map((payload) => ({ body: { ...payload, type: job.type, context: carried } })),
-    );
+    for (let start = 0; start < payloads.length; start += MESSAGES_PER_SEND)
+      await env[queue].sendBatch(
+        payloads
+          .slice(start, start + MESSAGES_PER_SEND)
+          .map((payload) => ({ body: { ...payload, type: job.type, context: carried } })),
+      );
   });
 }

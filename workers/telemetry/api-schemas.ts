@@ -5,6 +5,7 @@ import { base64url, fromBase64url } from "../lib/crypto.ts";
 import { AGGREGATIONS } from "./aggregate.ts";
 import { durationSeconds } from "./prometheus-duration.ts";
 import type { LogRecord, Series } from "./queries.ts";
+import { RETENTION_BOUNDS, RETENTION_DAYS, type Retention } from "./retention.ts";
 import { parseSelector, SelectorError } from "./selector.ts";
 import { SERIES_KINDS } from "./tables.ts";
 
@@ -281,4 +282,38 @@ export const renderLogRecord = (record: LogRecord) => ({
   resource: record.resource,
   trace_id: record.traceId,
   span_id: record.spanId,
+});
+
+const retentionDays = (what: string, defaultDays: number) =>
+  z
+    .number()
+    .int()
+    .min(RETENTION_BOUNDS.min)
+    .max(RETENTION_BOUNDS.max)
+    .openapi({
+      description: `Days ${what} are kept (${RETENTION_BOUNDS.min} to ${RETENTION_BOUNDS.max}; default ${defaultDays}).`,
+    });
+
+export const RetentionSchema = z
+  .object({
+    metric_points_days: retentionDays("metric points", RETENTION_DAYS.metricPoints),
+    log_records_days: retentionDays("log records", RETENTION_DAYS.logRecords),
+  })
+  .openapi("TelemetryRetention");
+
+export const RetentionUpdateSchema = z
+  .object({
+    metric_points_days: retentionDays("metric points", RETENTION_DAYS.metricPoints)
+      .nullable()
+      .openapi({ description: "null goes back to the default." }),
+    log_records_days: retentionDays("log records", RETENTION_DAYS.logRecords)
+      .nullable()
+      .openapi({ description: "null goes back to the default." }),
+  })
+  .strict()
+  .openapi("TelemetryRetentionUpdate");
+
+export const renderRetention = (retention: Retention) => ({
+  metric_points_days: retention.metricPointsDays,
+  log_records_days: retention.logRecordsDays,
 });

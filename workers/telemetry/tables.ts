@@ -102,6 +102,9 @@ export const telemetrySettings = pgTable(
     tenantId: tenantIdColumn().unique(),
     pointsPerMinute: integer("points_per_minute"),
     logRecordsPerMinute: integer("log_records_per_minute"),
+    /** Days metric points and log records are kept; null keeps the defaults (telemetry/retention.ts). */
+    metricPointsRetentionDays: integer("metric_points_retention_days"),
+    logRecordsRetentionDays: integer("log_records_retention_days"),
     ...timestamps(),
   },
   () => [tenantIsolation()],
