@@ -1,10 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { changesOf, timestamp } from "../http/api-schemas.ts";
+import { changesOf, isoOrNull, timestamp } from "../http/api-schemas.ts";
+import { ListQuerySchema } from "../http/pagination.ts";
 import { MAX_STEPS } from "../telemetry/api-schemas.ts";
 import { parseSelector, SelectorError } from "../telemetry/selector.ts";
+import type { AlertRow, AlertTransition } from "./alerts.ts";
 import { type Alert, COMPARATORS, type PreviewStep, RANGE_FUNCTIONS } from "./evaluation.ts";
 import type { AlertRule } from "./rules.ts";
-import { SEVERITIES } from "./tables.ts";
+import { ALERT_STATES, SEVERITIES } from "./tables.ts";
 
 const LabelName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a label name: letters, digits and _");
 const seconds = (description: string, max: number) =>
@@ -181,4 +183,77 @@ export const renderPreview = (steps: PreviewStep[]) => ({
     time: new Date(step.t).toISOString(),
     alerts: step.alerts.map(renderAlert),
   })),
+});
+
+const ReportedState = z.enum(["pending", "firing", "resolved"]);
+
+export const AlertListQuerySchema = ListQuerySchema.extend({
+  state: ReportedState.optional().openapi({
+    description: "Only alerts in this state; without it, the active ones (pending and firing).",
+  }),
+  rule_id: z.uuid().optional().openapi({ description: "Only the alerts of this rule." }),
+});
+
+export const StoredAlertSchema = z
+  .object({
+    id: z.uuid(),
+    rule_id: z.uuid(),
+    labels: z.record(z.string(), z.string()),
+    annotations: z
+      .record(z.string(), z.string())
+      .openapi({ description: "The rule's annotations expanded with the alert's labels and last value." }),
+    state: z.enum(ALERT_STATES),
+    active_at: timestamp().openapi({
+      description: "Since when the condition has held (Prometheus's activeAt).",
+    }),
+    fired_at: timestamp().nullable(),
+    resolved_at: timestamp().nullable(),
+    value: z
+      .number()
+      .nullable()
+      .openapi({ description: "The last value; null where it was NaN or infinite." }),
+    updated_at: timestamp().openapi({ description: "The tick that last changed the alert." }),
+  })
+  .openapi("Alert");
+
+export const renderStoredAlert = (alert: AlertRow) => ({
+  id: alert.id,
+  rule_id: alert.ruleId,
+  labels: alert.labels,
+  annotations: alert.annotations,
+  state: alert.state,
+  active_at: alert.activeAt.toISOString(),
+  fired_at: isoOrNull(alert.firedAt),
+  resolved_at: isoOrNull(alert.resolvedAt),
+  value: alert.value,
+  updated_at: alert.updatedAt.toISOString(),
+});
+
+export const AlertHistoryQuerySchema = ListQuerySchema.extend({
+  state: z.enum(ALERT_STATES).optional().openapi({ description: "Only transitions into this state." }),
+  rule_id: z.uuid().optional().openapi({ description: "Only the transitions of this rule's alerts." }),
+});
+
+export const AlertTransitionSchema = z
+  .object({
+    id: z.uuid(),
+    alert_id: z.uuid(),
+    rule_id: z.uuid(),
+    labels: z.record(z.string(), z.string()),
+    from_state: z.enum(ALERT_STATES),
+    to_state: z.enum(ALERT_STATES),
+    value: z.number().nullable(),
+    at: timestamp().openapi({ description: "The evaluation that made the change." }),
+  })
+  .openapi("AlertTransition");
+
+export const renderTransition = (transition: AlertTransition) => ({
+  id: transition.id,
+  alert_id: transition.alertId,
+  rule_id: transition.ruleId,
+  labels: transition.labels,
+  from_state: transition.fromState,
+  to_state: transition.toState,
+  value: transition.value,
+  at: transition.at.toISOString(),
 });

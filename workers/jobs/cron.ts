@@ -1,3 +1,4 @@
+import { evaluateRulesEveryMinute } from "../alerts/jobs.ts";
 import { auditRunJob } from "../audits/jobs.ts";
 import { createScheduledAudits, staleQueuedAudits } from "../audits/scheduled-audits.ts";
 import { type Config, loadConfig } from "../config/config.ts";
@@ -32,6 +33,7 @@ export interface CronTick {
  */
 const CRON_WORK: Readonly<Record<string, (tick: CronTick) => Promise<void>>> = {
   "*/5 * * * *": everyFiveMinutes,
+  "* * * * *": evaluateRulesEveryMinute,
 };
 
 /**

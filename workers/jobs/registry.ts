@@ -1,3 +1,4 @@
+import { alertJobs } from "../alerts/jobs.ts";
 import { auditJobs } from "../audits/jobs.ts";
 import { whatsAppJobs } from "../channels/whatsapp/jobs.ts";
 import { importJobs } from "../imports/jobs.ts";
@@ -14,6 +15,7 @@ export const JOB_DEFINITIONS = [
   ...insightJobs,
   ...reputationJobs,
   ...importJobs,
+  ...alertJobs,
 ] as const;
 
 type MessageOf<Definition> = Definition extends JobDefinition<infer Message> ? Message : never;

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { alertRules } from "../../../workers/alerts/tables.ts";
 import { withTestDatabase } from "../support/database.ts";
 import { callAs, registerTenant, type TestAccount } from "../support/identity.ts";
+import { alertsOf, createRule, storeMinutes, tick } from "./support.ts";
 
 const RULE = {
   name: "B_rule",
@@ -42,5 +43,22 @@ describe("tenant isolation: tenant A calling every alert rule route with tenant 
     expect((await callAs(a, "POST", `${path}/preview`, range)).status).toBe(404);
     expect((await callAs(a, "DELETE", path)).status).toBe(404);
     expect(await bRules()).toEqual(before);
+  });
+});
+
+describe("tenant isolation: tenant A reading alerts and their history beside tenant B's", () => {
+  it("lists none of B's alerts or transitions, even filtering by B's rule", async () => {
+    const a = await registerTenant();
+    const b = await registerTenant();
+    await storeMinutes(b, "cpu", {}, [9]);
+    const ruleId = await createRule(b, RULE);
+    await tick(b, ruleId, 0);
+    expect(await alertsOf(b, `rule_id=${ruleId}`)).toHaveLength(1);
+    for (const path of ["/api/v1/alerts", "/api/v1/alerts/history"])
+      for (const query of ["", `?rule_id=${ruleId}`, "?state=firing"]) {
+        const response = await callAs(a, "GET", `${path}${query}`);
+        expect(response.status).toBe(200);
+        expect(await response.json()).toEqual({ data: [], next_cursor: null });
+      }
   });
 });

@@ -1,0 +1,43 @@
+CREATE TABLE "alert_transitions" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"tenant_id" uuid NOT NULL,
+	"rule_id" uuid NOT NULL,
+	"alert_id" uuid NOT NULL,
+	"labels" jsonb NOT NULL,
+	"from_state" text NOT NULL,
+	"to_state" text NOT NULL,
+	"value" double precision,
+	"at" timestamp (3) with time zone NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "alert_transitions" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
+CREATE TABLE "alerts" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"tenant_id" uuid NOT NULL,
+	"rule_id" uuid NOT NULL,
+	"labels" jsonb NOT NULL,
+	"labels_key" text NOT NULL,
+	"state" text NOT NULL,
+	"active_at" timestamp (3) with time zone NOT NULL,
+	"fired_at" timestamp (3) with time zone,
+	"resolved_at" timestamp (3) with time zone,
+	"keep_firing_since" timestamp (3) with time zone,
+	"value" double precision,
+	"annotations" jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "alerts_rule_labels_key" UNIQUE("rule_id","labels_key")
+);
+--> statement-breakpoint
+ALTER TABLE "alerts" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
+ALTER TABLE "alert_rules" ADD COLUMN "evaluated_at" timestamp (3) with time zone;--> statement-breakpoint
+ALTER TABLE "alert_transitions" ADD CONSTRAINT "alert_transitions_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "alert_transitions" ADD CONSTRAINT "alert_transitions_rule_id_alert_rules_id_fk" FOREIGN KEY ("rule_id") REFERENCES "public"."alert_rules"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "alert_transitions" ADD CONSTRAINT "alert_transitions_alert_id_alerts_id_fk" FOREIGN KEY ("alert_id") REFERENCES "public"."alerts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "alerts" ADD CONSTRAINT "alerts_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "alerts" ADD CONSTRAINT "alerts_rule_id_alert_rules_id_fk" FOREIGN KEY ("rule_id") REFERENCES "public"."alert_rules"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "alert_transitions_tenant_idx" ON "alert_transitions" USING btree ("tenant_id","id");--> statement-breakpoint
+CREATE INDEX "alerts_tenant_idx" ON "alerts" USING btree ("tenant_id","id");--> statement-breakpoint
+CREATE POLICY "tenant_isolation" ON "alert_transitions" AS PERMISSIVE FOR ALL TO "borde_app" USING ("tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid);--> statement-breakpoint
+CREATE POLICY "tenant_isolation" ON "alerts" AS PERMISSIVE FOR ALL TO "borde_app" USING ("tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid);
