@@ -11,6 +11,7 @@ import { startFakeOpenAI } from "./fake-openai.ts";
 import { startFakeRealtime } from "./fake-realtime.ts";
 import { startFakeSerpApi } from "./fake-serpapi.ts";
 import { startFakeTwilio } from "./fake-twilio.ts";
+import { startFakeWebhookReceiver } from "./fake-webhook-receiver.ts";
 import { startCleanSite, startDefectiveSite } from "./fixture-site.ts";
 import { insightsAnswer } from "./insights-answers.ts";
 import { startSilentDatabase } from "./silent-database.ts";
@@ -28,6 +29,7 @@ declare module "vitest" {
     realtimeUrl: string;
     twilioBaseUrl: string;
     serpapiBaseUrl: string;
+    webhookReceiverUrl: string;
   }
 }
 
@@ -44,6 +46,8 @@ export default async function setup(project: TestProject) {
   const realtime = await startFakeRealtime();
   const twilio = await startFakeTwilio();
   const serpapi = await startFakeSerpApi();
+  const webhookReceiver = await startFakeWebhookReceiver();
+  project.provide("webhookReceiverUrl", webhookReceiver.baseUrl);
   project.provide("databaseUrl", databaseUrl);
   project.provide("dbRelay", relay.address);
   const silentDatabase = await startSilentDatabase();
@@ -61,6 +65,7 @@ export default async function setup(project: TestProject) {
     await realtime.close();
     await twilio.close();
     await serpapi.close();
+    await webhookReceiver.close();
     await silentDatabase.close();
     await relay.close();
     await embedded?.stop();

@@ -17,5 +17,6 @@ declare module "vitest" {
     defectiveSiteUrl: string;
     cleanSiteUrl: string;
     silentDatabasePort: number;
+    webhookReceiverUrl: string;
   }
 }

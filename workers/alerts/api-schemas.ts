@@ -4,9 +4,11 @@ import { ListQuerySchema } from "../http/pagination.ts";
 import { MAX_STEPS } from "../telemetry/api-schemas.ts";
 import { parseSelector, SelectorError } from "../telemetry/selector.ts";
 import type { AlertRow, AlertTransition } from "./alerts.ts";
+import type { AlertChannel, AlertSilence } from "./channels.ts";
 import { type Alert, COMPARATORS, type PreviewStep, RANGE_FUNCTIONS } from "./evaluation.ts";
+import { LabelMatcherSchema } from "./matchers.ts";
 import type { AlertRule } from "./rules.ts";
-import { ALERT_STATES, SEVERITIES } from "./tables.ts";
+import { ALERT_STATES, CHANNEL_TYPES, SEVERITIES } from "./tables.ts";
 
 const LabelName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a label name: letters, digits and _");
 const seconds = (description: string, max: number) =>
@@ -256,4 +258,159 @@ export const renderTransition = (transition: AlertTransition) => ({
   to_state: transition.toState,
   value: transition.value,
   at: transition.at.toISOString(),
+});
+
+const DEFAULT_GROUP_BY = ["alertname"];
+
+const ChannelFields = z.object({
+  name: z.string().trim().min(1).max(200),
+  type: z.enum(CHANNEL_TYPES).openapi({
+    description: "`webhook`: Borde's JSON; `slack`: a Slack-compatible incoming webhook, sent `{ text }`.",
+  }),
+  url: z.url().max(2000).openapi({ description: "Where notifications are POSTed (http or https)." }),
+  matchers: z
+    .array(LabelMatcherSchema)
+    .max(32)
+    .default([])
+    .openapi({ description: "The alerts this channel is sent: all of them when empty." }),
+  group_by: z
+    .array(LabelName)
+    .max(32)
+    .default(DEFAULT_GROUP_BY)
+    .openapi({ description: "Alerts with the same values of these labels are notified together." }),
+  group_wait_seconds: seconds(
+    "How long a new group waits for more alerts before it is notified.",
+    DAY,
+  ).default(30),
+  group_interval_seconds: seconds(
+    "How long after a notification a changed group is notified again.",
+    DAY,
+  ).default(300),
+  repeat_interval_seconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * DAY)
+    .default(14_400)
+    .openapi({ description: "How often an unchanged group with firing alerts is notified again." }),
+  send_resolved: z.boolean().default(true),
+  enabled: z.boolean().default(true),
+});
+
+export const AlertChannelCreateSchema = ChannelFields.extend({
+  secret: z.string().min(16).max(200).optional().openapi({
+    description: "The HMAC-SHA256 signing key; generated when not given. Either way it is shown only once.",
+  }),
+})
+  .strict()
+  .openapi("AlertChannelCreate");
+
+export const AlertChannelUpdateSchema = changesOf(
+  ChannelFields.extend({
+    matchers: z.array(LabelMatcherSchema).max(32),
+    group_by: z.array(LabelName).max(32),
+    group_wait_seconds: seconds("How long a new group waits before it is notified.", DAY),
+    group_interval_seconds: seconds("How long after a notification a changed group is notified again.", DAY),
+    repeat_interval_seconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(7 * DAY),
+    send_resolved: z.boolean(),
+    enabled: z.boolean(),
+  }).strict(),
+).openapi("AlertChannelUpdate");
+
+export const AlertChannelSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    type: z.enum(CHANNEL_TYPES),
+    url: z.string(),
+    matchers: z.array(LabelMatcherSchema),
+    group_by: z.array(z.string()),
+    group_wait_seconds: z.number().int(),
+    group_interval_seconds: z.number().int(),
+    repeat_interval_seconds: z.number().int(),
+    send_resolved: z.boolean(),
+    enabled: z.boolean(),
+    created_at: timestamp(),
+    updated_at: timestamp(),
+  })
+  .openapi("AlertChannel");
+
+export const CreatedAlertChannelSchema = AlertChannelSchema.extend({
+  secret: z.string().openapi({ description: "The signing key: shown here once, never again." }),
+}).openapi("CreatedAlertChannel");
+
+export const renderChannel = (channel: AlertChannel) => ({
+  id: channel.id,
+  name: channel.name,
+  type: channel.type,
+  url: channel.url,
+  matchers: channel.matchers,
+  group_by: channel.groupBy,
+  group_wait_seconds: channel.groupWaitSeconds,
+  group_interval_seconds: channel.groupIntervalSeconds,
+  repeat_interval_seconds: channel.repeatIntervalSeconds,
+  send_resolved: channel.sendResolved,
+  enabled: channel.enabled,
+  created_at: channel.createdAt.toISOString(),
+  updated_at: channel.updatedAt.toISOString(),
+});
+
+/** The body of a channel's fields in the table's names. */
+export function channelInputOf(body: Partial<z.output<typeof ChannelFields>>) {
+  return {
+    ...(body.name !== undefined && { name: body.name }),
+    ...(body.type !== undefined && { type: body.type }),
+    ...(body.url !== undefined && { url: body.url }),
+    ...(body.matchers !== undefined && { matchers: body.matchers }),
+    ...(body.group_by !== undefined && { groupBy: body.group_by }),
+    ...(body.group_wait_seconds !== undefined && { groupWaitSeconds: body.group_wait_seconds }),
+    ...(body.group_interval_seconds !== undefined && { groupIntervalSeconds: body.group_interval_seconds }),
+    ...(body.repeat_interval_seconds !== undefined && {
+      repeatIntervalSeconds: body.repeat_interval_seconds,
+    }),
+    ...(body.send_resolved !== undefined && { sendResolved: body.send_resolved }),
+    ...(body.enabled !== undefined && { enabled: body.enabled }),
+  };
+}
+
+export const AlertSilenceCreateSchema = z
+  .object({
+    matchers: z
+      .array(LabelMatcherSchema)
+      .min(1)
+      .max(32)
+      .openapi({ description: "The alerts it silences: those whose labels match every matcher." }),
+    starts_at: instant.optional().openapi({ description: "Now when not given." }),
+    ends_at: instant,
+    comment: z.string().trim().min(1).max(2000),
+  })
+  .strict()
+  .refine((body) => body.ends_at > (body.starts_at ?? Date.now()), {
+    path: ["ends_at"],
+    message: "must be after starts_at (and after now)",
+  })
+  .openapi("AlertSilenceCreate");
+
+export const AlertSilenceSchema = z
+  .object({
+    id: z.uuid(),
+    matchers: z.array(LabelMatcherSchema),
+    starts_at: timestamp(),
+    ends_at: timestamp(),
+    comment: z.string(),
+    created_at: timestamp(),
+  })
+  .openapi("AlertSilence");
+
+export const renderSilence = (silence: AlertSilence) => ({
+  id: silence.id,
+  matchers: silence.matchers,
+  starts_at: silence.startsAt.toISOString(),
+  ends_at: silence.endsAt.toISOString(),
+  comment: silence.comment,
+  created_at: silence.createdAt.toISOString(),
 });

@@ -5,7 +5,7 @@ import { seriesPointsOfEach } from "../telemetry/queries.ts";
 import { parseSelector } from "../telemetry/selector.ts";
 import { type AlertWrite, isTransition, nextAlerts, type StoredAlert } from "./alert-states.ts";
 import { type AlertRule, ruleSpecOf } from "./rules.ts";
-import { alertRules, alerts, alertTransitions } from "./tables.ts";
+import { alertChannels, alertRules, alerts, alertTransitions } from "./tables.ts";
 
 /** How many rules one job evaluates: a tenant with more gets one job per this many, in id order. */
 export const RULES_PER_JOB = 100;
@@ -27,6 +27,15 @@ export async function ruleBatches(db: Database): Promise<RuleBatch[]> {
     firstRuleId: row.first_rule_id,
     lastRuleId: row.last_rule_id,
   }));
+}
+
+/** The tenants with an enabled alert channel, as system work over all tenants. */
+export async function notifiedTenants(db: Database): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ tenantId: alertChannels.tenantId })
+    .from(alertChannels)
+    .where(eq(alertChannels.enabled, true));
+  return rows.map((row) => row.tenantId);
 }
 
 /**

@@ -105,3 +105,117 @@ export const alertTransitions = pgTable(
   },
   (table) => [index("alert_transitions_tenant_idx").on(table.tenantId, table.id), tenantIsolation()],
 );
+
+/** A label matcher as PromQL and Alertmanager write them: `=`, `!=`, `=~`, `!~` (regexes anchored). */
+export type LabelMatcher = { label: string; op: "=" | "!=" | "=~" | "!~"; value: string };
+
+export const CHANNEL_TYPES = ["webhook", "slack"] as const;
+
+/**
+ * Where a tenant's alerts are sent: a webhook (Borde's JSON) or a Slack-compatible incoming webhook,
+ * for the alerts its matchers select, grouped and timed as an Alertmanager route.
+ */
+export const alertChannels = pgTable(
+  "alert_channels",
+  {
+    id: id(),
+    tenantId: tenantIdColumn(),
+    name: text("name").notNull(),
+    type: text("type", { enum: CHANNEL_TYPES }).notNull(),
+    url: text("url").notNull(),
+    matchers: jsonb("matchers").$type<LabelMatcher[]>().notNull(),
+    /** The HMAC-SHA256 key every send is signed with; shown once, when the channel is created. */
+    secret: text("secret").notNull(),
+    groupBy: jsonb("group_by").$type<string[]>().notNull(),
+    groupWaitSeconds: integer("group_wait_seconds").notNull(),
+    groupIntervalSeconds: integer("group_interval_seconds").notNull(),
+    repeatIntervalSeconds: integer("repeat_interval_seconds").notNull(),
+    sendResolved: boolean("send_resolved").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    ...timestamps(),
+  },
+  (table) => [index("alert_channels_tenant_idx").on(table.tenantId, table.id), tenantIsolation()],
+);
+
+/** While it holds, the alerts its matchers select still change state but are not notified. */
+export const alertSilences = pgTable(
+  "alert_silences",
+  {
+    id: id(),
+    tenantId: tenantIdColumn(),
+    matchers: jsonb("matchers").$type<LabelMatcher[]>().notNull(),
+    startsAt: instant("starts_at").notNull(),
+    endsAt: instant("ends_at").notNull(),
+    comment: text("comment").notNull(),
+    ...timestamps(),
+  },
+  (table) => [index("alert_silences_tenant_idx").on(table.tenantId, table.id), tenantIsolation()],
+);
+
+/** What a channel last told about one group of alerts: when, and which firing alerts it named. */
+export const notificationGroups = pgTable(
+  "notification_groups",
+  {
+    id: id(),
+    tenantId: tenantIdColumn(),
+    channelId: uuid("channel_id")
+      .notNull()
+      .references(() => alertChannels.id, { onDelete: "cascade" }),
+    /** The group's labels (the channel's `group_by` of its alerts) as canonical JSON. */
+    groupKey: text("group_key").notNull(),
+    /** When the group first had a firing alert: group_wait counts from here. */
+    firstSeenAt: instant("first_seen_at"),
+    lastSentAt: instant("last_sent_at"),
+    /** The label sets of the firing alerts the last notification named. */
+    notifiedKeys: jsonb("notified_keys").$type<string[]>().notNull(),
+    ...timestamps(),
+  },
+  (table) => [
+    unique("notification_groups_channel_group_key").on(table.channelId, table.groupKey),
+    tenantIsolation(),
+  ],
+);
+
+export const NOTIFICATION_STATUSES = ["firing", "resolved"] as const;
+
+/**
+ * The notification log: one row per notification decided (a group's state told at one evaluation), which
+ * is what keeps a group's state from being sent twice; the send job marks it sent.
+ */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: id(),
+    tenantId: tenantIdColumn(),
+    channelId: uuid("channel_id")
+      .notNull()
+      .references(() => alertChannels.id, { onDelete: "cascade" }),
+    groupKey: text("group_key").notNull(),
+    groupLabels: jsonb("group_labels").$type<Record<string, string>>().notNull(),
+    status: text("status", { enum: NOTIFICATION_STATUSES }).notNull(),
+    alerts: jsonb("alerts").$type<NotifiedAlert[]>().notNull(),
+    /** The evaluation minute that decided it. */
+    decidedAt: instant("decided_at").notNull(),
+    sentAt: instant("sent_at"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    unique("notifications_channel_group_decided_key").on(table.channelId, table.groupKey, table.decidedAt),
+    index("notifications_tenant_idx").on(table.tenantId, table.id),
+    tenantIsolation(),
+  ],
+);
+
+/** One alert as a notification names it. */
+export type NotifiedAlert = {
+  key: string;
+  rule_id: string;
+  status: (typeof NOTIFICATION_STATUSES)[number];
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  starts_at: string;
+  ends_at: string | null;
+  value: number | null;
+};

@@ -1,5 +1,10 @@
-import { expect } from "vitest";
+import { env } from "cloudflare:test";
+import { expect, inject } from "vitest";
+import { notifyJob } from "../../../workers/alerts/jobs.ts";
+import { planNotifications } from "../../../workers/alerts/notifications.ts";
 import { evaluateRuleBatch, type RuleBatch } from "../../../workers/alerts/rule-evaluation.ts";
+import { loadConfig } from "../../../workers/config/config.ts";
+import { Logger } from "../../../workers/lib/log.ts";
 import { withTestSession } from "../support/database.ts";
 import { callAs, createApiKey, type TestAccount } from "../support/identity.ts";
 
@@ -81,4 +86,38 @@ export async function previewStates(
   expect(response.status, await response.clone().text()).toBe(200);
   const preview = await response.json<{ steps: { alerts: { state: string }[] }[] }>();
   return preview.steps.map((step) => step.alerts.map((alert) => alert.state).join());
+}
+
+/** The notifications the tenant's channels are due at `minute`, decided and logged (not sent). */
+export function planAt(account: TestAccount, minute: number) {
+  return withTestSession((session) =>
+    session.tenant(account.tenantId, (db) => planNotifications(db, account.tenantId, new Date(at(minute)))),
+  );
+}
+
+/** The notify job for `minute`, as the Cron Trigger enqueues it: its sends go through the real queue. */
+export function notifyAt(account: TestAccount, minute: number) {
+  return withTestSession((session) =>
+    notifyJob.run(
+      { type: "alerts.notify", tenant_id: account.tenantId, at: at(minute) },
+      { session, config: loadConfig(env), log: new Logger(), env },
+    ),
+  );
+}
+
+export type ReceivedCall = { headers: Record<string, string>; body: string };
+
+export async function receivedCalls(path: string): Promise<ReceivedCall[]> {
+  const response = await fetch(`${inject("webhookReceiverUrl")}/__received?path=${encodeURIComponent(path)}`);
+  return response.json<ReceivedCall[]>();
+}
+
+/** Polls the receiver until `path` has `count` calls. */
+export async function waitForCalls(path: string, count: number): Promise<ReceivedCall[]> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const calls = await receivedCalls(path);
+    if (calls.length >= count || Date.now() > deadline) return calls;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
