@@ -90,6 +90,9 @@ export const AlertRuleSchema = z
     labels: z.record(z.string(), z.string()),
     annotations: z.record(z.string(), z.string()),
     enabled: z.boolean(),
+    evaluated_at: timestamp()
+      .nullable()
+      .openapi({ description: "The minute of the last evaluation (every minute while enabled)." }),
     created_at: timestamp(),
     updated_at: timestamp(),
   })
@@ -109,6 +112,7 @@ export const renderRule = (rule: AlertRule) => ({
   labels: rule.labels,
   annotations: rule.annotations,
   enabled: rule.enabled,
+  evaluated_at: isoOrNull(rule.evaluatedAt),
   created_at: rule.createdAt.toISOString(),
   updated_at: rule.updatedAt.toISOString(),
 });

@@ -62,3 +62,37 @@ describe("tenant isolation: tenant A reading alerts and their history beside ten
       }
   });
 });
+
+describe("tenant isolation: tenant A calling every channel and silence route with tenant B's ids", () => {
+  it("lists none of B's, and gets 404 reading, changing, expiring or deleting them", async () => {
+    const a = await registerTenant();
+    const b = await registerTenant();
+    const channel = await callAs(b, "POST", "/api/v1/alerts/channels", {
+      name: "ops",
+      type: "webhook",
+      url: "https://hooks.example.com/b",
+    });
+    const channelId = (await channel.json<{ id: string }>()).id;
+    const silence = await callAs(b, "POST", "/api/v1/alerts/silences", {
+      matchers: [{ label: "alertname", op: "=", value: "B_rule" }],
+      ends_at: new Date(Date.now() + 3_600_000).toISOString(),
+      comment: "b's",
+    });
+    const silenceId = (await silence.json<{ id: string }>()).id;
+    for (const path of ["/api/v1/alerts/channels", "/api/v1/alerts/silences"]) {
+      const page = await (await callAs(a, "GET", path)).json<{ data: unknown[] }>();
+      expect(page.data).toEqual([]);
+    }
+    const channelPath = `/api/v1/alerts/channels/${channelId}`;
+    const silencePath = `/api/v1/alerts/silences/${silenceId}`;
+    expect((await callAs(a, "GET", channelPath)).status).toBe(404);
+    expect((await callAs(a, "PATCH", channelPath, { enabled: false })).status).toBe(404);
+    expect((await callAs(a, "DELETE", channelPath)).status).toBe(404);
+    expect((await callAs(a, "GET", silencePath)).status).toBe(404);
+    expect((await callAs(a, "POST", `${silencePath}/expire`)).status).toBe(404);
+    expect((await callAs(a, "DELETE", silencePath)).status).toBe(404);
+    expect(await (await callAs(b, "GET", channelPath)).json()).toMatchObject({ enabled: true });
+    const kept = await (await callAs(b, "GET", silencePath)).json<{ ends_at: string }>();
+    expect(Date.parse(kept.ends_at)).toBeGreaterThan(Date.now());
+  });
+});

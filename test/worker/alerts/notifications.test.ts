@@ -163,6 +163,29 @@ describe("alert notifications", () => {
     expect(await planAt(owner, 5)).toHaveLength(1);
   });
 
+  it("retries a send the receiver refused, with the queue's backoff, and logs it sent once", async () => {
+    const owner = await registerTenant();
+    await storeMinutes(owner, "cpu", { host: "a" }, CPU);
+    const ruleId = await createRule(owner, rule("FlakyCpu", "cpu"));
+    const path = `/hooks/flaky/${crypto.randomUUID()}`;
+    await createChannel(owner, {
+      name: "ops",
+      type: "webhook",
+      url: `${inject("webhookReceiverUrl")}${path}`,
+      group_wait_seconds: 0,
+    });
+    for (let minute = 0; minute <= 3; minute++) {
+      await tick(owner, ruleId, minute);
+      await notifyAt(owner, minute);
+    }
+    // The first retry comes after the consumer's backoff (10 s).
+    const calls = await waitForCalls(path, 2, 50_000);
+    expect(calls.map((call) => JSON.parse(call.body).status)).toEqual(["firing", "firing"]);
+    expect(calls[0]?.body).toBe(calls[1]?.body);
+    // The retry counts as the one delivery: nothing further is sent for the group's state.
+    expect(await waitForCalls(path, 3, 1000)).toHaveLength(2);
+  }, 60_000);
+
   it("shows a channel's secret once, keeps it out of reads, and refuses a URL that is not http", async () => {
     const owner = await registerTenant();
     const created = await createChannel(owner, {

@@ -112,9 +112,9 @@ export async function receivedCalls(path: string): Promise<ReceivedCall[]> {
   return response.json<ReceivedCall[]>();
 }
 
-/** Polls the receiver until `path` has `count` calls. */
-export async function waitForCalls(path: string, count: number): Promise<ReceivedCall[]> {
-  const deadline = Date.now() + 20_000;
+/** Polls the receiver until `path` has `count` calls, or `timeoutMs` passed. */
+export async function waitForCalls(path: string, count: number, timeoutMs = 20_000): Promise<ReceivedCall[]> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const calls = await receivedCalls(path);
     if (calls.length >= count || Date.now() > deadline) return calls;
