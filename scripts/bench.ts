@@ -284,7 +284,7 @@ try {
     Number(process.env.BENCH_IMPORT_ROWS ?? 100_000),
   );
   console.log(`imports, upload → validate → promote: ${JSON.stringify(imports)}`);
-  const alerts = await benchAlerts(worker.url);
+  const alerts = await benchAlerts(worker.url, database.databaseUrl);
   console.log(`alerts, one evaluation cycle of 1,000 rules over 10,000 series: ${JSON.stringify(alerts)}`);
   const report = {
     date: new Date().toISOString(),

@@ -172,7 +172,8 @@ export const PreviewSchema = z
   })
   .openapi("AlertRulePreview");
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+/** A time in milliseconds (or none) as RFC 3339. */
+export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 const renderAlert = (alert: Alert) => ({
   labels: alert.labels,

@@ -2,6 +2,7 @@ import { and, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Database, DatabaseSession } from "../db/client.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 import { labelsKeyOf } from "../telemetry/samples.ts";
+import { iso } from "./api-schemas.ts";
 import { decideGroup, type GroupState } from "./grouping.ts";
 import { matchesAll } from "./matchers.ts";
 import { notificationBody, SIGNATURE_HEADER, signature } from "./notification-body.ts";
@@ -53,7 +54,6 @@ type NotificationWrite = {
   alerts: NotifiedAlert[];
 };
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const stateOf = (row: GroupRow | undefined): GroupState | undefined =>
   row && {
     firstSeenAt: row.firstSeenAt?.getTime() ?? null,

@@ -4,6 +4,7 @@ import { uuidv7 } from "../lib/uuid.ts";
 import { seriesPointsOfEach } from "../telemetry/queries.ts";
 import { parseSelector } from "../telemetry/selector.ts";
 import { type AlertWrite, isTransition, nextAlerts, type StoredAlert } from "./alert-states.ts";
+import { iso } from "./api-schemas.ts";
 import { type AlertRule, ruleSpecOf } from "./rules.ts";
 import { alertChannels, alertRules, alerts, alertTransitions } from "./tables.ts";
 
@@ -64,8 +65,6 @@ function storedAlerts(db: Database, tenantId: string, ruleIds: string[]): Promis
     .where(and(eq(alerts.tenantId, tenantId), inArray(alerts.ruleId, ruleIds), ne(alerts.state, "inactive")));
 }
 
-const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 /**
  * Writes a tick's alert rows and their transitions in one statement: the rows are upserted by (rule, label
  * set), and each change of state adds a row to the history.
@@ -81,9 +80,9 @@ async function writeAlerts(db: Database, tenantId: string, writes: AlertWrite[],
       state: write.state,
       previous_state: write.previousState,
       active_at: new Date(write.activeAt).toISOString(),
-      fired_at: isoOrNull(write.firedAt),
-      resolved_at: isoOrNull(write.resolvedAt),
-      keep_firing_since: isoOrNull(write.keepFiringSince),
+      fired_at: iso(write.firedAt),
+      resolved_at: iso(write.resolvedAt),
+      keep_firing_since: iso(write.keepFiringSince),
       value: write.value,
       annotations: write.annotations,
       transition_id: isTransition(write) ? uuidv7() : null,

@@ -152,9 +152,18 @@ export function listLogs(db: Database, tenantId: string, filters: LogFilters): P
 /** One selector's read: its series' points in [startMs, endMs]. */
 export type SelectorRead = { selector: Selector; startMs: number; endMs: number };
 
+/** A matcher in SQL over a series `s` and a matcher row `m`, as `selectorFilter` writes each one. */
+const MATCHER_HOLDS = sql`case m.op
+  when '=' then coalesce(s.labels ->> m.label, '') = m.value
+  when '!=' then coalesce(s.labels ->> m.label, '') <> m.value
+  when '=~' then coalesce(s.labels ->> m.label, '') ~ ('^(?:' || m.value || ')$')
+  else coalesce(s.labels ->> m.label, '') !~ ('^(?:' || m.value || ')$') end`;
+
 /**
- * The points of many selectors' series in one query (one branch of a UNION ALL per selector, so each keeps
- * Postgres's reading of its regexes): for each read, in its order, its series with their points in time order.
+ * The points of many selectors' series in one statement of constant size: the selectors go as one JSON
+ * parameter, a named one reaches its series through the (tenant, name) index, and every matcher runs in
+ * Postgres (so regexes read as they do in `selectorFilter`). For each read, in its order, its series with
+ * their points in time order.
  */
 export async function seriesPointsOfEach(
   db: Database,
@@ -162,13 +171,14 @@ export async function seriesPointsOfEach(
   reads: SelectorRead[],
 ): Promise<SeriesPoints[][]> {
   if (reads.length === 0) return [];
-  const columns = { name: sql`s.name`, labels: sql`s.labels` };
-  const branches = reads.map(
-    (read, index) => sql`(select ${index}::int as read, s.id, s.name, s.labels, s.kind,
-      (extract(epoch from p.time) * 1000)::float8 as t, p.value as v
-      from ${metricSeries} s join ${metricPoints} p on p.series_id = s.id
-      where s.tenant_id = ${tenantId} and ${selectorFilter(read.selector, columns)}
-        and p.time >= ${new Date(read.startMs).toISOString()} and p.time <= ${new Date(read.endMs).toISOString()})`,
+  const selectors = JSON.stringify(
+    reads.map((read, index) => ({
+      read: index,
+      name: read.selector.name,
+      matchers: read.selector.matchers,
+      start_at: new Date(read.startMs).toISOString(),
+      end_at: new Date(read.endMs).toISOString(),
+    })),
   );
   const result = await withMatchers(() =>
     db.execute<{
@@ -179,7 +189,30 @@ export async function seriesPointsOfEach(
       kind: SeriesKind;
       t: number;
       v: number;
-    }>(sql`${sql.join(branches, sql` union all `)} order by read, id, t`),
+    }>(sql`
+      with reads as (
+        select * from jsonb_to_recordset(${selectors}::jsonb)
+          as r(read int, name text, matchers jsonb, start_at timestamptz, end_at timestamptz)
+      ), candidates as (
+        -- Lateral, so a named read is an index lookup, never a scan of the tenant's series.
+        select r.*, s.id, s.series_name, s.labels, s.kind from reads r cross join lateral (
+          select id, name as series_name, labels, kind from ${metricSeries}
+          where tenant_id = ${tenantId} and name = r.name) s
+        union all
+        -- A read without a name scans the tenant's series; the test on r.name is a one-time filter per read.
+        select r.*, s.id, s.series_name, s.labels, s.kind from reads r cross join lateral (
+          select id, name as series_name, labels, kind from ${metricSeries}
+          where tenant_id = ${tenantId} and r.name is null) s
+      ), matched as (
+        select * from candidates s where not exists (
+          select 1 from jsonb_to_recordset(s.matchers) as m(label text, op text, value text)
+          where not (${MATCHER_HOLDS}))
+      )
+      select s.read, s.id, s.series_name as name, s.labels, s.kind, p.t, p.v
+      from matched s cross join lateral (
+        select (extract(epoch from time) * 1000)::float8 as t, value as v from ${metricPoints}
+        where series_id = s.id and time >= s.start_at and time <= s.end_at) p
+      order by s.read, s.id, p.t`),
   );
   const series = reads.map(() => new Map<string, SeriesPoints>());
   for (const row of result.rows) {
