@@ -30,6 +30,7 @@ export default defineConfig({
                 OPENAI_BASE_URL: inject("openaiBaseUrl"),
                 OPENAI_TIMEOUT_MS: "1500",
                 AUDIT_ALLOW_PRIVATE_TARGETS: "true",
+                WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
                 OPENAI_REALTIME_URL: inject("realtimeUrl"),
                 TWILIO_ACCOUNT_SID: TEST_TWILIO_ACCOUNT_SID,
                 TWILIO_AUTH_TOKEN: TEST_TWILIO_AUTH_TOKEN,

@@ -11,6 +11,7 @@ import autocannon from "autocannon";
 import { startFakeRealtime } from "../test/support/fake-realtime.ts";
 import { startFakeSerpApi } from "../test/support/fake-serpapi.ts";
 import { auditsPerMinute, parseRate } from "./lib/audit-bench.ts";
+import { benchAlerts } from "./lib/bench-alerts.ts";
 import { benchImports } from "./lib/bench-imports.ts";
 import { benchInsights } from "./lib/bench-insights.ts";
 import { benchMetricsCost } from "./lib/bench-metrics.ts";
@@ -288,6 +289,8 @@ try {
     exports: Number(process.env.BENCH_TELEMETRY_EXPORTS ?? 100),
   });
   console.log(`telemetry ingest, OTLP JSON: ${JSON.stringify(telemetryIngest)}`);
+  const alerts = await benchAlerts(worker.url, database.databaseUrl);
+  console.log(`alerts, one evaluation cycle of 1,000 rules over 10,000 series: ${JSON.stringify(alerts)}`);
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
@@ -308,6 +311,7 @@ try {
     insights,
     ranks,
     telemetry_ingest: telemetryIngest,
+    alerts,
   };
   console.table(results.map(({ note: _note, ...row }) => row));
   console.table(Object.entries(webchat).map(([measure, value]) => ({ measure, value })));

@@ -59,6 +59,8 @@ const worker = await startWranglerDev({
     JWT_SIGNING_KEYS: await localSigningKeys(join(dataDir, "jwt-signing-keys.json")),
     // Lets a developer audit a site running on this machine; never honoured in production.
     AUDIT_ALLOW_PRIVATE_TARGETS: "true",
+    // Lets alert channels send to a webhook receiver on this machine; never honoured in production.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
     ...serviceVars,
   },
 });

@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { getPath } from "hono/utils/url";
+import { registerAlertNotificationRoutes } from "./alerts/notification-routes.ts";
 import { registerAlertRoutes } from "./alerts/routes.ts";
 import { registerAssistantRoutes } from "./assistants/routes.ts";
 import { registerAuditRoutes } from "./audits/routes/audits.ts";
@@ -144,6 +145,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerTelemetryQueryRoutes(app);
   registerTelemetryRetentionRoutes(app);
   registerAlertRoutes(app);
+  registerAlertNotificationRoutes(app);
   registerModuleRoutes(app);
   registerCatalogRoutes(app);
   registerImportRoutes(app);

@@ -12,6 +12,7 @@ import { startFakeOtlp } from "./fake-otlp.ts";
 import { startFakeRealtime } from "./fake-realtime.ts";
 import { startFakeSerpApi } from "./fake-serpapi.ts";
 import { startFakeTwilio } from "./fake-twilio.ts";
+import { startFakeWebhookReceiver } from "./fake-webhook-receiver.ts";
 import { startCleanSite, startDefectiveSite } from "./fixture-site.ts";
 import { insightsAnswer } from "./insights-answers.ts";
 import { startSilentDatabase } from "./silent-database.ts";
@@ -30,6 +31,7 @@ declare module "vitest" {
     twilioBaseUrl: string;
     serpapiBaseUrl: string;
     otlpEndpoint: string;
+    webhookReceiverUrl: string;
   }
 }
 
@@ -47,6 +49,8 @@ export default async function setup(project: TestProject) {
   const twilio = await startFakeTwilio();
   const serpapi = await startFakeSerpApi();
   const otlp = await startFakeOtlp();
+  const webhookReceiver = await startFakeWebhookReceiver();
+  project.provide("webhookReceiverUrl", webhookReceiver.baseUrl);
   project.provide("databaseUrl", databaseUrl);
   project.provide("dbRelay", relay.address);
   const silentDatabase = await startSilentDatabase();
@@ -66,6 +70,7 @@ export default async function setup(project: TestProject) {
     await twilio.close();
     await serpapi.close();
     await otlp.close();
+    await webhookReceiver.close();
     await silentDatabase.close();
     await relay.close();
     await embedded?.stop();

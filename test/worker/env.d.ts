@@ -18,5 +18,6 @@ declare module "vitest" {
     cleanSiteUrl: string;
     silentDatabasePort: number;
     otlpEndpoint: string;
+    webhookReceiverUrl: string;
   }
 }

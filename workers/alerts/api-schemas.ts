@@ -1,10 +1,14 @@
 import { z } from "@hono/zod-openapi";
-import { changesOf, timestamp } from "../http/api-schemas.ts";
+import { changesOf, isoOrNull, timestamp } from "../http/api-schemas.ts";
+import { ListQuerySchema } from "../http/pagination.ts";
 import { MAX_STEPS } from "../telemetry/api-schemas.ts";
 import { parseSelector, SelectorError } from "../telemetry/selector.ts";
+import type { AlertRow, AlertTransition } from "./alerts.ts";
+import type { AlertChannel, AlertSilence } from "./channels.ts";
 import { type Alert, COMPARATORS, type PreviewStep, RANGE_FUNCTIONS } from "./evaluation.ts";
+import { LabelMatcherSchema } from "./matchers.ts";
 import type { AlertRule } from "./rules.ts";
-import { SEVERITIES } from "./tables.ts";
+import { ALERT_STATES, CHANNEL_TYPES, SEVERITIES } from "./tables.ts";
 
 const LabelName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a label name: letters, digits and _");
 const seconds = (description: string, max: number) =>
@@ -86,6 +90,9 @@ export const AlertRuleSchema = z
     labels: z.record(z.string(), z.string()),
     annotations: z.record(z.string(), z.string()),
     enabled: z.boolean(),
+    evaluated_at: timestamp()
+      .nullable()
+      .openapi({ description: "The minute of the last evaluation (every minute while enabled)." }),
     created_at: timestamp(),
     updated_at: timestamp(),
   })
@@ -105,6 +112,7 @@ export const renderRule = (rule: AlertRule) => ({
   labels: rule.labels,
   annotations: rule.annotations,
   enabled: rule.enabled,
+  evaluated_at: isoOrNull(rule.evaluatedAt),
   created_at: rule.createdAt.toISOString(),
   updated_at: rule.updatedAt.toISOString(),
 });
@@ -164,7 +172,8 @@ export const PreviewSchema = z
   })
   .openapi("AlertRulePreview");
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+/** A time in milliseconds (or none) as RFC 3339. */
+export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 const renderAlert = (alert: Alert) => ({
   labels: alert.labels,
@@ -181,4 +190,232 @@ export const renderPreview = (steps: PreviewStep[]) => ({
     time: new Date(step.t).toISOString(),
     alerts: step.alerts.map(renderAlert),
   })),
+});
+
+const ReportedState = z.enum(["pending", "firing", "resolved"]);
+
+export const AlertListQuerySchema = ListQuerySchema.extend({
+  state: ReportedState.optional().openapi({
+    description: "Only alerts in this state; without it, the active ones (pending and firing).",
+  }),
+  rule_id: z.uuid().optional().openapi({ description: "Only the alerts of this rule." }),
+});
+
+export const StoredAlertSchema = z
+  .object({
+    id: z.uuid(),
+    rule_id: z.uuid(),
+    labels: z.record(z.string(), z.string()),
+    annotations: z
+      .record(z.string(), z.string())
+      .openapi({ description: "The rule's annotations expanded with the alert's labels and last value." }),
+    state: z.enum(ALERT_STATES),
+    active_at: timestamp().openapi({
+      description: "Since when the condition has held (Prometheus's activeAt).",
+    }),
+    fired_at: timestamp().nullable(),
+    resolved_at: timestamp().nullable(),
+    value: z
+      .number()
+      .nullable()
+      .openapi({ description: "The last value; null where it was NaN or infinite." }),
+    updated_at: timestamp().openapi({ description: "The tick that last changed the alert." }),
+  })
+  .openapi("Alert");
+
+export const renderStoredAlert = (alert: AlertRow) => ({
+  id: alert.id,
+  rule_id: alert.ruleId,
+  labels: alert.labels,
+  annotations: alert.annotations,
+  state: alert.state,
+  active_at: alert.activeAt.toISOString(),
+  fired_at: isoOrNull(alert.firedAt),
+  resolved_at: isoOrNull(alert.resolvedAt),
+  value: alert.value,
+  updated_at: alert.updatedAt.toISOString(),
+});
+
+export const AlertHistoryQuerySchema = ListQuerySchema.extend({
+  state: z.enum(ALERT_STATES).optional().openapi({ description: "Only transitions into this state." }),
+  rule_id: z.uuid().optional().openapi({ description: "Only the transitions of this rule's alerts." }),
+});
+
+export const AlertTransitionSchema = z
+  .object({
+    id: z.uuid(),
+    alert_id: z.uuid(),
+    rule_id: z.uuid(),
+    labels: z.record(z.string(), z.string()),
+    from_state: z.enum(ALERT_STATES),
+    to_state: z.enum(ALERT_STATES),
+    value: z.number().nullable(),
+    at: timestamp().openapi({ description: "The evaluation that made the change." }),
+  })
+  .openapi("AlertTransition");
+
+export const renderTransition = (transition: AlertTransition) => ({
+  id: transition.id,
+  alert_id: transition.alertId,
+  rule_id: transition.ruleId,
+  labels: transition.labels,
+  from_state: transition.fromState,
+  to_state: transition.toState,
+  value: transition.value,
+  at: transition.at.toISOString(),
+});
+
+const DEFAULT_GROUP_BY = ["alertname"];
+
+const ChannelFields = z.object({
+  name: z.string().trim().min(1).max(200),
+  type: z.enum(CHANNEL_TYPES).openapi({
+    description: "`webhook`: Borde's JSON; `slack`: a Slack-compatible incoming webhook, sent `{ text }`.",
+  }),
+  url: z.url().max(2000).openapi({ description: "Where notifications are POSTed (http or https)." }),
+  matchers: z
+    .array(LabelMatcherSchema)
+    .max(32)
+    .default([])
+    .openapi({ description: "The alerts this channel is sent: all of them when empty." }),
+  group_by: z
+    .array(LabelName)
+    .max(32)
+    .default(DEFAULT_GROUP_BY)
+    .openapi({ description: "Alerts with the same values of these labels are notified together." }),
+  group_wait_seconds: seconds(
+    "How long a new group waits for more alerts before it is notified.",
+    DAY,
+  ).default(30),
+  group_interval_seconds: seconds(
+    "How long after a notification a changed group is notified again.",
+    DAY,
+  ).default(300),
+  repeat_interval_seconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * DAY)
+    .default(14_400)
+    .openapi({ description: "How often an unchanged group with firing alerts is notified again." }),
+  send_resolved: z.boolean().default(true),
+  enabled: z.boolean().default(true),
+});
+
+export const AlertChannelCreateSchema = ChannelFields.extend({
+  secret: z.string().min(16).max(200).optional().openapi({
+    description: "The HMAC-SHA256 signing key; generated when not given. Either way it is shown only once.",
+  }),
+})
+  .strict()
+  .openapi("AlertChannelCreate");
+
+export const AlertChannelUpdateSchema = changesOf(
+  ChannelFields.extend({
+    matchers: z.array(LabelMatcherSchema).max(32),
+    group_by: z.array(LabelName).max(32),
+    group_wait_seconds: seconds("How long a new group waits before it is notified.", DAY),
+    group_interval_seconds: seconds("How long after a notification a changed group is notified again.", DAY),
+    repeat_interval_seconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(7 * DAY),
+    send_resolved: z.boolean(),
+    enabled: z.boolean(),
+  }).strict(),
+).openapi("AlertChannelUpdate");
+
+export const AlertChannelSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    type: z.enum(CHANNEL_TYPES),
+    url: z.string(),
+    matchers: z.array(LabelMatcherSchema),
+    group_by: z.array(z.string()),
+    group_wait_seconds: z.number().int(),
+    group_interval_seconds: z.number().int(),
+    repeat_interval_seconds: z.number().int(),
+    send_resolved: z.boolean(),
+    enabled: z.boolean(),
+    created_at: timestamp(),
+    updated_at: timestamp(),
+  })
+  .openapi("AlertChannel");
+
+export const CreatedAlertChannelSchema = AlertChannelSchema.extend({
+  secret: z.string().openapi({ description: "The signing key: shown here once, never again." }),
+}).openapi("CreatedAlertChannel");
+
+export const renderChannel = (channel: AlertChannel) => ({
+  id: channel.id,
+  name: channel.name,
+  type: channel.type,
+  url: channel.url,
+  matchers: channel.matchers,
+  group_by: channel.groupBy,
+  group_wait_seconds: channel.groupWaitSeconds,
+  group_interval_seconds: channel.groupIntervalSeconds,
+  repeat_interval_seconds: channel.repeatIntervalSeconds,
+  send_resolved: channel.sendResolved,
+  enabled: channel.enabled,
+  created_at: channel.createdAt.toISOString(),
+  updated_at: channel.updatedAt.toISOString(),
+});
+
+/** The body of a channel's fields in the table's names. */
+export function channelInputOf(body: Partial<z.output<typeof ChannelFields>>) {
+  return {
+    ...(body.name !== undefined && { name: body.name }),
+    ...(body.type !== undefined && { type: body.type }),
+    ...(body.url !== undefined && { url: body.url }),
+    ...(body.matchers !== undefined && { matchers: body.matchers }),
+    ...(body.group_by !== undefined && { groupBy: body.group_by }),
+    ...(body.group_wait_seconds !== undefined && { groupWaitSeconds: body.group_wait_seconds }),
+    ...(body.group_interval_seconds !== undefined && { groupIntervalSeconds: body.group_interval_seconds }),
+    ...(body.repeat_interval_seconds !== undefined && {
+      repeatIntervalSeconds: body.repeat_interval_seconds,
+    }),
+    ...(body.send_resolved !== undefined && { sendResolved: body.send_resolved }),
+    ...(body.enabled !== undefined && { enabled: body.enabled }),
+  };
+}
+
+export const AlertSilenceCreateSchema = z
+  .object({
+    matchers: z
+      .array(LabelMatcherSchema)
+      .min(1)
+      .max(32)
+      .openapi({ description: "The alerts it silences: those whose labels match every matcher." }),
+    starts_at: instant.optional().openapi({ description: "Now when not given." }),
+    ends_at: instant,
+    comment: z.string().trim().min(1).max(2000),
+  })
+  .strict()
+  .refine((body) => body.ends_at > (body.starts_at ?? Date.now()), {
+    path: ["ends_at"],
+    message: "must be after starts_at (and after now)",
+  })
+  .openapi("AlertSilenceCreate");
+
+export const AlertSilenceSchema = z
+  .object({
+    id: z.uuid(),
+    matchers: z.array(LabelMatcherSchema),
+    starts_at: timestamp(),
+    ends_at: timestamp(),
+    comment: z.string(),
+    created_at: timestamp(),
+  })
+  .openapi("AlertSilence");
+
+export const renderSilence = (silence: AlertSilence) => ({
+  id: silence.id,
+  matchers: silence.matchers,
+  starts_at: silence.startsAt.toISOString(),
+  ends_at: silence.endsAt.toISOString(),
+  comment: silence.comment,
+  created_at: silence.createdAt.toISOString(),
 });

@@ -1,16 +1,24 @@
 import { IdParamSchema } from "../http/api-schemas.ts";
 import { jsonBody, jsonResponse } from "../http/openapi.ts";
+import { pageSchema, toPage } from "../http/pagination.ts";
 import { HttpProblem, notFound } from "../http/problem.ts";
 import { RouteGroup, tenantRead, tenantWrite } from "../http/route-kit.ts";
+import { ACTIVE_STATES, listAlerts, listTransitions } from "./alerts.ts";
 import {
+  AlertHistoryQuerySchema,
+  AlertListQuerySchema,
   AlertRuleCreateSchema,
   AlertRuleSchema,
   AlertRuleUpdateSchema,
+  AlertTransitionSchema,
   PreviewRequestSchema,
   PreviewSchema,
   renderPreview,
   renderRule,
+  renderStoredAlert,
+  renderTransition,
   ruleInputOf,
+  StoredAlertSchema,
 } from "./api-schemas.ts";
 import {
   createRule,
@@ -154,6 +162,46 @@ routes.add(
         },
       );
     return c.json(renderPreview(steps), 200);
+  },
+);
+
+routes.add(
+  {
+    method: "get",
+    path: "/api/v1/alerts",
+    operationId: "listAlerts",
+    summary: "The tenant's alerts as the last evaluation left them: the active ones unless a state is asked",
+    description:
+      "Every enabled rule is evaluated each minute; each series it matches is one alert, identified by its labels.",
+    access: READ,
+    request: { query: AlertListQuerySchema },
+    responses: { 200: jsonResponse(pageSchema(StoredAlertSchema, "AlertPage"), "A page of alerts") },
+  },
+  async (c) => {
+    const query = c.req.valid("query");
+    const filters = { states: query.state ? [query.state] : ACTIVE_STATES, ruleId: query.rule_id };
+    const rows = await tenantRead(c, (db, tenantId) => listAlerts(db, tenantId, filters, query));
+    return c.json(toPage(rows, query, renderStoredAlert), 200);
+  },
+);
+
+routes.add(
+  {
+    method: "get",
+    path: "/api/v1/alerts/history",
+    operationId: "listAlertHistory",
+    summary: "Every change of an alert's state, oldest first",
+    access: READ,
+    request: { query: AlertHistoryQuerySchema },
+    responses: {
+      200: jsonResponse(pageSchema(AlertTransitionSchema, "AlertTransitionPage"), "A page of transitions"),
+    },
+  },
+  async (c) => {
+    const query = c.req.valid("query");
+    const filters = { state: query.state, ruleId: query.rule_id };
+    const rows = await tenantRead(c, (db, tenantId) => listTransitions(db, tenantId, filters, query));
+    return c.json(toPage(rows, query, renderTransition), 200);
   },
 );
 

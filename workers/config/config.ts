@@ -91,6 +91,7 @@ const configSchema = z.object({
     .max(120_000)
     .default(20_000),
   AUDIT_ALLOW_PRIVATE_TARGETS: z.enum(["true", "false"]).default("false"),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(["true", "false"]).default("false"),
   OPENAI_REALTIME_URL: z
     .url({ protocol: /^wss?$/, message: "OPENAI_REALTIME_URL must be a ws:// or wss:// URL" })
     .default("wss://api.openai.com/v1/realtime"),
@@ -173,6 +174,8 @@ export type Config = {
   rateLimitScale: number;
   /** Whether audits may crawl localhost and private addresses: for local sites in development and tests only. */
   auditAllowPrivateTargets: boolean;
+  /** Whether alert channels may send to private and loopback addresses (a receiver on this machine). */
+  webhookAllowPrivateTargets: boolean;
   /** OpenAI, or an API that speaks its protocol; without a key, features that use it fall back and say so. */
   openai: {
     apiKey: string | undefined;
@@ -286,6 +289,8 @@ export function loadConfig(env: Env): Config {
     auditAllowPrivateTargets:
       result.data.AUDIT_ALLOW_PRIVATE_TARGETS === "true" && result.data.ENVIRONMENT !== "production",
     tracing: tracingSettings(result.data),
+    webhookAllowPrivateTargets:
+      result.data.WEBHOOK_ALLOW_PRIVATE_TARGETS === "true" && result.data.ENVIRONMENT !== "production",
   };
   parsed.set(env, config);
   setLogLevel(config.logLevel);

@@ -18,6 +18,7 @@ export interface Env {
   OPENAI_MODEL?: string;
   OPENAI_TIMEOUT_MS?: string;
   AUDIT_ALLOW_PRIVATE_TARGETS?: string;
+  WEBHOOK_ALLOW_PRIVATE_TARGETS?: string;
   OPENAI_REALTIME_URL?: string;
   OPENAI_REALTIME_MODEL?: string;
   TWILIO_ACCOUNT_SID?: string;

@@ -1,3 +1,4 @@
+import { evaluateRulesEveryMinute } from "../alerts/jobs.ts";
 import { auditRunJob } from "../audits/jobs.ts";
 import { createScheduledAudits, staleQueuedAudits } from "../audits/scheduled-audits.ts";
 import { enqueueScheduledBackups } from "../backups/scheduled-backups.ts";
@@ -36,6 +37,7 @@ const CRON_WORK: Readonly<Record<string, (tick: CronTick) => Promise<void>>> = {
   "*/5 * * * *": everyFiveMinutes,
   "0 */6 * * *": enqueueScheduledBackups,
   "15 3 * * *": enqueueRetentionCleaning,
+  "* * * * *": evaluateRulesEveryMinute,
 };
 
 /**

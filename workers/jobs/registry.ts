@@ -1,3 +1,4 @@
+import { alertJobs } from "../alerts/jobs.ts";
 import { auditJobs } from "../audits/jobs.ts";
 import { backupJobs } from "../backups/jobs.ts";
 import { whatsAppJobs } from "../channels/whatsapp/jobs.ts";
@@ -18,6 +19,7 @@ export const JOB_DEFINITIONS = [
   ...importJobs,
   ...backupJobs,
   ...telemetryJobs,
+  ...alertJobs,
 ] as const;
 
 type MessageOf<Definition> = Definition extends JobDefinition<infer Message> ? Message : never;

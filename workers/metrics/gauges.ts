@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { alertRules, alerts } from "../alerts/tables.ts";
 import { AUDIT_STATUSES, audits } from "../audits/tables.ts";
 import { CHANNELS, conversations } from "../conversations/tables.ts";
 import type { Database } from "../db/client.ts";
@@ -9,7 +10,7 @@ import { labelText, type Samples, sampleKey } from "../observability/series.ts";
 export const QUEUED_TOO_LONG_MINUTES = 5;
 
 type GaugeRow = {
-  gauge: "audits" | "queued_too_long" | "conversations_open" | "import_batches";
+  gauge: "audits" | "queued_too_long" | "conversations_open" | "import_batches" | "alerts";
   label: string | null;
   value: number;
 };
@@ -28,7 +29,11 @@ export async function databaseGauges(db: Database): Promise<Samples> {
     SELECT 'conversations_open', ${conversations.channel}, count(*)::int FROM ${conversations}
       WHERE ${conversations.status} = 'open' GROUP BY ${conversations.channel}
     UNION ALL
-    SELECT 'import_batches', ${importBatches.state}, count(*)::int FROM ${importBatches} GROUP BY ${importBatches.state}`);
+    SELECT 'import_batches', ${importBatches.state}, count(*)::int FROM ${importBatches} GROUP BY ${importBatches.state}
+    UNION ALL
+    SELECT 'alerts', ${alerts.state}, count(*)::int FROM ${alerts}
+      JOIN ${alertRules} ON ${alertRules.id} = ${alerts.ruleId}
+      WHERE ${alertRules.enabled} AND ${alerts.state} IN ('pending', 'firing') GROUP BY ${alerts.state}`);
   const value = (gauge: GaugeRow["gauge"], label: string | null) =>
     rows.find((row) => row.gauge === gauge && row.label === label)?.value ?? 0;
   const samples: Samples = {};
@@ -43,5 +48,7 @@ export async function databaseGauges(db: Database): Promise<Samples> {
       "import_batches",
       state,
     );
+  for (const state of ["pending", "firing"])
+    samples[sampleKey("borde_alerts", labelText("borde_alerts", { state }))] = value("alerts", state);
   return samples;
 }

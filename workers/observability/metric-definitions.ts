@@ -91,6 +91,11 @@ export const METRICS = {
     help: "Import batches by state, read from the database at scrape time.",
     labels: ["state"],
   },
+  borde_alerts: {
+    type: "gauge",
+    help: "Alerts of enabled rules by state (pending or firing), as the last evaluation left them, at scrape time.",
+    labels: ["state"],
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 export type MetricName = keyof typeof METRICS;

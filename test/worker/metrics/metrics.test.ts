@@ -132,6 +132,8 @@ describe("GET /metrics", () => {
       expect(samples.get(`borde_conversations_open{channel="${channel}"}`)).toBeGreaterThanOrEqual(0);
     for (const state of ["created", "validating", "validated", "promoted", "failed", "cancelled"])
       expect(samples.get(`borde_import_batches{state="${state}"}`)).toBeGreaterThanOrEqual(0);
+    for (const state of ["pending", "firing"])
+      expect(samples.get(`borde_alerts{state="${state}"}`)).toBeGreaterThanOrEqual(0);
   });
 
   it("answers Prometheus text 0.0.4 by default and OpenMetrics when Accept asks for it", async () => {

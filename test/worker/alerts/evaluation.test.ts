@@ -1,0 +1,144 @@
+import { createScheduledController, env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import worker from "../../../workers/index.ts";
+import { callAs, registerTenant, type TestAccount } from "../support/identity.ts";
+import { alertsOf, at, createRule, previewStates, statesOf, storeMinutes, T0, tick } from "./support.ts";
+
+const HIGH_CPU = {
+  name: "HighCpu",
+  selector: 'cpu{job="web"}',
+  function: "avg_over_time",
+  window_seconds: 120,
+  comparator: ">",
+  threshold: 5,
+  for_seconds: 60,
+  severity: "critical",
+  annotations: { summary: "{{ $labels.host }} at {{ $value }}" },
+};
+
+type Transition = { from_state: string; to_state: string; at: string; labels: Record<string, string> };
+
+async function historyOf(account: TestAccount, query: string): Promise<Transition[]> {
+  const response = await callAs(account, "GET", `/api/v1/alerts/history?${query}`);
+  expect(response.status, await response.clone().text()).toBe(200);
+  return (await response.json<{ data: Transition[] }>()).data;
+}
+
+let owner: TestAccount;
+
+beforeAll(async () => {
+  owner = await registerTenant();
+  // avg over [t-2m, t]: 1, 4.5, 17/3, 8, 8, 17/3, 10/3, 1.
+  await storeMinutes(owner, "cpu", { job: "web", host: "a" }, [1, 8, 8, 8, 8, 1, 1, 1]);
+  await storeMinutes(owner, "mem", { host: "a" }, [8, 1, 1, 1, 1, 1]);
+});
+
+describe("alert evaluation each minute", () => {
+  it("moves an alert pending, then firing, then resolved over successive ticks, as the preview says", async () => {
+    const ruleId = await createRule(owner, HIGH_CPU);
+    const states: string[] = [];
+    for (let minute = 0; minute <= 7; minute++) {
+      await tick(owner, ruleId, minute);
+      states.push(await statesOf(owner, ruleId));
+    }
+    expect(states).toEqual(["", "", "pending", "firing", "firing", "firing", "resolved", "resolved"]);
+    expect(states).toEqual(await previewStates(owner, ruleId, 7));
+
+    const [resolved] = await alertsOf(owner, `rule_id=${ruleId}&state=resolved`);
+    expect(resolved).toMatchObject({
+      rule_id: ruleId,
+      labels: { job: "web", host: "a", severity: "critical", alertname: "HighCpu" },
+      active_at: at(2),
+      fired_at: at(3),
+      resolved_at: at(6),
+    });
+    const history = await historyOf(owner, `rule_id=${ruleId}`);
+    expect(history.map((entry) => [entry.from_state, entry.to_state, entry.at])).toEqual([
+      ["inactive", "pending", at(2)],
+      ["pending", "firing", at(3)],
+      ["firing", "resolved", at(6)],
+    ]);
+    expect((await historyOf(owner, `rule_id=${ruleId}&state=firing`)).map((entry) => entry.at)).toEqual([
+      at(3),
+    ]);
+  });
+
+  it("lists a firing alert with its last value and its annotations expanded", async () => {
+    const ruleId = await createRule(owner, { ...HIGH_CPU, name: "HighCpuNow" });
+    for (const minute of [2, 3, 4]) await tick(owner, ruleId, minute);
+    const active = await alertsOf(owner, `rule_id=${ruleId}`);
+    expect(active).toEqual([
+      expect.objectContaining({
+        state: "firing",
+        value: 8,
+        active_at: at(2),
+        fired_at: at(3),
+        annotations: { summary: "a at 8" },
+      }),
+    ]);
+    // A disabled rule is not evaluated, and its alerts are not listed as active.
+    await callAs(owner, "PATCH", `/api/v1/alerts/rules/${ruleId}`, { enabled: false });
+    expect(await alertsOf(owner, `rule_id=${ruleId}`)).toEqual([]);
+    expect((await tick(owner, ruleId, 5)).rules).toBe(0);
+  });
+
+  it("keeps a firing alert firing for keep_firing_for after its condition clears", async () => {
+    const ruleId = await createRule(owner, {
+      name: "HighMem",
+      selector: "mem",
+      function: "max_over_time",
+      window_seconds: 1,
+      comparator: ">",
+      threshold: 5,
+      keep_firing_for_seconds: 120,
+    });
+    const states: string[] = [];
+    for (let minute = 0; minute <= 5; minute++) {
+      await tick(owner, ruleId, minute);
+      states.push(await statesOf(owner, ruleId));
+    }
+    expect(states).toEqual(["firing", "firing", "firing", "resolved", "resolved", "resolved"]);
+    expect(states).toEqual(await previewStates(owner, ruleId, 5));
+  });
+
+  it("changes nothing when a tick is repeated, or an older one arrives late", async () => {
+    const ruleId = await createRule(owner, { ...HIGH_CPU, name: "HighCpuTwice" });
+    for (const minute of [2, 3]) await tick(owner, ruleId, minute);
+    const alerts = await alertsOf(owner, `rule_id=${ruleId}`);
+    const history = await historyOf(owner, `rule_id=${ruleId}`);
+    expect(await tick(owner, ruleId, 3)).toEqual({ rules: 0, writes: [] });
+    expect(await tick(owner, ruleId, 2)).toEqual({ rules: 0, writes: [] });
+    expect(await alertsOf(owner, `rule_id=${ruleId}`)).toEqual(alerts);
+    expect(await historyOf(owner, `rule_id=${ruleId}`)).toEqual(history);
+  });
+
+  it("evaluates every tenant's rules from the minute's Cron Trigger, through the queue", async () => {
+    const other = await registerTenant();
+    // An hour before T0: the other tests' rules, evaluated here too, still take their ticks afterwards.
+    const minute = -60;
+    await storeMinutes(other, "disk", { mount: "/" }, [9, 9], minute - 1);
+    const ruleId = await createRule(other, {
+      name: "DiskFull",
+      selector: "disk",
+      function: "max_over_time",
+      window_seconds: 60,
+      comparator: ">",
+      threshold: 5,
+    });
+    await worker.scheduled(
+      createScheduledController({
+        cron: `* * * * * #${crypto.randomUUID()}`,
+        scheduledTime: T0 + minute * 60_000 + 7_000,
+      }),
+      env,
+    );
+    const deadline = Date.now() + 20_000;
+    let alerts = await alertsOf(other, `rule_id=${ruleId}`);
+    while (alerts.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      alerts = await alertsOf(other, `rule_id=${ruleId}`);
+    }
+    // Evaluated at the tick's minute, not the second the invocation ran.
+    expect(alerts).toEqual([expect.objectContaining({ state: "firing", active_at: at(minute), value: 9 })]);
+  });
+});
