@@ -9,12 +9,20 @@ import {
   SENTIMENT_SCHEMA_NAME,
 } from "../../../workers/insights/sentiment.ts";
 import { posts } from "../../../workers/insights/tables.ts";
-import type { RecordedRequest } from "../../support/fake-openai.ts";
 import { withTestSession } from "../support/database.ts";
 import { BASE, bearer, randomIp, registerTenant, type TestAccount } from "../support/identity.ts";
 import { createBrand, ingest, post } from "./support.ts";
 
 const MODEL = "gpt-sentiment-test";
+
+/** A request the local OpenAI recorded (test/support/fake-openai.ts, which runs in Node). */
+type RecordedRequest = {
+  body: {
+    model: string;
+    messages: { role: string; content: unknown }[];
+    response_format?: { type: string; json_schema?: { name: string; strict?: boolean } };
+  };
+};
 const baseConfig = () => loadConfig(env);
 const withSentimentModel = () => {
   const config = baseConfig();
