@@ -15,7 +15,7 @@ import { benchAlerts } from "./lib/bench-alerts.ts";
 import { benchImports } from "./lib/bench-imports.ts";
 import { benchInsights } from "./lib/bench-insights.ts";
 import { benchMetricsCost } from "./lib/bench-metrics.ts";
-import { benchRanks } from "./lib/bench-reputation.ts";
+import { benchMentionSummary, benchRanks } from "./lib/bench-reputation.ts";
 import { benchTelemetryIngest } from "./lib/bench-telemetry.ts";
 import { benchWebchat } from "./lib/bench-webchat.ts";
 import { buildDocsAssets } from "./lib/docs-assets.ts";
@@ -279,6 +279,13 @@ try {
     rounds,
     connections,
   });
+  console.log("reputation: a brand's mention summary against /ready");
+  const mentionSummary = await benchMentionSummary(worker.url, demo.accessToken, {
+    seconds,
+    rounds,
+    connections,
+    mentions: Number(process.env.BENCH_MENTIONS ?? 10_000),
+  });
   const imports = await benchImports(
     worker.url,
     worker.child.pid,
@@ -312,12 +319,14 @@ try {
     ranks,
     telemetry_ingest: telemetryIngest,
     alerts,
+    mention_summary: mentionSummary,
   };
   console.table(results.map(({ note: _note, ...row }) => row));
   console.table(Object.entries(webchat).map(([measure, value]) => ({ measure, value })));
   console.log("voice bridge latency:", voiceBridge);
   console.log("metrics cost:", metricsCost);
   console.log("ranks:", ranks);
+  console.log("mention summary:", mentionSummary);
   mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
   const file = join(ROOT, "bench", "results", `${report.date.replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);

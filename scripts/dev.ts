@@ -30,6 +30,7 @@ const serviceVars = Object.fromEntries(
     "OPENAI_API_KEY",
     "OPENAI_BASE_URL",
     "OPENAI_MODEL",
+    "OPENAI_SENTIMENT_MODEL",
     "METRICS_TOKEN",
     "METRICS_ENABLED",
     "METRICS_FLUSH_INTERVAL_MS",

@@ -48,6 +48,7 @@ import { requestMetrics } from "./observability/request-metrics.ts";
 import { requestTracing } from "./observability/request-tracing.ts";
 import { registerProjectRoutes } from "./projects/routes/projects.ts";
 import { rateLimit } from "./ratelimit/middleware.ts";
+import { registerReputationDashboardRoutes } from "./reputation/routes/dashboards.ts";
 import { registerRankRoutes } from "./reputation/routes/ranks.ts";
 import { registerTelemetryIngestRoutes } from "./telemetry/routes/ingest.ts";
 import { registerTelemetryQueryRoutes } from "./telemetry/routes/query.ts";
@@ -141,6 +142,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerMetricsRoutes(app);
   registerInsightRoutes(app);
   registerRankRoutes(app);
+  registerReputationDashboardRoutes(app);
   registerTelemetryIngestRoutes(app);
   registerTelemetryQueryRoutes(app);
   registerTelemetryRetentionRoutes(app);

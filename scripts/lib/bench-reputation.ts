@@ -102,3 +102,89 @@ export async function benchRanks(
     cold_statuses: statuses,
   };
 }
+
+export type MentionSummaryBench = {
+  note: string;
+  mentions: number;
+  competitor_mentions: number;
+  summary_p50_ms: number;
+  ready_p50_ms: number;
+  summary_p50_relative_to_ready: number;
+  summary_requests_per_second: number;
+  summary_non_2xx: number;
+};
+
+const NETWORKS = ["instagram", "facebook", "tiktok", "x", "youtube", "linkedin"];
+const DAY_MS = 86_400_000;
+
+async function postJson(url: string, headers: Record<string, string>, body: unknown) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { ...headers, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${url} failed: ${response.status} ${await response.text()}`);
+  return response.json() as Promise<{ id: string }>;
+}
+
+/** `count` posts spread over the last 60 days (the window and the one before), networks and authors. */
+async function ingestMentions(url: string, headers: Record<string, string>, brandId: string, count: number) {
+  const now = Date.now();
+  for (let start = 0; start < count; start += 1000) {
+    const posts = Array.from({ length: Math.min(1000, count - start) }, (_, offset) => {
+      const index = start + offset;
+      return {
+        network: NETWORKS[index % NETWORKS.length],
+        external_id: `bench-${index}`,
+        text: index % 3 === 0 ? "Excelente, me encanta" : index % 3 === 1 ? "Terrible servicio" : "Lo vi hoy",
+        published_at: new Date(now - ((index * 7919) % (60 * DAY_MS))).toISOString(),
+        author: { handle: `@author${index % 400}`, name: null, followers: index },
+        metrics: { likes: index % 50, comments: index % 7, shares: index % 3, views: 0, reach: index % 1000 },
+      };
+    });
+    await postJson(`${url}/api/v1/brands/${brandId}/posts`, headers, { posts });
+  }
+}
+
+/**
+ * A brand's summary (its mentions and a competitor's, over the last 30 days and the 30 before) against
+ * /ready in interleaved rounds: one SQL statement in one round trip, grouped in Postgres.
+ */
+export async function benchMentionSummary(
+  url: string,
+  accessToken: string,
+  options: { seconds: number; rounds: number; connections: number; mentions: number },
+): Promise<MentionSummaryBench> {
+  const headers = { authorization: `Bearer ${accessToken}` };
+  const run = crypto.randomUUID().slice(0, 8);
+  const competitor = await postJson(`${url}/api/v1/brands`, headers, { name: `Bench rival ${run}` });
+  const brand = await postJson(`${url}/api/v1/brands`, headers, {
+    name: `Bench brand ${run}`,
+    competitor_ids: [competitor.id],
+  });
+  const competitorMentions = Math.round(options.mentions / 2);
+  await ingestMentions(url, headers, brand.id, options.mentions);
+  await ingestMentions(url, headers, competitor.id, competitorMentions);
+  const summaryPath = `/api/v1/reputation/summary?brand_id=${brand.id}`;
+  const warm = await fetch(`${url}${summaryPath}`, { headers });
+  if (!warm.ok) throw new Error(`summary warm-up failed: ${warm.status} ${await warm.text()}`);
+  await p50Of(url, summaryPath, headers, 1, options.connections); // warm-up, not recorded
+  const summary: Awaited<ReturnType<typeof p50Of>>[] = [];
+  const ready: Awaited<ReturnType<typeof p50Of>>[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    ready.push(await p50Of(url, "/ready", {}, options.seconds, options.connections));
+    summary.push(await p50Of(url, summaryPath, headers, options.seconds, options.connections));
+  }
+  const summaryP50 = median(summary.map((sample) => sample.p50));
+  const readyP50 = median(ready.map((sample) => sample.p50));
+  return {
+    note: "summary: the brand's and one competitor's mentions over the default window and the one before, one statement",
+    mentions: options.mentions,
+    competitor_mentions: competitorMentions,
+    summary_p50_ms: summaryP50,
+    ready_p50_ms: readyP50,
+    summary_p50_relative_to_ready: Math.round((summaryP50 / readyP50) * 100) / 100,
+    summary_requests_per_second: Math.round(median(summary.map((sample) => sample.requestsPerSecond))),
+    summary_non_2xx: summary.reduce((sum, sample) => sum + sample.non2xx, 0),
+  };
+}

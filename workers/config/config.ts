@@ -84,6 +84,7 @@ const configSchema = z.object({
     .url({ message: "OPENAI_BASE_URL must be a URL such as https://api.openai.com/v1" })
     .optional(),
   OPENAI_MODEL: z.string().trim().min(1).default("gpt-4o-mini"),
+  OPENAI_SENTIMENT_MODEL: z.string().trim().min(1).optional(),
   OPENAI_TIMEOUT_MS: z.coerce
     .number({ error: "OPENAI_TIMEOUT_MS must be a number of milliseconds" })
     .int()
@@ -182,6 +183,8 @@ export type Config = {
     baseUrl: string | undefined;
     model: string;
     timeoutMs: number;
+    /** The model that relabels ingested posts' sentiment; unset, the in-Worker lexicon's labels stay. */
+    sentimentModel: string | undefined;
     /** The Realtime API's WebSocket endpoint and model, for voice calls. */
     realtimeUrl: string;
     realtimeModel: string;
@@ -261,6 +264,7 @@ export function loadConfig(env: Env): Config {
       baseUrl: result.data.OPENAI_BASE_URL,
       model: result.data.OPENAI_MODEL,
       timeoutMs: result.data.OPENAI_TIMEOUT_MS,
+      sentimentModel: result.data.OPENAI_SENTIMENT_MODEL,
       realtimeUrl: result.data.OPENAI_REALTIME_URL,
       realtimeModel: result.data.OPENAI_REALTIME_MODEL,
     },

@@ -16,6 +16,7 @@ export interface Env {
   OPENAI_API_KEY?: string;
   OPENAI_BASE_URL?: string;
   OPENAI_MODEL?: string;
+  OPENAI_SENTIMENT_MODEL?: string;
   OPENAI_TIMEOUT_MS?: string;
   AUDIT_ALLOW_PRIVATE_TARGETS?: string;
   WEBHOOK_ALLOW_PRIVATE_TARGETS?: string;

@@ -1,7 +1,10 @@
 import { z } from "zod";
-import { defineJob } from "../queue/define-job.ts";
+import { defineJob, type JobDefinition } from "../queue/define-job.ts";
+import { enqueue } from "../queue/enqueue.ts";
+import type { JobEnvelope } from "../queue/envelope.ts";
 import { giveUpResult } from "./analyses.ts";
 import { runModuleResult } from "./analysis/run-module.ts";
+import { labelPendingSentiment } from "./sentiment.ts";
 
 /**
  * How long a queued module may spend on the model, all attempts together; the long queue's consumer has
@@ -22,4 +25,34 @@ export const analysisModuleJob = defineJob({
   },
 });
 
-export const insightJobs = [analysisModuleJob] as const;
+const SentimentPayload = z.object({
+  tenant_id: z.uuid(),
+  brand_id: z.uuid(),
+  /** Where the previous message of this run stopped, in id order. */
+  after_id: z.uuid().nullable().default(null),
+});
+
+type SentimentMessage = z.infer<typeof SentimentPayload> & JobEnvelope<"insights.sentiment">;
+
+/**
+ * Relabels a brand's newly ingested posts by OpenAI (sentiment.ts), a few batches per message; a message
+ * that leaves posts behind enqueues the next. Giving up leaves the lexicon's labels, which say so.
+ */
+export const postSentimentJob: JobDefinition<SentimentMessage> = defineJob({
+  type: "insights.sentiment",
+  kind: "long",
+  payload: SentimentPayload,
+  run: async (job, { session, config, env, log }) => {
+    const outcome = await labelPendingSentiment(session, config, job.tenant_id, job.brand_id, job.after_id);
+    log.info("post sentiment labelled", { sent: outcome.sent, labelled: outcome.labelled });
+    if (outcome.nextAfterId)
+      await enqueue(
+        env,
+        postSentimentJob,
+        { tenant_id: job.tenant_id, brand_id: job.brand_id, after_id: outcome.nextAfterId },
+        job.context ?? { request_id: `sentiment-${job.brand_id}` },
+      );
+  },
+});
+
+export const insightJobs = [analysisModuleJob, postSentimentJob] as const;

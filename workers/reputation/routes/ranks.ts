@@ -14,9 +14,7 @@ import {
 import { projectRanks } from "../rank-history.ts";
 import { lookupRanks } from "../rank-lookup.ts";
 import { normaliseDomain, normaliseKeyword } from "../ranked-host.ts";
-
-// Looking costs SerpApi calls, which the tenant's daily cap bounds; anyone in the tenant may look.
-const READ = { role: "viewer", scope: "reputation:read" } as const;
+import { READ } from "./access.ts";
 
 const routes = new RouteGroup("Reputation", { module: "reputation" });
 
