@@ -1,5 +1,6 @@
 // `npm run dev`: the whole API on this machine with no account and no network. Ctrl-C stops everything.
 import { join, relative } from "node:path";
+import { startCronDriver, wranglerCrons } from "./lib/cron-driver.ts";
 import { buildDocsAssets } from "./lib/docs-assets.ts";
 import { LOCAL_DATA_DIR, ROOT, startLocalDatabase, startWranglerDev } from "./lib/local-stack.ts";
 import { DEMO, seedDemo } from "./lib/seed.ts";
@@ -66,6 +67,10 @@ const worker = await startWranglerDev({
   },
 });
 
+// BORDE_DEV_CRONS=off leaves the triggers to be fired by hand (the curl line below).
+const crons = process.env.BORDE_DEV_CRONS === "off" ? [] : wranglerCrons(ROOT);
+const stopCrons = startCronDriver(origin, crons, (line) => console.warn(line));
+
 console.log(`
   Borde is running (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)
   API       ${origin}/api/v1
@@ -76,7 +81,7 @@ console.log(`
   Database  ${database.embedded ? `embedded PGlite in ${relative(ROOT, join(dataDir, "pgdata"))} (${database.databaseUrl})` : "DATABASE_URL"}${database.rtt.ms ? `, ${database.rtt.ms} ms added per round trip` : ""}
   Demo      tenant "${DEMO.tenantSlug}": sign in as ${DEMO.email} / ${DEMO.password}
   Webchat   ${origin}/widget/demo (the widget on the demo tenant; fallback replies without OPENAI_API_KEY)
-  Cron      curl "${origin}/__scheduled?cron=*/5+*+*+*+*"
+  Cron      ${crons.length > 0 ? `fired on schedule: ${crons.join(", ")} (BORDE_DEV_CRONS=off to stop)` : "off"}; by hand: curl "${origin}/__scheduled?cron=*/5+*+*+*+*"
   Stop with Ctrl-C.
 `);
 
@@ -84,6 +89,7 @@ let stopping = false;
 async function stop(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    stopCrons();
     await worker.stop();
     await database.stop();
   }
