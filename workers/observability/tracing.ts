@@ -29,14 +29,23 @@ export class Span {
   #error: string | undefined;
   #ended = false;
 
+  readonly recorder: TraceRecorder;
+  readonly kind: SpanKind;
+  readonly #parentSpanId: string | undefined;
+
+  // Plain parameters, not parameter properties: Node's type stripping (the browser tests import this file
+  // through the scripts) refuses those.
   constructor(
-    readonly recorder: TraceRecorder,
+    recorder: TraceRecorder,
     context: SpanContext,
     name: string,
-    readonly kind: SpanKind,
-    private readonly parentSpanId: string | undefined,
+    kind: SpanKind,
+    parentSpanId: string | undefined,
     attributes: Attributes,
   ) {
+    this.recorder = recorder;
+    this.kind = kind;
+    this.#parentSpanId = parentSpanId;
     this.context = context;
     this.#name = name;
     this.set(attributes);
@@ -69,7 +78,7 @@ export class Span {
     this.recorder.record({
       traceId: this.context.traceId,
       spanId: this.context.spanId,
-      parentSpanId: this.parentSpanId,
+      parentSpanId: this.#parentSpanId,
       name: this.#name,
       kind: this.kind,
       startMs: this.#started,
@@ -90,10 +99,13 @@ export class TraceRecorder {
   #idle: (() => void) | undefined;
   readonly #sending = new Set<Promise<void>>();
 
-  constructor(
-    readonly settings: TracingSettings,
-    private readonly log: Logger = new Logger(),
-  ) {}
+  readonly settings: TracingSettings;
+  readonly #log: Logger;
+
+  constructor(settings: TracingSettings, log: Logger = new Logger()) {
+    this.settings = settings;
+    this.#log = log;
+  }
 
   /**
    * Starts a span under `parent`, sampled as its parent is (parent-based), or, for a new trace, when the
@@ -134,7 +146,7 @@ export class TraceRecorder {
     const spans = this.#ended;
     this.#ended = [];
     const sent: Promise<void> = postSpans(this.settings, spans)
-      .catch((error: unknown) => this.log.warn("trace export failed", errorFields(error)))
+      .catch((error: unknown) => this.#log.warn("trace export failed", errorFields(error)))
       .finally(() => this.#sending.delete(sent));
     this.#sending.add(sent);
   }
