@@ -206,9 +206,8 @@ export const IngestOutcomeSchema = z
 
 const DateTimeQuery = z.iso.datetime({ offset: true });
 
-export const PostListQuerySchema = z.object({
-  network: z.enum(NETWORKS).optional(),
-  kind: z.enum(POST_KINDS).optional(),
+/** The filters every list of posts takes (insights' posts, reputation's mentions): author and when. */
+export const PostFilterFields = {
   author: z
     .string()
     .trim()
@@ -218,6 +217,12 @@ export const PostListQuerySchema = z.object({
     .openapi({ description: "An author handle (any case)." }),
   from: DateTimeQuery.optional().openapi({ description: "Published at or after." }),
   to: DateTimeQuery.optional().openapi({ description: "Published before." }),
+};
+
+export const PostListQuerySchema = z.object({
+  network: z.enum(NETWORKS).optional(),
+  kind: z.enum(POST_KINDS).optional(),
+  ...PostFilterFields,
   q: z
     .string()
     .trim()

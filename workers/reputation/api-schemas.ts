@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { isoOrNull, timestamp } from "../http/api-schemas.ts";
 import { ListQuerySchema } from "../http/pagination.ts";
+import { PostFilterFields } from "../insights/api-schemas.ts";
 import { NETWORKS, SENTIMENT_LABELS } from "../insights/tables.ts";
 import { base64url, fromBase64url } from "../lib/crypto.ts";
 import {
@@ -266,13 +267,7 @@ export const MentionsQuerySchema = z.object({
   brand_id: MentionWindowQuery.brand_id,
   network: z.enum(NETWORKS).optional(),
   sentiment: z.enum(SENTIMENT_LABELS).optional(),
-  author: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .optional()
-    .openapi({ description: "An author handle (any case)." }),
+  ...PostFilterFields,
   text: z
     .string()
     .trim()
@@ -280,8 +275,6 @@ export const MentionsQuerySchema = z.object({
     .max(200)
     .optional()
     .openapi({ description: "Mentions whose text contains this (any case)." }),
-  from: DateTimeQuery.optional().openapi({ description: "Published at or after." }),
-  to: DateTimeQuery.optional().openapi({ description: "Published before." }),
   sort: z.enum(MENTION_SORTS).default("recent").openapi({
     description: "`recent`: newest first; `reach`: most reached first. Ties in id order, newest first.",
   }),
