@@ -2,19 +2,17 @@ import { createScheduledController, env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../../workers/index.ts";
 import { callAs, registerTenant, type TestAccount } from "../support/identity.ts";
-import { alertsOf, at, createRule, previewStates, statesOf, storeMinutes, T0, tick } from "./support.ts";
-
-const HIGH_CPU = {
-  name: "HighCpu",
-  selector: 'cpu{job="web"}',
-  function: "avg_over_time",
-  window_seconds: 120,
-  comparator: ">",
-  threshold: 5,
-  for_seconds: 60,
-  severity: "critical",
-  annotations: { summary: "{{ $labels.host }} at {{ $value }}" },
-};
+import {
+  alertsOf,
+  at,
+  createRule,
+  HIGH_CPU_RULE,
+  previewStates,
+  statesOf,
+  storeMinutes,
+  T0,
+  tick,
+} from "./support.ts";
 
 type Transition = { from_state: string; to_state: string; at: string; labels: Record<string, string> };
 
@@ -35,7 +33,7 @@ beforeAll(async () => {
 
 describe("alert evaluation each minute", () => {
   it("moves an alert pending, then firing, then resolved over successive ticks, as the preview says", async () => {
-    const ruleId = await createRule(owner, HIGH_CPU);
+    const ruleId = await createRule(owner, HIGH_CPU_RULE);
     const states: string[] = [];
     for (let minute = 0; minute <= 7; minute++) {
       await tick(owner, ruleId, minute);
@@ -64,7 +62,7 @@ describe("alert evaluation each minute", () => {
   });
 
   it("lists a firing alert with its last value and its annotations expanded", async () => {
-    const ruleId = await createRule(owner, { ...HIGH_CPU, name: "HighCpuNow" });
+    const ruleId = await createRule(owner, { ...HIGH_CPU_RULE, name: "HighCpuNow" });
     for (const minute of [2, 3, 4]) await tick(owner, ruleId, minute);
     const active = await alertsOf(owner, `rule_id=${ruleId}`);
     expect(active).toEqual([
@@ -102,7 +100,7 @@ describe("alert evaluation each minute", () => {
   });
 
   it("changes nothing when a tick is repeated, or an older one arrives late", async () => {
-    const ruleId = await createRule(owner, { ...HIGH_CPU, name: "HighCpuTwice" });
+    const ruleId = await createRule(owner, { ...HIGH_CPU_RULE, name: "HighCpuTwice" });
     for (const minute of [2, 3]) await tick(owner, ruleId, minute);
     const alerts = await alertsOf(owner, `rule_id=${ruleId}`);
     const history = await historyOf(owner, `rule_id=${ruleId}`);

@@ -1,20 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { callAs, createApiKey, registerTenant, type TestAccount } from "../support/identity.ts";
+import { HIGH_CPU_RULE } from "./support.ts";
 
 const T0 = Date.UTC(2026, 10, 30, 12, 0, 0);
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
-
-const RULE = {
-  name: "HighCpu",
-  selector: 'cpu{job="web"}',
-  function: "avg_over_time",
-  window_seconds: 120,
-  comparator: ">",
-  threshold: 5,
-  for_seconds: 60,
-  severity: "critical",
-  annotations: { summary: "{{ $labels.host }} at {{ $value }}" },
-};
 
 type Preview = {
   steps: {
@@ -44,7 +33,7 @@ beforeAll(async () => {
   expect((await callAs(writer, "POST", "/api/v1/telemetry", { events })).status).toBe(200);
 });
 
-async function createRule(body: unknown = RULE) {
+async function createRule(body: unknown = HIGH_CPU_RULE) {
   const response = await callAs(owner, "POST", "/api/v1/alerts/rules", body);
   expect(response.status, await response.clone().text()).toBe(201);
   return response.json<{ id: string; severity: string; for_seconds: number }>();
@@ -72,11 +61,11 @@ describe("alert rules", () => {
   });
 
   it("refuses a selector that does not parse and an unknown function with 400", async () => {
-    expect((await callAs(owner, "POST", "/api/v1/alerts/rules", { ...RULE, selector: "cpu{" })).status).toBe(
-      400,
-    );
     expect(
-      (await callAs(owner, "POST", "/api/v1/alerts/rules", { ...RULE, function: "median" })).status,
+      (await callAs(owner, "POST", "/api/v1/alerts/rules", { ...HIGH_CPU_RULE, selector: "cpu{" })).status,
+    ).toBe(400);
+    expect(
+      (await callAs(owner, "POST", "/api/v1/alerts/rules", { ...HIGH_CPU_RULE, function: "median" })).status,
     ).toBe(400);
   });
 

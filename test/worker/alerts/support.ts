@@ -12,6 +12,19 @@ import { callAs, createApiKey, type TestAccount } from "../support/identity.ts";
 export const T0 = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000;
 export const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 
+/** A rule the alert tests share: the average CPU of web hosts above 5 for a minute. */
+export const HIGH_CPU_RULE = {
+  name: "HighCpu",
+  selector: 'cpu{job="web"}',
+  function: "avg_over_time",
+  window_seconds: 120,
+  comparator: ">",
+  threshold: 5,
+  for_seconds: 60,
+  severity: "critical",
+  annotations: { summary: "{{ $labels.host }} at {{ $value }}" },
+};
+
 /** Stores one gauge point a minute (from minute 0) through the source form, with an API key. */
 export async function storeMinutes(
   account: TestAccount,
