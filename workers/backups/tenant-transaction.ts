@@ -1,6 +1,5 @@
-import { sql } from "drizzle-orm";
 import type { Config } from "../config/config.ts";
-import { type Database, withDatabase } from "../db/client.ts";
+import { type Database, tenantScope, withDatabase } from "../db/client.ts";
 import type { Logger } from "../lib/log.ts";
 
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -23,8 +22,7 @@ export function inLongTenantTransaction<T>(
     ({ db }) =>
       db.transaction(
         async (tx) => {
-          await tx.execute(sql`SET LOCAL ROLE borde_app`);
-          await tx.execute(sql`SELECT set_config('app.tenant_id', ${tenantId}, true)`);
+          for (const statement of tenantScope(tenantId)) await tx.execute(statement);
           return work(tx);
         },
         options.readOnly

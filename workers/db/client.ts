@@ -58,6 +58,13 @@ function assertTenantId(tenantId: string): void {
 type DatabaseConfig = Pick<Config, "databaseUrl" | "localDbRelay" | "databaseTimeoutMs">;
 
 /**
+ * The statements that put a transaction in a tenant's scope, so row-level security shows it only that
+ * tenant's rows: the application role, then app.tenant_id. (`tenant()` inlines the same two into its BEGIN.)
+ */
+export const tenantScope = (tenantId: string) =>
+  [sql`SET LOCAL ROLE borde_app`, sql`SELECT set_config('app.tenant_id', ${tenantId}, true)`] as const;
+
+/**
  * A database handle for one request or one batch. Workers cannot share a socket between requests,
  * so each unit of work opens its own pool (one connection), lazily on first use, and closes it when done.
  *
@@ -260,10 +267,8 @@ export class DatabaseSession {
     const deadline = new Date(Date.now() + this.config.databaseTimeoutMs);
     const db = this.#httpDatabase(readOnly, AbortSignal.timeout(this.config.databaseTimeoutMs));
     this.#roundTrips++;
-    const scope = [
-      db.execute(sql`SET LOCAL ROLE borde_app`),
-      db.execute(sql`SELECT set_config('app.tenant_id', ${tenantId}, true)`),
-    ] as const;
+    const [role, setting] = tenantScope(tenantId);
+    const scope = [db.execute(role), db.execute(setting)] as const;
     const query = build(db);
     const [, , result] = await databaseSpan(
       () => batchedStatement(query),
