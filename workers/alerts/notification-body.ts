@@ -1,3 +1,4 @@
+import { hexOf } from "../lib/crypto.ts";
 import type { alertChannels, notifications } from "./tables.ts";
 
 type Channel = Pick<typeof alertChannels.$inferSelect, "name" | "type">;
@@ -61,6 +62,5 @@ export async function signature(secret: string, unixSeconds: number, body: strin
     ["sign"],
   );
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(`${unixSeconds}.${body}`)));
-  const hex = Array.from(mac, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  return `t=${unixSeconds},v1=${hex}`;
+  return `t=${unixSeconds},v1=${hexOf(mac)}`;
 }

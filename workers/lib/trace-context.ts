@@ -1,3 +1,5 @@
+import { hexOf } from "./crypto.ts";
+
 // W3C Trace Context: version-traceid-parentid-flags, lowercase hex. Version ff and all-zero ids are invalid.
 const TRACEPARENT = /^(?!ff)[0-9a-f]{2}-(?!0{32})([0-9a-f]{32})-(?!0{16})([0-9a-f]{16})-([0-9a-f]{2})$/;
 
@@ -23,9 +25,7 @@ export function formatTraceparent(context: SpanContext): string {
 }
 
 function randomHex(bytes: number): string {
-  let hex = "";
-  for (const byte of crypto.getRandomValues(new Uint8Array(bytes))) hex += byte.toString(16).padStart(2, "0");
-  return hex;
+  return hexOf(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
 /** A new trace id: 16 random bytes (never all zero in practice; the chance is 2^-128). */

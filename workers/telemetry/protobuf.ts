@@ -1,3 +1,4 @@
+import { hexOf } from "../lib/crypto.ts";
 import type { AnyValue, KeyValue } from "./wire.ts";
 
 /**
@@ -162,7 +163,6 @@ function repeated64<T>(reader: Reader, wireType: number, read: (reader: Reader) 
   while (!packed.done) into.push(read(packed));
 }
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 
 function decodeAnyValue(reader: Reader): AnyValue {
@@ -398,11 +398,11 @@ function decodeLogRecord(reader: Reader): Fields {
     6: attributesInto(attributes),
     9: (r, w) => {
       expect(w, LEN);
-      record.traceId = hex(r.raw());
+      record.traceId = hexOf(r.raw());
     },
     10: (r, w) => {
       expect(w, LEN);
-      record.spanId = hex(r.raw());
+      record.spanId = hexOf(r.raw());
     },
     12: (r, w) => {
       record.eventName = text(r, w);
