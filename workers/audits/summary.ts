@@ -1,16 +1,17 @@
 import { z } from "zod";
 import { openAIClient } from "../ai/openai-client.ts";
+import { strictResponseFormat } from "../ai/structured-output.ts";
 import type { Config } from "../config/config.ts";
 import { errorFields, type Logger } from "../lib/log.ts";
 import type { Check, Suggestion } from "./result.ts";
 import { SEVERITY_WEIGHT } from "./scoring.ts";
 
 const SummarySchema = z.object({
-  summary: z.string().min(1).max(4000),
+  summary: z.string().min(1).max(4000).describe("Three to five sentences for a site owner."),
   suggestions: z
     .array(
       z.object({
-        priority: z.number().int().min(1).max(5),
+        priority: z.number().int().min(1).max(5).describe("1 is most urgent."),
         title: z.string().min(1).max(200),
         detail: z.string().min(1).max(2000),
         check_ids: z.array(z.string()).max(30),
@@ -18,30 +19,6 @@ const SummarySchema = z.object({
     )
     .max(10),
 });
-
-// The same shape for OpenAI's structured output (strict mode wants every property required).
-const SUMMARY_JSON_SCHEMA = {
-  type: "object",
-  additionalProperties: false,
-  required: ["summary", "suggestions"],
-  properties: {
-    summary: { type: "string", description: "Three to five sentences for a site owner." },
-    suggestions: {
-      type: "array",
-      items: {
-        type: "object",
-        additionalProperties: false,
-        required: ["priority", "title", "detail", "check_ids"],
-        properties: {
-          priority: { type: "integer", minimum: 1, maximum: 5, description: "1 is most urgent." },
-          title: { type: "string" },
-          detail: { type: "string" },
-          check_ids: { type: "array", items: { type: "string" } },
-        },
-      },
-    },
-  },
-};
 
 export type AuditSummary = {
   summary: string;
@@ -110,10 +87,7 @@ export async function summariseAudit(
         },
         { role: "user", content: prompt(input) },
       ],
-      response_format: {
-        type: "json_schema",
-        json_schema: { name: "audit_summary", strict: true, schema: SUMMARY_JSON_SCHEMA },
-      },
+      response_format: strictResponseFormat("audit_summary", SummarySchema),
     });
     const content = completion.choices[0]?.message.content ?? "";
     const parsed = SummarySchema.safeParse(JSON.parse(content));

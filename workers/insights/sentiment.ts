@@ -2,6 +2,7 @@ import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type OpenAI from "openai";
 import { z } from "zod";
 import { openAIClient } from "../ai/openai-client.ts";
+import { strictResponseFormat } from "../ai/structured-output.ts";
 import type { Config } from "../config/config.ts";
 import type { DatabaseSession } from "../db/client.ts";
 import { LANGUAGE_METHOD } from "./language/text-analysis.ts";
@@ -27,31 +28,13 @@ export const sentimentModelOf = (config: Config): string | null =>
 
 export const SENTIMENT_SCHEMA_NAME = "post_sentiment_v1";
 
-/** The answer's JSON schema as OpenAI's strict mode wants it: every property required, nothing else allowed. */
-const SENTIMENT_JSON_SCHEMA = {
-  type: "object",
-  properties: {
-    labels: {
-      type: "array",
-      items: {
-        type: "object",
-        properties: {
-          ref: { type: "string", description: "The post's ref, as given (m1, m2 …)." },
-          label: { type: "string", enum: [...SENTIMENT_LABELS] },
-          score: { type: "number", description: "From −1 (most negative) to 1 (most positive)." },
-        },
-        required: ["ref", "label", "score"],
-        additionalProperties: false,
-      },
-    },
-  },
-  required: ["labels"],
-  additionalProperties: false,
-} as const;
-
 const AnswerSchema = z.object({
   labels: z.array(
-    z.object({ ref: z.string(), label: z.enum(SENTIMENT_LABELS), score: z.number().min(-1).max(1) }),
+    z.object({
+      ref: z.string().describe("The post's ref, as given (m1, m2 …)."),
+      label: z.enum(SENTIMENT_LABELS),
+      score: z.number().min(-1).max(1).describe("From −1 (most negative) to 1 (most positive)."),
+    }),
   ),
 });
 
@@ -92,10 +75,7 @@ async function askModel(client: OpenAI, model: string, batch: Pending[], timeout
         },
         { role: "user", content: sentimentPrompt(batch) },
       ],
-      response_format: {
-        type: "json_schema",
-        json_schema: { name: SENTIMENT_SCHEMA_NAME, strict: true, schema: SENTIMENT_JSON_SCHEMA },
-      },
+      response_format: strictResponseFormat(SENTIMENT_SCHEMA_NAME, AnswerSchema),
     },
     { timeout: timeoutMs },
   );

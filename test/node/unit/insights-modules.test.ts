@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { strictJsonSchemaOf } from "../../../workers/ai/structured-output.ts";
 import {
   gapScore,
   MODULES,
@@ -6,7 +7,7 @@ import {
   peaksOf,
   trendOf,
 } from "../../../workers/insights/analysis/modules.ts";
-import { citingPostIds, jsonSchemaOf, validateAnswer } from "../../../workers/insights/analysis/run-model.ts";
+import { citingPostIds, validateAnswer } from "../../../workers/insights/analysis/run-model.ts";
 import type { SamplePost, WindowFacts } from "../../../workers/insights/analysis/window-facts.ts";
 
 const timeline = (volumes: number[]) =>
@@ -202,7 +203,7 @@ describe("validation of the model's answers", () => {
         for (const value of Object.values(schema))
           if (typeof value === "object" && value !== null) visit(value as Record<string, unknown>);
       };
-      visit(jsonSchemaOf(definition));
+      visit(strictJsonSchemaOf(definition.answer));
     }
   });
 });

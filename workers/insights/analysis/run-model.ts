@@ -1,5 +1,5 @@
 import type OpenAI from "openai";
-import { z } from "zod";
+import { strictResponseFormat } from "../../ai/structured-output.ts";
 import type { ModuleDefinition, ModuleInput } from "./modules.ts";
 
 /** An invalid answer is asked again at most this many times. */
@@ -13,22 +13,6 @@ export type ModelOutcome =
   | { kind: "unavailable"; attempts: number; usage: Usage; errors: string[] };
 
 export type Usage = { prompt: number; completion: number };
-
-const jsonSchemas = new WeakMap<ModuleDefinition, Record<string, unknown>>();
-
-/** The module's answer schema as OpenAI's strict structured output wants it (every property required). */
-export function jsonSchemaOf(definition: ModuleDefinition): Record<string, unknown> {
-  let schema = jsonSchemas.get(definition);
-  if (!schema) {
-    const { $schema: _, ...rest } = z.toJSONSchema(definition.answer, {
-      target: "draft-7",
-      unrepresentable: "any",
-    });
-    schema = rest;
-    jsonSchemas.set(definition, schema);
-  }
-  return schema;
-}
 
 /** The refs an answer cites: every string in an `examples` array, anywhere in it. */
 export function citedRefs(value: unknown): string[] {
@@ -119,14 +103,10 @@ async function complete(
       messages,
       stream: true,
       stream_options: { include_usage: true },
-      response_format: {
-        type: "json_schema",
-        json_schema: {
-          name: `insights_${definition.module}_v${definition.version}`,
-          strict: true,
-          schema: jsonSchemaOf(definition),
-        },
-      },
+      response_format: strictResponseFormat(
+        `insights_${definition.module}_v${definition.version}`,
+        definition.answer,
+      ),
     },
     { timeout: timeoutMs },
   );
