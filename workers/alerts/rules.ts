@@ -1,7 +1,7 @@
 import type { Database } from "../db/client.ts";
 import { deleteTenantRow, tenantRow } from "../db/tenant-rows.ts";
 import { type Page, tenantPage } from "../http/pagination.ts";
-import { seriesPoints } from "../telemetry/queries.ts";
+import { checkRegexesReadable, seriesPoints } from "../telemetry/queries.ts";
 import { parseSelector } from "../telemetry/selector.ts";
 import { type PreviewStep, previewRule, type RuleSpec } from "./evaluation.ts";
 import { alertRules } from "./tables.ts";
@@ -26,6 +26,7 @@ export async function findRule(db: Database, tenantId: string, id: string): Prom
 }
 
 export async function createRule(db: Database, tenantId: string, input: AlertRuleInput): Promise<AlertRule> {
+  await checkRegexesReadable(db, parseSelector(input.selector), "body.selector");
   const [rule] = await db
     .insert(alertRules)
     .values({ ...input, tenantId })
@@ -40,6 +41,8 @@ export async function updateRule(
   id: string,
   changes: Partial<AlertRuleInput>,
 ): Promise<AlertRule | undefined> {
+  if (changes.selector !== undefined)
+    await checkRegexesReadable(db, parseSelector(changes.selector), "body.selector");
   const [rule] = await db
     .update(alertRules)
     .set(changes)

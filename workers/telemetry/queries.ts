@@ -22,17 +22,39 @@ function codeOf(error: unknown): unknown {
   return undefined;
 }
 
-/** Runs a query with matchers; a regex Postgres refuses is the caller's mistake (400), not ours. */
-export async function withMatchers<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * Runs a query with matchers; a regex Postgres refuses is the caller's mistake (400 at `path`, where the
+ * request gave the selector), not ours.
+ */
+export async function withMatchers<T>(work: () => Promise<T>, path = "query.selector"): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (codeOf(error) === INVALID_REGEX)
       throw new HttpProblem("validation-error", "A matcher's regex is not valid.", {
-        errors: [{ path: "query.selector", message: "a regex is not valid" }],
+        errors: [{ path, message: "a regex is not valid" }],
       });
     throw error;
   }
+}
+
+/**
+ * Refuses (400 at `path`) a selector with a regex Postgres cannot read, before it is stored: the parser
+ * checks regexes as JavaScript reads them, and a few escapes (`\Q`, `\z` …) pass there but not in Postgres,
+ * where a stored rule would then fail every evaluation. One statement, only when there are regexes.
+ */
+export async function checkRegexesReadable(db: Database, selector: Selector, path: string): Promise<void> {
+  const patterns = selector.matchers.filter((matcher) => matcher.op === "=~" || matcher.op === "!~");
+  if (patterns.length === 0) return;
+  // Counting over every pattern compiles each one; `~ any(...)` would stop at the first match.
+  const values = sql.join(
+    patterns.map((matcher) => sql`(${matcher.value})`),
+    sql`, `,
+  );
+  await withMatchers(
+    () => db.execute(sql`select count(*) from (values ${values}) as p(re) where '' ~ p.re`),
+    path,
+  );
 }
 
 const seriesColumns = { name: sql`${metricSeries.name}`, labels: sql`${metricSeries.labels}` };

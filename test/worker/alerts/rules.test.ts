@@ -69,6 +69,24 @@ describe("alert rules", () => {
     ).toBe(400);
   });
 
+  it("refuses, on create and on change, a regex JavaScript reads but Postgres cannot, so no stored rule fails its evaluations", async () => {
+    const unreadable = { ...HIGH_CPU_RULE, selector: 'cpu{host=~"\\\\Qa\\\\E"}' };
+    const created = await callAs(owner, "POST", "/api/v1/alerts/rules", unreadable);
+    expect(created.status).toBe(400);
+    expect(await created.json()).toMatchObject({
+      errors: [{ path: "body.selector", message: "a regex is not valid" }],
+    });
+    const rule = await createRule({ ...HIGH_CPU_RULE, selector: 'cpu{host=~"a|b"}' });
+    const changed = await callAs(owner, "PATCH", `/api/v1/alerts/rules/${rule.id}`, {
+      selector: unreadable.selector,
+    });
+    expect(changed.status).toBe(400);
+    const read = await (await callAs(owner, "GET", `/api/v1/alerts/rules/${rule.id}`)).json<{
+      selector: string;
+    }>();
+    expect(read.selector).toBe('cpu{host=~"a|b"}');
+  });
+
   it("previews the rule over stored data: pending, then firing, then resolved", async () => {
     const rule = await createRule();
     const response = await callAs(owner, "POST", `/api/v1/alerts/rules/${rule.id}/preview`, {
