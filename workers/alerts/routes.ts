@@ -1,3 +1,4 @@
+import { areaAccess } from "../access/authorize.ts";
 import { IdParamSchema } from "../http/api-schemas.ts";
 import { jsonBody, jsonResponse } from "../http/openapi.ts";
 import { pageSchema, toPage } from "../http/pagination.ts";
@@ -30,8 +31,7 @@ import {
   updateRule,
 } from "./rules.ts";
 
-const READ = { role: "viewer", scope: "alerts:read" } as const;
-const WRITE = { role: "analyst", scope: "alerts:write" } as const;
+const { read: READ, write: WRITE } = areaAccess("alerts");
 
 const routes = new RouteGroup("Alerts", { module: "telemetry" });
 
@@ -50,25 +50,15 @@ alertRule.list(
   listRules,
 );
 
-routes.add(
+alertRule.create(
   {
-    method: "post",
-    path: "/api/v1/alerts/rules",
     operationId: "createAlertRule",
     summary: "Create an alert rule: function(selector[window]) comparator threshold, held for a while",
     access: WRITE,
-    idempotent: true,
-    request: { body: jsonBody(AlertRuleCreateSchema) },
-    responses: { 201: jsonResponse(AlertRuleSchema, "The rule") },
+    body: AlertRuleCreateSchema,
+    responseDescription: "The rule",
   },
-  async (c) => {
-    const body = c.req.valid("json");
-    const rule = await tenantWrite(c, (db, tenantId) =>
-      createRule(db, tenantId, { ...ruleInputOf(body), ...requiredFields(body) }),
-    );
-    c.header("Location", `/api/v1/alerts/rules/${rule.id}`);
-    return c.json(renderRule(rule), 201);
-  },
+  (db, tenantId, body) => createRule(db, tenantId, { ...ruleInputOf(body), ...requiredFields(body) }),
 );
 
 /** What a new rule must have; the schema guarantees each, this says so to the type. */

@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
-import { id, timestamps } from "../db/columns.ts";
-import { tenantIsolation } from "../db/policies.ts";
-import { tenantIdColumn } from "../identity/tables.ts";
+import { index, integer, jsonb, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { timestamps } from "../db/columns.ts";
+import { tenantTable } from "../identity/tables.ts";
 import { projects } from "../projects/tables.ts";
 import type { AuditResult } from "./result.ts";
 
@@ -15,11 +14,9 @@ export const AUDIT_TRIGGERS = ["manual", "scheduled"] as const;
  * One audit of a project. (tenant_id, idempotency_key) makes a repeated POST return the first audit;
  * (project_id, scheduled_slot) makes overlapping cron runs create one audit per project and slot.
  */
-export const audits = pgTable(
+export const audits = tenantTable(
   "audits",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     projectId: uuid("project_id")
       .notNull()
       .references(() => projects.id, { onDelete: "cascade" }),
@@ -46,6 +43,5 @@ export const audits = pgTable(
       .where(sql`${table.status} IN ('queued', 'running')`),
     unique("audits_tenant_idempotency_key").on(table.tenantId, table.idempotencyKey),
     unique("audits_project_slot_key").on(table.projectId, table.scheduledSlot),
-    tenantIsolation(),
   ],
 );

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { userOf } from "../access/authorize.ts";
+import { areaAccess, userOf } from "../access/authorize.ts";
 import { IdParamSchema } from "../http/api-schemas.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import { jsonBody, jsonResponse } from "../http/openapi.ts";
@@ -21,7 +21,7 @@ import { messageRefused } from "./message-outcomes.ts";
 import { transcriptPage } from "./messages.ts";
 import { PARTICIPANT_HEADER, type Participant, sessionStub } from "./participants.ts";
 
-const READ = { role: "viewer", scope: "conversations:read" } as const;
+const { read: READ } = areaAccess("conversations");
 // Taking part is for people: an agent's messages carry who wrote them.
 const AGENT = { role: "analyst" } as const;
 
@@ -33,32 +33,21 @@ function agentIn(c: Context<AppEnv>, conversationId: string): Extract<Participan
 
 const routes = new RouteGroup("Conversations");
 
-routes.add(
-  {
-    method: "get",
-    path: "/api/v1/conversations",
-    operationId: "listConversations",
-    summary: "The tenant's conversations, optionally by status and channel",
-    access: READ,
-    request: { query: ListQuerySchema.extend(ConversationFilterSchema.shape) },
-    responses: {
-      200: jsonResponse(pageSchema(ConversationSchema, "ConversationPage"), "A page of conversations"),
-    },
-  },
-  async (c) => {
-    const { status, channel, ...page } = c.req.valid("query");
-    const rows = await tenantRead(c, (db, tenantId) =>
-      listConversations(db, tenantId, { status, channel }, page),
-    );
-    return c.json(toPage(rows, page, renderConversation), 200);
-  },
-);
-
 const conversation = routes.resource("conversation", {
   path: "/api/v1/conversations",
   schema: ConversationSchema,
   render: renderConversation,
 });
+
+conversation.list(
+  {
+    operationId: "listConversations",
+    summary: "The tenant's conversations, optionally by status and channel",
+    access: READ,
+    filters: ConversationFilterSchema,
+  },
+  (db, tenantId, { status, channel, ...page }) => listConversations(db, tenantId, { status, channel }, page),
+);
 
 conversation.get(
   { operationId: "getConversation", summary: "One conversation", access: READ },

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, type SQL } from "drizzle-orm";
-import type { PgColumn, PgSelect } from "drizzle-orm/pg-core";
+import type { PgColumn, PgSelect, PgTable } from "drizzle-orm/pg-core";
+import type { Database } from "../db/client.ts";
 import type { TenantColumns } from "../db/tenant-rows.ts";
 import { base64url, fromBase64url } from "../lib/crypto.ts";
 
@@ -68,6 +69,26 @@ export const tenantPage = <Q extends PgSelect>(
   page: Page,
   ...filters: (SQL | undefined)[]
 ) => keysetPage(query, table.id, page, eq(table.tenantId, tenantId), ...filters);
+
+/** A page of the tenant's rows of `table` matching `filters`, whole rows. */
+export const listTenantRows = <T extends PgTable & TenantColumns>(
+  db: Database,
+  table: T,
+  tenantId: string,
+  page: Page,
+  ...filters: (SQL | undefined)[]
+): Promise<T["$inferSelect"][]> =>
+  // Typed back from PgTable for the reason given in db/tenant-rows.ts.
+  tenantPage(
+    db
+      .select()
+      .from(table as PgTable)
+      .$dynamic(),
+    table,
+    tenantId,
+    page,
+    ...filters,
+  ) as Promise<T["$inferSelect"][]>;
 
 export function pageSchema<T extends z.ZodType>(item: T, name: string) {
   return z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name);

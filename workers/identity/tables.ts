@@ -1,5 +1,15 @@
-import { sql } from "drizzle-orm";
-import { index, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { type BuildExtraConfigColumns, sql } from "drizzle-orm";
+import {
+  index,
+  type PgColumnBuilderBase,
+  type PgTableExtraConfigValue,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { PLANS, ROLES } from "../access/roles.ts";
 import { createdAt, id, timestamps } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
@@ -22,6 +32,25 @@ export const tenantIdColumn = () =>
     .notNull()
     .references(() => tenants.id, { onDelete: "cascade" });
 
+const tenantRowColumns = () => ({ id: id(), tenantId: tenantIdColumn() });
+
+/**
+ * A table of tenants' rows: an id and the owning tenant come first, then `columns`; after the table's own
+ * indexes and constraints (`extra`), its row-level security (tenantIsolation, db/policies.ts).
+ */
+export function tenantTable<Name extends string, Columns extends Record<string, PgColumnBuilderBase>>(
+  name: Name,
+  columns: Columns,
+  extra: (
+    table: BuildExtraConfigColumns<Name, ReturnType<typeof tenantRowColumns> & Columns, "pg">,
+  ) => PgTableExtraConfigValue[] = () => [],
+) {
+  return pgTable(name, { ...tenantRowColumns(), ...columns }, (table) => [
+    ...extra(table),
+    tenantIsolation(),
+  ]);
+}
+
 export const users = pgTable(
   "users",
   {
@@ -38,11 +67,9 @@ export const users = pgTable(
   (table) => [uniqueIndex("users_email_lower_key").on(sql`lower(${table.email})`)],
 );
 
-export const memberships = pgTable(
+export const memberships = tenantTable(
   "memberships",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -52,15 +79,12 @@ export const memberships = pgTable(
   (table) => [
     unique("memberships_tenant_user_key").on(table.tenantId, table.userId),
     index("memberships_user_idx").on(table.userId),
-    tenantIsolation(),
   ],
 );
 
-export const invitations = pgTable(
+export const invitations = tenantTable(
   "invitations",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     email: text("email").notNull(),
     role: text("role", { enum: ROLES }).notNull(),
     tokenHash: text("token_hash").notNull().unique(),
@@ -70,7 +94,7 @@ export const invitations = pgTable(
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (table) => [index("invitations_tenant_idx").on(table.tenantId), tenantIsolation()],
+  (table) => [index("invitations_tenant_idx").on(table.tenantId)],
 );
 
 /**
@@ -99,11 +123,9 @@ export const refreshTokens = pgTable(
   ],
 );
 
-export const apiKeys = pgTable(
+export const apiKeys = tenantTable(
   "api_keys",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     name: text("name").notNull(),
     /** The public part of the key, shown in lists so people can tell keys apart. */
     prefix: text("prefix").notNull().unique(),
@@ -115,5 +137,5 @@ export const apiKeys = pgTable(
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (table) => [index("api_keys_tenant_idx").on(table.tenantId), tenantIsolation()],
+  (table) => [index("api_keys_tenant_idx").on(table.tenantId)],
 );

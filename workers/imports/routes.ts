@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { areaAccess } from "../access/authorize.ts";
 import { ENTITY_FIELDS, MATCH_KEYS } from "../catalog/entities.ts";
 import { IdParamSchema } from "../http/api-schemas.ts";
 import { jsonBody, jsonResponse } from "../http/openapi.ts";
@@ -25,6 +26,7 @@ import {
   renderRow,
 } from "./api-schemas.ts";
 import {
+  type Batch,
   type BatchChange,
   cellsByField,
   createBatch,
@@ -46,8 +48,7 @@ import { importPromoteJob, importReadFileJob, importValidateJob } from "./jobs.t
 import { correctRow } from "./validate.ts";
 
 // Everyone in the tenant may follow an import; analysts and above run one.
-const READ = { role: "viewer", scope: "imports:read" } as const;
-const WRITE = { role: "analyst", scope: "imports:write" } as const;
+const { read: READ, write: WRITE } = areaAccess("imports");
 
 const BATCHES = "/api/v1/imports/batches";
 
@@ -61,55 +62,44 @@ function changed(change: BatchChange, action: string) {
 
 const routes = new RouteGroup("Imports");
 
-routes.add(
+const batch = routes.resource("import batch", {
+  path: BATCHES,
+  schema: BatchSchema,
+  // Not renderBatch itself: a page maps its rows, and the index would be taken for the field settings.
+  render: (row: Batch) => renderBatch(row),
+});
+
+batch.create(
   {
-    method: "post",
-    path: BATCHES,
     operationId: "createImportBatch",
     summary: "Start an import of products, clients or suppliers",
     access: WRITE,
     module: "imports",
-    idempotent: true,
-    request: { body: jsonBody(BatchCreateSchema) },
-    responses: { 201: jsonResponse(BatchSchema, "The batch, in state created") },
+    body: BatchCreateSchema,
+    responseDescription: "The batch, in state created",
   },
-  async (c) => {
-    const body = c.req.valid("json");
-    const batch = await tenantWrite(c, (db, tenantId) =>
-      createBatch(db, tenantId, {
-        entity: body.entity,
-        mode: body.mode,
-        matchOn: body.match_on ?? MATCH_KEYS[body.entity][0],
-        sourceType: body.source_type,
-        origin: body.origin,
-        decimalComma: body.decimal_comma,
-        encoding: body.encoding,
-      }),
-    );
-    c.header("Location", `${BATCHES}/${batch.id}`);
-    return c.json(renderBatch(batch), 201);
-  },
+  (db, tenantId, body) =>
+    createBatch(db, tenantId, {
+      entity: body.entity,
+      mode: body.mode,
+      matchOn: body.match_on ?? MATCH_KEYS[body.entity][0],
+      sourceType: body.source_type,
+      origin: body.origin,
+      decimalComma: body.decimal_comma,
+      encoding: body.encoding,
+    }),
 );
 
-routes.add(
+batch.list(
   {
-    method: "get",
-    path: BATCHES,
     operationId: "listImportBatches",
     summary: "The tenant's import batches, newest last, by state and entity",
     access: READ,
     module: "imports",
-    request: { query: ListQuerySchema.extend(BatchListQuerySchema.shape) },
-    responses: { 200: jsonResponse(pageSchema(BatchSchema, "ImportBatchPage"), "A page of batches") },
+    filters: BatchListQuerySchema,
+    responseDescription: "A page of batches",
   },
-  async (c) => {
-    const query = c.req.valid("query");
-    const rows = await tenantRead(c, (db, tenantId) => listBatches(db, tenantId, query));
-    return c.json(
-      toPage(rows, query, (batch) => renderBatch(batch)),
-      200,
-    );
-  },
+  listBatches,
 );
 
 routes.add(

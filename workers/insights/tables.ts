@@ -5,15 +5,13 @@ import {
   index,
   integer,
   jsonb,
-  pgTable,
   text,
   timestamp,
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
-import { id, timestamps } from "../db/columns.ts";
-import { tenantIsolation } from "../db/policies.ts";
-import { tenantIdColumn } from "../identity/tables.ts";
+import { timestamps } from "../db/columns.ts";
+import { tenantTable } from "../identity/tables.ts";
 import { projects } from "../projects/tables.ts";
 
 export const NETWORKS = ["instagram", "facebook", "tiktok", "x", "youtube", "linkedin"] as const;
@@ -35,11 +33,9 @@ export type AakerProfile = {
 export type BrandHandles = Partial<Record<Network, string>>;
 
 /** A client brand whose social mentions a tenant analyses. Competitors are other brands of the tenant. */
-export const brands = pgTable(
+export const brands = tenantTable(
   "brands",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     projectId: uuid("project_id").references(() => projects.id, { onDelete: "set null" }),
     name: text("name").notNull(),
     handles: jsonb("handles").$type<BrandHandles>().notNull().default({}),
@@ -50,7 +46,7 @@ export const brands = pgTable(
     desiredProfile: jsonb("desired_profile").$type<AakerProfile>(),
     ...timestamps(),
   },
-  (table) => [index("brands_tenant_idx").on(table.tenantId, table.id), tenantIsolation()],
+  (table) => [index("brands_tenant_idx").on(table.tenantId, table.id)],
 );
 
 /**
@@ -58,11 +54,9 @@ export const brands = pgTable(
  * re-sending is an upsert. Metrics are columns (dashboards sum and sort them); sentiment, emotions and
  * topics come from the in-Worker language method at ingest (language.ts), so every reader shares them.
  */
-export const posts = pgTable(
+export const posts = tenantTable(
   "posts",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     brandId: uuid("brand_id")
       .notNull()
       .references(() => brands.id, { onDelete: "cascade" }),
@@ -99,7 +93,6 @@ export const posts = pgTable(
     index("posts_orphans_idx")
       .on(table.brandId)
       .where(sql`${table.parentId} IS NULL AND ${table.parentExternalId} IS NOT NULL`),
-    tenantIsolation(),
   ],
 );
 
@@ -110,11 +103,9 @@ export const MODULE_STATUSES = ["queued", "running", "completed", "failed"] as c
 export type ModuleStatus = (typeof MODULE_STATUSES)[number];
 
 /** One request to analyse a brand's posts over a window with some modules; each module is a result row. */
-export const analyses = pgTable(
+export const analyses = tenantTable(
   "analyses",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     brandId: uuid("brand_id")
       .notNull()
       .references(() => brands.id, { onDelete: "cascade" }),
@@ -128,18 +119,15 @@ export const analyses = pgTable(
   (table) => [
     index("analyses_tenant_idx").on(table.tenantId, table.id),
     index("analyses_input_idx").on(table.brandId, table.inputHash),
-    tenantIsolation(),
   ],
 );
 
 export type TokenUsage = { prompt: number; completion: number };
 
 /** One module's run within an analysis: its status, result (valid against the module's schema) and cost. */
-export const analysisResults = pgTable(
+export const analysisResults = tenantTable(
   "analysis_results",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     analysisId: uuid("analysis_id")
       .notNull()
       .references(() => analyses.id, { onDelete: "cascade" }),
@@ -169,6 +157,5 @@ export const analysisResults = pgTable(
     unique("analysis_results_module_key").on(table.analysisId, table.module),
     index("analysis_results_tenant_idx").on(table.tenantId, table.id),
     index("analysis_results_brand_module_idx").on(table.brandId, table.module, table.finishedAt),
-    tenantIsolation(),
   ],
 );

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { areaAccess } from "../../access/authorize.ts";
 import { jsonResponse } from "../../http/openapi.ts";
 import { ListQuerySchema, pageSchema, toPage } from "../../http/pagination.ts";
 import { notFound } from "../../http/problem.ts";
@@ -27,7 +28,7 @@ import {
   pendingProjects,
 } from "../reports.ts";
 
-const READ = { role: "viewer", scope: "audits:read" } as const;
+const { read: READ } = areaAccess("audits");
 
 const routes = new RouteGroup("Audits", { module: "audits" });
 
