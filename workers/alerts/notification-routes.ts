@@ -1,8 +1,6 @@
 import { areaAccess } from "../access/authorize.ts";
-import { IdParamSchema } from "../http/api-schemas.ts";
-import { jsonResponse } from "../http/openapi.ts";
-import { notFound, validationProblem } from "../http/problem.ts";
-import { RouteGroup, tenantWrite } from "../http/route-kit.ts";
+import { validationProblem } from "../http/problem.ts";
+import { RouteGroup } from "../http/route-kit.ts";
 import { randomToken } from "../lib/crypto.ts";
 import { checkTargetUrl } from "../lib/target-url.ts";
 import {
@@ -131,23 +129,15 @@ silence.create(
 
 silence.get({ operationId: "getAlertSilence", summary: "One silence", access: READ }, findSilence);
 
-routes.add(
+silence.action(
+  "expire",
   {
-    method: "post",
-    path: "/api/v1/alerts/silences/{id}/expire",
     operationId: "expireAlertSilence",
     summary: "End a silence now; its alerts are notified again from the next evaluation",
     access: WRITE,
-    request: { params: IdParamSchema },
-    responses: { 200: jsonResponse(AlertSilenceSchema, "The expired silence") },
-    problems: [404],
+    responseDescription: "The expired silence",
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const row = await tenantWrite(c, (db, tenantId) => expireSilence(db, tenantId, id, new Date()));
-    if (!row) throw notFound("silence");
-    return c.json(renderSilence(row), 200);
-  },
+  (db, tenantId, id) => expireSilence(db, tenantId, id, new Date()),
 );
 
 silence.delete(

@@ -7,9 +7,8 @@ import {
   text,
   timestamp,
   unique,
-  uuid,
 } from "drizzle-orm/pg-core";
-import { createdAt, timestamps } from "../db/columns.ts";
+import { createdAt, ownerId, timestamps } from "../db/columns.ts";
 import { tenantTable } from "../identity/tables.ts";
 import { COMPARATORS, RANGE_FUNCTIONS } from "./evaluation.ts";
 
@@ -53,9 +52,7 @@ export type StoredAlertState = (typeof ALERT_STATES)[number];
 export const alerts = tenantTable(
   "alerts",
   {
-    ruleId: uuid("rule_id")
-      .notNull()
-      .references(() => alertRules.id, { onDelete: "cascade" }),
+    ruleId: ownerId("rule_id", () => alertRules.id),
     labels: jsonb("labels").$type<Record<string, string>>().notNull(),
     /** The labels as canonical JSON (keys sorted), what tells a rule's alerts apart. */
     labelsKey: text("labels_key").notNull(),
@@ -81,12 +78,8 @@ export const alerts = tenantTable(
 export const alertTransitions = tenantTable(
   "alert_transitions",
   {
-    ruleId: uuid("rule_id")
-      .notNull()
-      .references(() => alertRules.id, { onDelete: "cascade" }),
-    alertId: uuid("alert_id")
-      .notNull()
-      .references(() => alerts.id, { onDelete: "cascade" }),
+    ruleId: ownerId("rule_id", () => alertRules.id),
+    alertId: ownerId("alert_id", () => alerts.id),
     labels: jsonb("labels").$type<Record<string, string>>().notNull(),
     fromState: text("from_state", { enum: ALERT_STATES }).notNull(),
     toState: text("to_state", { enum: ALERT_STATES }).notNull(),
@@ -143,9 +136,7 @@ export const alertSilences = tenantTable(
 export const notificationGroups = tenantTable(
   "notification_groups",
   {
-    channelId: uuid("channel_id")
-      .notNull()
-      .references(() => alertChannels.id, { onDelete: "cascade" }),
+    channelId: ownerId("channel_id", () => alertChannels.id),
     /** The group's labels (the channel's `group_by` of its alerts) as canonical JSON. */
     groupKey: text("group_key").notNull(),
     /** When the group first had a firing alert: group_wait counts from here. */
@@ -167,9 +158,7 @@ export const NOTIFICATION_STATUSES = ["firing", "resolved"] as const;
 export const notifications = tenantTable(
   "notifications",
   {
-    channelId: uuid("channel_id")
-      .notNull()
-      .references(() => alertChannels.id, { onDelete: "cascade" }),
+    channelId: ownerId("channel_id", () => alertChannels.id),
     groupKey: text("group_key").notNull(),
     groupLabels: jsonb("group_labels").$type<Record<string, string>>().notNull(),
     status: text("status", { enum: NOTIFICATION_STATUSES }).notNull(),

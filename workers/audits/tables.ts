@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
-import { timestamps } from "../db/columns.ts";
+import { index, integer, jsonb, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { ownerId, timestamps } from "../db/columns.ts";
 import { tenantTable } from "../identity/tables.ts";
 import { projects } from "../projects/tables.ts";
 import type { AuditResult } from "./result.ts";
@@ -17,9 +17,7 @@ export const AUDIT_TRIGGERS = ["manual", "scheduled"] as const;
 export const audits = tenantTable(
   "audits",
   {
-    projectId: uuid("project_id")
-      .notNull()
-      .references(() => projects.id, { onDelete: "cascade" }),
+    projectId: ownerId("project_id", () => projects.id),
     status: text("status", { enum: AUDIT_STATUSES }).notNull().default("queued"),
     trigger: text("trigger", { enum: AUDIT_TRIGGERS }).notNull().default("manual"),
     idempotencyKey: text("idempotency_key"),

@@ -6,7 +6,7 @@ import { jsonBody, jsonResponse } from "../http/openapi.ts";
 import { ListQuerySchema, pageSchema, toPage } from "../http/pagination.ts";
 import { HttpProblem, notFound } from "../http/problem.ts";
 import { jobContext } from "../http/request-context.ts";
-import { RouteGroup, tenantRead, tenantWrite } from "../http/route-kit.ts";
+import { RouteGroup, tenantRead } from "../http/route-kit.ts";
 import {
   AckSchema,
   ConversationFilterSchema,
@@ -138,25 +138,16 @@ routes.add(
   },
 );
 
-routes.add(
+conversation.action(
+  "close",
   {
-    method: "post",
-    path: "/api/v1/conversations/{id}/close",
     operationId: "closeConversation",
     summary: "Close a conversation; its sockets are told and closed",
     access: AGENT,
-    request: { params: IdParamSchema },
-    responses: { 200: jsonResponse(ConversationSchema, "The closed conversation") },
-    problems: [404],
+    responseDescription: "The closed conversation",
   },
-  async (c) => {
-    const { userId } = userOf(c);
-    const { id } = c.req.valid("param");
-    const conversation = await tenantWrite(c, (db, tenantId) => closeConversation(db, tenantId, id, userId));
-    if (!conversation) throw notFound("conversation");
-    await sessionStub(c.env.WEBCHAT_SESSION, id).conversationClosed();
-    return c.json(renderConversation(conversation), 200);
-  },
+  (db, tenantId, id, c) => closeConversation(db, tenantId, id, userOf(c).userId),
+  (c, closed) => sessionStub(c.env.WEBCHAT_SESSION, closed.id).conversationClosed(),
 );
 
 export const registerConversationRoutes = routes.register;

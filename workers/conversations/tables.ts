@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, jsonb, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
-import { createdAt, timestamps } from "../db/columns.ts";
+import { createdAt, ownerId, timestamps } from "../db/columns.ts";
 import { tenantTable, users } from "../identity/tables.ts";
 
 /** Every way a contact reaches a tenant; the tables are shared so one inbox covers them all. */
@@ -54,9 +54,7 @@ export const contacts = tenantTable(
 export const conversations = tenantTable(
   "conversations",
   {
-    contactId: uuid("contact_id")
-      .notNull()
-      .references(() => contacts.id, { onDelete: "cascade" }),
+    contactId: ownerId("contact_id", () => contacts.id),
     channel: text("channel", { enum: CHANNELS }).notNull(),
     status: text("status", { enum: CONVERSATION_STATUSES }).notNull().default("open"),
     /** The person who took the conversation over; while set, the assistant stays quiet. */
@@ -76,9 +74,7 @@ export const conversations = tenantTable(
 export const messages = tenantTable(
   "messages",
   {
-    conversationId: uuid("conversation_id")
-      .notNull()
-      .references(() => conversations.id, { onDelete: "cascade" }),
+    conversationId: ownerId("conversation_id", () => conversations.id),
     role: text("role", { enum: MESSAGE_ROLES }).notNull(),
     text: text("text").notNull(),
     /** The sender's own id for the message, so a resend is recognised instead of stored twice. */
@@ -107,9 +103,7 @@ export const messages = tenantTable(
 export const conversationEvents = tenantTable(
   "conversation_events",
   {
-    conversationId: uuid("conversation_id")
-      .notNull()
-      .references(() => conversations.id, { onDelete: "cascade" }),
+    conversationId: ownerId("conversation_id", () => conversations.id),
     type: text("type", { enum: CONVERSATION_EVENT_TYPES }).notNull(),
     actorUserId: uuid("actor_user_id").references(() => users.id, { onDelete: "set null" }),
     data: jsonb("data").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),

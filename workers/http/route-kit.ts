@@ -324,6 +324,42 @@ export class Resource<Row, S extends z.ZodType> {
     );
   }
 
+  /**
+   * `POST path/{id}/<verb>`: one change of a row of the tenant (a silence expired, a conversation closed),
+   * answered with the row as changed; 404 when there is none. `after` runs once the change is committed.
+   */
+  action(
+    verb: string,
+    operation: StandardOperation & { responseDescription: string },
+    change: (
+      db: Database,
+      tenantId: string,
+      id: string,
+      c: Context<AppEnv>,
+    ) => Promise<Row | null | undefined>,
+    after?: (c: Context<AppEnv>, row: Row) => Promise<void>,
+  ): void {
+    const { responseDescription, ...declaration } = operation;
+    const { render } = this.spec;
+    this.routes.add(
+      {
+        ...declaration,
+        method: "post",
+        path: `${this.#itemPath}/${verb}`,
+        request: { params: IdParamSchema },
+        responses: { 200: jsonResponse(this.#schema, responseDescription) },
+        problems: [404],
+      },
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const row = await tenantWrite(c, (db, tenantId) => change(db, tenantId, id, c));
+        if (!row) throw notFound(this.name);
+        await after?.(c, row);
+        return c.json(render(row), 200);
+      },
+    );
+  }
+
   /** `DELETE path/{id}`: removes one row of the tenant (204), 404 when there is none. */
   delete(
     operation: StandardOperation & { responseDescription?: string },

@@ -11,7 +11,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { PLANS, ROLES } from "../access/roles.ts";
-import { createdAt, id, timestamps } from "../db/columns.ts";
+import { createdAt, id, ownerId, timestamps } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
 
 export const tenants = pgTable(
@@ -27,10 +27,7 @@ export const tenants = pgTable(
 );
 
 /** The owning tenant of a tenant table's row; its rows go with the tenant. */
-export const tenantIdColumn = () =>
-  uuid("tenant_id")
-    .notNull()
-    .references(() => tenants.id, { onDelete: "cascade" });
+export const tenantIdColumn = () => ownerId("tenant_id", () => tenants.id);
 
 const tenantRowColumns = () => ({ id: id(), tenantId: tenantIdColumn() });
 
@@ -70,9 +67,7 @@ export const users = pgTable(
 export const memberships = tenantTable(
   "memberships",
   {
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    userId: ownerId("user_id", () => users.id),
     role: text("role", { enum: ROLES }).notNull(),
     ...timestamps(),
   },
@@ -105,9 +100,7 @@ export const refreshTokens = pgTable(
   "refresh_tokens",
   {
     id: id(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    userId: ownerId("user_id", () => users.id),
     tenantId: tenantIdColumn(),
     familyId: uuid("family_id").notNull(),
     tokenHash: text("token_hash").notNull().unique(),

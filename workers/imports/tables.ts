@@ -1,6 +1,6 @@
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { ENTITIES } from "../catalog/entities.ts";
-import { timestamps, updatedAt } from "../db/columns.ts";
+import { ownerId, timestamps, updatedAt } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
 import { tenantIdColumn, tenantTable } from "../identity/tables.ts";
 
@@ -78,9 +78,7 @@ export const importRows = pgTable(
   "import_rows",
   {
     tenantId: tenantIdColumn(),
-    batchId: uuid("batch_id")
-      .notNull()
-      .references(() => importBatches.id, { onDelete: "cascade" }),
+    batchId: ownerId("batch_id", () => importBatches.id),
     /** The line of the source file the row starts on (or its position among ingested rows). */
     row: integer("row").notNull(),
     cells: jsonb("cells").$type<Record<string, string>>().notNull(),
@@ -104,9 +102,7 @@ export const importRows = pgTable(
 export const importErrors = tenantTable(
   "import_errors",
   {
-    batchId: uuid("batch_id")
-      .notNull()
-      .references(() => importBatches.id, { onDelete: "cascade" }),
+    batchId: ownerId("batch_id", () => importBatches.id),
     row: integer("row").notNull(),
     column: text("column").notNull(),
     value: text("value").notNull(),

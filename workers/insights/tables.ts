@@ -10,7 +10,7 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
-import { timestamps } from "../db/columns.ts";
+import { ownerId, timestamps } from "../db/columns.ts";
 import { tenantTable } from "../identity/tables.ts";
 import { projects } from "../projects/tables.ts";
 
@@ -57,9 +57,7 @@ export const brands = tenantTable(
 export const posts = tenantTable(
   "posts",
   {
-    brandId: uuid("brand_id")
-      .notNull()
-      .references(() => brands.id, { onDelete: "cascade" }),
+    brandId: ownerId("brand_id", () => brands.id),
     network: text("network", { enum: NETWORKS }).notNull(),
     externalId: text("external_id").notNull(),
     kind: text("kind", { enum: POST_KINDS }).notNull(),
@@ -106,9 +104,7 @@ export type ModuleStatus = (typeof MODULE_STATUSES)[number];
 export const analyses = tenantTable(
   "analyses",
   {
-    brandId: uuid("brand_id")
-      .notNull()
-      .references(() => brands.id, { onDelete: "cascade" }),
+    brandId: ownerId("brand_id", () => brands.id),
     windowFrom: timestamp("window_from", { withTimezone: true }).notNull(),
     windowTo: timestamp("window_to", { withTimezone: true }).notNull(),
     modules: text("modules").array().notNull(),
@@ -128,12 +124,8 @@ export type TokenUsage = { prompt: number; completion: number };
 export const analysisResults = tenantTable(
   "analysis_results",
   {
-    analysisId: uuid("analysis_id")
-      .notNull()
-      .references(() => analyses.id, { onDelete: "cascade" }),
-    brandId: uuid("brand_id")
-      .notNull()
-      .references(() => brands.id, { onDelete: "cascade" }),
+    analysisId: ownerId("analysis_id", () => analyses.id),
+    brandId: ownerId("brand_id", () => brands.id),
     module: text("module", { enum: ANALYSIS_MODULES }).notNull(),
     status: text("status", { enum: MODULE_STATUSES }).notNull().default("queued"),
     schemaVersion: integer("schema_version").notNull(),

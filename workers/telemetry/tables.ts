@@ -10,9 +10,8 @@ import {
   text,
   timestamp,
   unique,
-  uuid,
 } from "drizzle-orm/pg-core";
-import { createdAt, id, timestamps } from "../db/columns.ts";
+import { createdAt, id, ownerId, timestamps } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
 import { tenantIdColumn, tenantTable } from "../identity/tables.ts";
 
@@ -40,9 +39,7 @@ export const metricPoints = pgTable(
   "metric_points",
   {
     tenantId: tenantIdColumn(),
-    seriesId: uuid("series_id")
-      .notNull()
-      .references(() => metricSeries.id, { onDelete: "cascade" }),
+    seriesId: ownerId("series_id", () => metricSeries.id),
     time: timestamp("time", { withTimezone: true, precision: 3 }).notNull(),
     value: doublePrecision("value").notNull(),
   },
