@@ -19,26 +19,31 @@ function decodeCursor(cursor: string): string | null {
   }
 }
 
-export const ListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: "Page size, 1 to 100." }),
-  cursor: z
+/**
+ * An opaque `?cursor=` read back by `decode`; one it cannot read (null) was not one this API returned,
+ * and is a 400. `description` tells the client how to pass it back.
+ */
+export const cursorParam = <T>(decode: (cursor: string) => T | null, description: string) =>
+  z
     .string()
     .optional()
     .transform((cursor, ctx) => {
       if (cursor === undefined) return undefined;
-      const id = decodeCursor(cursor);
-      if (id === null) {
+      const decoded = decode(cursor);
+      if (decoded === null) {
         ctx.addIssue({ code: "custom", message: "cursor is not one this API returned" });
         return z.NEVER;
       }
-      return id;
+      return decoded;
     })
-    .openapi({
-      type: "string",
-      minLength: 1,
-      description:
-        "`next_cursor` of the previous page, passed back unchanged: it is opaque, and an empty or altered cursor is refused with 400.",
-    }),
+    .openapi({ type: "string", minLength: 1, description });
+
+export const ListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: "Page size, 1 to 100." }),
+  cursor: cursorParam(
+    decodeCursor,
+    "`next_cursor` of the previous page, passed back unchanged: it is opaque, and an empty or altered cursor is refused with 400.",
+  ),
 });
 
 export type Page = { limit: number; cursor?: string | undefined };
