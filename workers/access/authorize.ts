@@ -11,6 +11,22 @@ export type Requirement = {
   scope?: Scope;
 };
 
+/** The areas whose API keys hold a scope to read (`<area>:read`) and one to change (`<area>:write`). */
+type Area = {
+  [S in Scope]: S extends `${infer A}:write` ? (`${A}:read` extends Scope ? A : never) : never;
+}[Scope];
+
+/**
+ * The usual requirements of an area's routes: to read, the `read` role (viewer unless given) or a key
+ * with `<area>:read`; to change, the `write` role (analyst unless given) or a key with `<area>:write`.
+ */
+export function areaAccess(area: Area, roles: { read?: Role; write?: Role } = {}) {
+  // Area holds just the names with both scopes, so both strings are scopes.
+  const read: Requirement = { role: roles.read ?? "viewer", scope: `${area}:read` as Scope };
+  const write: Requirement = { role: roles.write ?? "analyst", scope: `${area}:write` as Scope };
+  return { read, write };
+}
+
 /** Declared per route: who may call it. 401 when nobody is signed in, 403 when the caller may not. */
 export function authorize(requirement: Requirement): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

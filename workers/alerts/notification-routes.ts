@@ -1,7 +1,6 @@
-import { IdParamSchema } from "../http/api-schemas.ts";
-import { jsonBody, jsonResponse } from "../http/openapi.ts";
-import { notFound, validationProblem } from "../http/problem.ts";
-import { RouteGroup, tenantWrite } from "../http/route-kit.ts";
+import { areaAccess } from "../access/authorize.ts";
+import { validationProblem } from "../http/problem.ts";
+import { RouteGroup } from "../http/route-kit.ts";
 import { randomToken } from "../lib/crypto.ts";
 import { checkTargetUrl } from "../lib/target-url.ts";
 import {
@@ -29,8 +28,7 @@ import {
 } from "./channels.ts";
 import { SIGNATURE_HEADER } from "./notification-body.ts";
 
-const READ = { role: "viewer", scope: "alerts:read" } as const;
-const WRITE = { role: "analyst", scope: "alerts:write" } as const;
+const { read: READ, write: WRITE } = areaAccess("alerts");
 
 const routes = new RouteGroup("Alerts", { module: "telemetry" });
 
@@ -52,40 +50,34 @@ channel.list(
   listChannels,
 );
 
-routes.add(
+channel.create(
   {
-    method: "post",
-    path: "/api/v1/alerts/channels",
     operationId: "createAlertChannel",
     summary: "Create an alert channel: where matching alerts are sent, grouped, signed",
     description: `Each notification is a POST signed with HMAC-SHA256 under the channel's secret: the header \`${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex>\` carries the send time and the hex HMAC of \`<t>.<raw body>\`. A receiver recomputes it, compares in constant time and refuses old timestamps. The secret is in this response only.`,
     access: WRITE,
-    idempotent: true,
-    request: { body: jsonBody(AlertChannelCreateSchema) },
-    responses: { 201: jsonResponse(CreatedAlertChannelSchema, "The channel, with its secret") },
+    body: AlertChannelCreateSchema,
+    check: (c, body) => assertSendable(body.url, c.get("config").webhookAllowPrivateTargets),
+    responseDescription: "The channel, with its secret",
+    answer: {
+      schema: CreatedAlertChannelSchema,
+      render: (row) => ({ ...renderChannel(row), secret: row.secret }),
+    },
   },
-  async (c) => {
-    const body = c.req.valid("json");
-    assertSendable(body.url, c.get("config").webhookAllowPrivateTargets);
-    const secret = body.secret ?? randomToken();
-    const row = await tenantWrite(c, (db, tenantId) =>
-      createChannel(db, tenantId, {
-        name: body.name,
-        type: body.type,
-        url: body.url,
-        matchers: body.matchers,
-        secret,
-        groupBy: body.group_by,
-        groupWaitSeconds: body.group_wait_seconds,
-        groupIntervalSeconds: body.group_interval_seconds,
-        repeatIntervalSeconds: body.repeat_interval_seconds,
-        sendResolved: body.send_resolved,
-        enabled: body.enabled,
-      }),
-    );
-    c.header("Location", `/api/v1/alerts/channels/${row.id}`);
-    return c.json({ ...renderChannel(row), secret }, 201);
-  },
+  (db, tenantId, body) =>
+    createChannel(db, tenantId, {
+      name: body.name,
+      type: body.type,
+      url: body.url,
+      matchers: body.matchers,
+      secret: body.secret ?? randomToken(),
+      groupBy: body.group_by,
+      groupWaitSeconds: body.group_wait_seconds,
+      groupIntervalSeconds: body.group_interval_seconds,
+      repeatIntervalSeconds: body.repeat_interval_seconds,
+      sendResolved: body.send_resolved,
+      enabled: body.enabled,
+    }),
 );
 
 channel.get({ operationId: "getAlertChannel", summary: "One alert channel", access: READ }, findChannel);
@@ -117,53 +109,35 @@ silence.list(
   listSilences,
 );
 
-routes.add(
+silence.create(
   {
-    method: "post",
-    path: "/api/v1/alerts/silences",
     operationId: "createAlertSilence",
     summary: "Silence the alerts matching every matcher from starts_at to ends_at",
     description:
       "A silenced alert still changes state (and is listed); it is not notified while the silence holds.",
     access: WRITE,
-    idempotent: true,
-    request: { body: jsonBody(AlertSilenceCreateSchema) },
-    responses: { 201: jsonResponse(AlertSilenceSchema, "The silence") },
+    body: AlertSilenceCreateSchema,
   },
-  async (c) => {
-    const body = c.req.valid("json");
-    const row = await tenantWrite(c, (db, tenantId) =>
-      createSilence(db, tenantId, {
-        matchers: body.matchers,
-        startsAt: new Date(body.starts_at ?? Date.now()),
-        endsAt: new Date(body.ends_at),
-        comment: body.comment,
-      }),
-    );
-    c.header("Location", `/api/v1/alerts/silences/${row.id}`);
-    return c.json(renderSilence(row), 201);
-  },
+  (db, tenantId, body) =>
+    createSilence(db, tenantId, {
+      matchers: body.matchers,
+      startsAt: new Date(body.starts_at ?? Date.now()),
+      endsAt: new Date(body.ends_at),
+      comment: body.comment,
+    }),
 );
 
 silence.get({ operationId: "getAlertSilence", summary: "One silence", access: READ }, findSilence);
 
-routes.add(
+silence.action(
+  "expire",
   {
-    method: "post",
-    path: "/api/v1/alerts/silences/{id}/expire",
     operationId: "expireAlertSilence",
     summary: "End a silence now; its alerts are notified again from the next evaluation",
     access: WRITE,
-    request: { params: IdParamSchema },
-    responses: { 200: jsonResponse(AlertSilenceSchema, "The expired silence") },
-    problems: [404],
+    responseDescription: "The expired silence",
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const row = await tenantWrite(c, (db, tenantId) => expireSilence(db, tenantId, id, new Date()));
-    if (!row) throw notFound("silence");
-    return c.json(renderSilence(row), 200);
-  },
+  (db, tenantId, id) => expireSilence(db, tenantId, id, new Date()),
 );
 
 silence.delete(

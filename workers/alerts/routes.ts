@@ -1,6 +1,6 @@
+import { areaAccess } from "../access/authorize.ts";
 import { IdParamSchema } from "../http/api-schemas.ts";
 import { jsonBody, jsonResponse } from "../http/openapi.ts";
-import { pageSchema, toPage } from "../http/pagination.ts";
 import { HttpProblem, notFound } from "../http/problem.ts";
 import { RouteGroup, tenantRead, tenantWrite } from "../http/route-kit.ts";
 import { ACTIVE_STATES, listAlerts, listTransitions } from "./alerts.ts";
@@ -30,8 +30,7 @@ import {
   updateRule,
 } from "./rules.ts";
 
-const READ = { role: "viewer", scope: "alerts:read" } as const;
-const WRITE = { role: "analyst", scope: "alerts:write" } as const;
+const { read: READ, write: WRITE } = areaAccess("alerts");
 
 const routes = new RouteGroup("Alerts", { module: "telemetry" });
 
@@ -50,25 +49,15 @@ alertRule.list(
   listRules,
 );
 
-routes.add(
+alertRule.create(
   {
-    method: "post",
-    path: "/api/v1/alerts/rules",
     operationId: "createAlertRule",
     summary: "Create an alert rule: function(selector[window]) comparator threshold, held for a while",
     access: WRITE,
-    idempotent: true,
-    request: { body: jsonBody(AlertRuleCreateSchema) },
-    responses: { 201: jsonResponse(AlertRuleSchema, "The rule") },
+    body: AlertRuleCreateSchema,
+    responseDescription: "The rule",
   },
-  async (c) => {
-    const body = c.req.valid("json");
-    const rule = await tenantWrite(c, (db, tenantId) =>
-      createRule(db, tenantId, { ...ruleInputOf(body), ...requiredFields(body) }),
-    );
-    c.header("Location", `/api/v1/alerts/rules/${rule.id}`);
-    return c.json(renderRule(rule), 201);
-  },
+  (db, tenantId, body) => createRule(db, tenantId, { ...ruleInputOf(body), ...requiredFields(body) }),
 );
 
 /** What a new rule must have; the schema guarantees each, this says so to the type. */
@@ -165,44 +154,46 @@ routes.add(
   },
 );
 
-routes.add(
+const alert = routes.resource("alert", {
+  path: "/api/v1/alerts",
+  schema: StoredAlertSchema,
+  render: renderStoredAlert,
+});
+
+alert.list(
   {
-    method: "get",
-    path: "/api/v1/alerts",
     operationId: "listAlerts",
     summary: "The tenant's alerts as the last evaluation left them: the active ones unless a state is asked",
     description:
       "Every enabled rule is evaluated each minute; each series it matches is one alert, identified by its labels.",
     access: READ,
-    request: { query: AlertListQuerySchema },
-    responses: { 200: jsonResponse(pageSchema(StoredAlertSchema, "AlertPage"), "A page of alerts") },
+    filters: AlertListQuerySchema,
   },
-  async (c) => {
-    const query = c.req.valid("query");
-    const filters = { states: query.state ? [query.state] : ACTIVE_STATES, ruleId: query.rule_id };
-    const rows = await tenantRead(c, (db, tenantId) => listAlerts(db, tenantId, filters, query));
-    return c.json(toPage(rows, query, renderStoredAlert), 200);
-  },
+  (db, tenantId, query) =>
+    listAlerts(
+      db,
+      tenantId,
+      { states: query.state ? [query.state] : ACTIVE_STATES, ruleId: query.rule_id },
+      query,
+    ),
 );
 
-routes.add(
+const transition = routes.resource("alert transition", {
+  path: "/api/v1/alerts/history",
+  schema: AlertTransitionSchema,
+  render: renderTransition,
+});
+
+transition.list(
   {
-    method: "get",
-    path: "/api/v1/alerts/history",
     operationId: "listAlertHistory",
     summary: "Every change of an alert's state, oldest first",
     access: READ,
-    request: { query: AlertHistoryQuerySchema },
-    responses: {
-      200: jsonResponse(pageSchema(AlertTransitionSchema, "AlertTransitionPage"), "A page of transitions"),
-    },
+    filters: AlertHistoryQuerySchema,
+    responseDescription: "A page of transitions",
   },
-  async (c) => {
-    const query = c.req.valid("query");
-    const filters = { state: query.state, ruleId: query.rule_id };
-    const rows = await tenantRead(c, (db, tenantId) => listTransitions(db, tenantId, filters, query));
-    return c.json(toPage(rows, query, renderTransition), 200);
-  },
+  (db, tenantId, query) =>
+    listTransitions(db, tenantId, { state: query.state, ruleId: query.rule_id }, query),
 );
 
 export const registerAlertRoutes = routes.register;

@@ -1,38 +1,29 @@
 import type { Database } from "../db/client.ts";
-import { deleteTenantRow, tenantRow } from "../db/tenant-rows.ts";
-import { type Page, tenantPage } from "../http/pagination.ts";
+import {
+  deleteTenantRow,
+  findTenantRow,
+  insertTenantRow,
+  type TenantRowInput,
+  updateTenantRow,
+} from "../db/tenant-rows.ts";
+import { listTenantRows, type Page } from "../http/pagination.ts";
 import { checkRegexesReadable, seriesPoints } from "../telemetry/queries.ts";
 import { parseSelector } from "../telemetry/selector.ts";
 import { type PreviewStep, previewRule, type RuleSpec } from "./evaluation.ts";
 import { alertRules } from "./tables.ts";
 
 export type AlertRule = typeof alertRules.$inferSelect;
-export type AlertRuleInput = Omit<
-  typeof alertRules.$inferInsert,
-  "id" | "tenantId" | "createdAt" | "updatedAt"
->;
+export type AlertRuleInput = TenantRowInput<typeof alertRules>;
 
-export function listRules(db: Database, tenantId: string, page: Page): Promise<AlertRule[]> {
-  return tenantPage(db.select().from(alertRules).$dynamic(), alertRules, tenantId, page);
-}
+export const listRules = (db: Database, tenantId: string, page: Page): Promise<AlertRule[]> =>
+  listTenantRows(db, alertRules, tenantId, page);
 
-export async function findRule(db: Database, tenantId: string, id: string): Promise<AlertRule | undefined> {
-  const [rule] = await db
-    .select()
-    .from(alertRules)
-    .where(tenantRow(alertRules, tenantId, id))
-    .limit(1);
-  return rule;
-}
+export const findRule = (db: Database, tenantId: string, id: string): Promise<AlertRule | null> =>
+  findTenantRow(db, alertRules, tenantId, id);
 
 export async function createRule(db: Database, tenantId: string, input: AlertRuleInput): Promise<AlertRule> {
   await checkRegexesReadable(db, parseSelector(input.selector), "body.selector");
-  const [rule] = await db
-    .insert(alertRules)
-    .values({ ...input, tenantId })
-    .returning();
-  if (!rule) throw new Error("insert returned no rule");
-  return rule;
+  return insertTenantRow(db, alertRules, tenantId, input);
 }
 
 export async function updateRule(
@@ -40,15 +31,10 @@ export async function updateRule(
   tenantId: string,
   id: string,
   changes: Partial<AlertRuleInput>,
-): Promise<AlertRule | undefined> {
+): Promise<AlertRule | null> {
   if (changes.selector !== undefined)
     await checkRegexesReadable(db, parseSelector(changes.selector), "body.selector");
-  const [rule] = await db
-    .update(alertRules)
-    .set(changes)
-    .where(tenantRow(alertRules, tenantId, id))
-    .returning();
-  return rule;
+  return updateTenantRow(db, alertRules, tenantId, id, changes);
 }
 
 export const deleteRule = (db: Database, tenantId: string, id: string) =>

@@ -4,15 +4,12 @@ import {
   index,
   integer,
   jsonb,
-  pgTable,
   text,
   timestamp,
   unique,
-  uuid,
 } from "drizzle-orm/pg-core";
-import { createdAt, id, timestamps } from "../db/columns.ts";
-import { tenantIsolation } from "../db/policies.ts";
-import { tenantIdColumn } from "../identity/tables.ts";
+import { createdAt, ownerId, timestamps } from "../db/columns.ts";
+import { tenantTable } from "../identity/tables.ts";
 import { COMPARATORS, RANGE_FUNCTIONS } from "./evaluation.ts";
 
 export const SEVERITIES = ["info", "warning", "critical"] as const;
@@ -20,11 +17,9 @@ export const SEVERITIES = ["info", "warning", "critical"] as const;
 const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
 /** `function(selector[window]) comparator threshold`, held `for`, as a Prometheus alerting rule. */
-export const alertRules = pgTable(
+export const alertRules = tenantTable(
   "alert_rules",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     /** The alert's name (its `alertname` label). */
     name: text("name").notNull(),
     /** A PromQL series selector, e.g. `cpu{host=~"web-.*"}`. */
@@ -43,7 +38,7 @@ export const alertRules = pgTable(
     evaluatedAt: instant("evaluated_at"),
     ...timestamps(),
   },
-  (table) => [index("alert_rules_tenant_idx").on(table.tenantId, table.id), tenantIsolation()],
+  (table) => [index("alert_rules_tenant_idx").on(table.tenantId, table.id)],
 );
 
 /**
@@ -54,14 +49,10 @@ export const ALERT_STATES = ["pending", "firing", "resolved", "inactive"] as con
 export type StoredAlertState = (typeof ALERT_STATES)[number];
 
 /** One alert of a rule per series, identified by its label set, with the state the last tick left. */
-export const alerts = pgTable(
+export const alerts = tenantTable(
   "alerts",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
-    ruleId: uuid("rule_id")
-      .notNull()
-      .references(() => alertRules.id, { onDelete: "cascade" }),
+    ruleId: ownerId("rule_id", () => alertRules.id),
     labels: jsonb("labels").$type<Record<string, string>>().notNull(),
     /** The labels as canonical JSON (keys sorted), what tells a rule's alerts apart. */
     labelsKey: text("labels_key").notNull(),
@@ -80,22 +71,15 @@ export const alerts = pgTable(
   (table) => [
     unique("alerts_rule_labels_key").on(table.ruleId, table.labelsKey),
     index("alerts_tenant_idx").on(table.tenantId, table.id),
-    tenantIsolation(),
   ],
 );
 
 /** Every change of an alert's state, at the tick that made it. */
-export const alertTransitions = pgTable(
+export const alertTransitions = tenantTable(
   "alert_transitions",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
-    ruleId: uuid("rule_id")
-      .notNull()
-      .references(() => alertRules.id, { onDelete: "cascade" }),
-    alertId: uuid("alert_id")
-      .notNull()
-      .references(() => alerts.id, { onDelete: "cascade" }),
+    ruleId: ownerId("rule_id", () => alertRules.id),
+    alertId: ownerId("alert_id", () => alerts.id),
     labels: jsonb("labels").$type<Record<string, string>>().notNull(),
     fromState: text("from_state", { enum: ALERT_STATES }).notNull(),
     toState: text("to_state", { enum: ALERT_STATES }).notNull(),
@@ -103,7 +87,7 @@ export const alertTransitions = pgTable(
     at: instant("at").notNull(),
     createdAt: createdAt(),
   },
-  (table) => [index("alert_transitions_tenant_idx").on(table.tenantId, table.id), tenantIsolation()],
+  (table) => [index("alert_transitions_tenant_idx").on(table.tenantId, table.id)],
 );
 
 /** A label matcher as PromQL and Alertmanager write them: `=`, `!=`, `=~`, `!~` (regexes anchored). */
@@ -115,11 +99,9 @@ export const CHANNEL_TYPES = ["webhook", "slack"] as const;
  * Where a tenant's alerts are sent: a webhook (Borde's JSON) or a Slack-compatible incoming webhook,
  * for the alerts its matchers select, grouped and timed as an Alertmanager route.
  */
-export const alertChannels = pgTable(
+export const alertChannels = tenantTable(
   "alert_channels",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     name: text("name").notNull(),
     type: text("type", { enum: CHANNEL_TYPES }).notNull(),
     url: text("url").notNull(),
@@ -134,33 +116,27 @@ export const alertChannels = pgTable(
     enabled: boolean("enabled").notNull().default(true),
     ...timestamps(),
   },
-  (table) => [index("alert_channels_tenant_idx").on(table.tenantId, table.id), tenantIsolation()],
+  (table) => [index("alert_channels_tenant_idx").on(table.tenantId, table.id)],
 );
 
 /** While it holds, the alerts its matchers select still change state but are not notified. */
-export const alertSilences = pgTable(
+export const alertSilences = tenantTable(
   "alert_silences",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     matchers: jsonb("matchers").$type<LabelMatcher[]>().notNull(),
     startsAt: instant("starts_at").notNull(),
     endsAt: instant("ends_at").notNull(),
     comment: text("comment").notNull(),
     ...timestamps(),
   },
-  (table) => [index("alert_silences_tenant_idx").on(table.tenantId, table.id), tenantIsolation()],
+  (table) => [index("alert_silences_tenant_idx").on(table.tenantId, table.id)],
 );
 
 /** What a channel last told about one group of alerts: when, and which firing alerts it named. */
-export const notificationGroups = pgTable(
+export const notificationGroups = tenantTable(
   "notification_groups",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
-    channelId: uuid("channel_id")
-      .notNull()
-      .references(() => alertChannels.id, { onDelete: "cascade" }),
+    channelId: ownerId("channel_id", () => alertChannels.id),
     /** The group's labels (the channel's `group_by` of its alerts) as canonical JSON. */
     groupKey: text("group_key").notNull(),
     /** When the group first had a firing alert: group_wait counts from here. */
@@ -170,10 +146,7 @@ export const notificationGroups = pgTable(
     notifiedKeys: jsonb("notified_keys").$type<string[]>().notNull(),
     ...timestamps(),
   },
-  (table) => [
-    unique("notification_groups_channel_group_key").on(table.channelId, table.groupKey),
-    tenantIsolation(),
-  ],
+  (table) => [unique("notification_groups_channel_group_key").on(table.channelId, table.groupKey)],
 );
 
 export const NOTIFICATION_STATUSES = ["firing", "resolved"] as const;
@@ -182,14 +155,10 @@ export const NOTIFICATION_STATUSES = ["firing", "resolved"] as const;
  * The notification log: one row per notification decided (a group's state told at one evaluation), which
  * is what keeps a group's state from being sent twice; the send job marks it sent.
  */
-export const notifications = pgTable(
+export const notifications = tenantTable(
   "notifications",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
-    channelId: uuid("channel_id")
-      .notNull()
-      .references(() => alertChannels.id, { onDelete: "cascade" }),
+    channelId: ownerId("channel_id", () => alertChannels.id),
     groupKey: text("group_key").notNull(),
     groupLabels: jsonb("group_labels").$type<Record<string, string>>().notNull(),
     status: text("status", { enum: NOTIFICATION_STATUSES }).notNull(),
@@ -204,7 +173,6 @@ export const notifications = pgTable(
   (table) => [
     unique("notifications_channel_group_decided_key").on(table.channelId, table.groupKey, table.decidedAt),
     index("notifications_tenant_idx").on(table.tenantId, table.id),
-    tenantIsolation(),
   ],
 );
 

@@ -1,5 +1,5 @@
-import { jsonBody, jsonResponse } from "../http/openapi.ts";
-import { RouteGroup, tenantWrite } from "../http/route-kit.ts";
+import { areaAccess } from "../access/authorize.ts";
+import { RouteGroup } from "../http/route-kit.ts";
 import {
   AssistantCreateSchema,
   AssistantSchema,
@@ -14,8 +14,7 @@ import {
   updateAssistant,
 } from "./assistants.ts";
 
-const READ = { role: "viewer", scope: "assistants:read" } as const;
-const WRITE = { role: "admin", scope: "assistants:write" } as const;
+const { read: READ, write: WRITE } = areaAccess("assistants", { write: "admin" });
 
 const routes = new RouteGroup("Assistants");
 
@@ -30,23 +29,14 @@ assistant.list(
   listAssistants,
 );
 
-routes.add(
+assistant.create(
   {
-    method: "post",
-    path: "/api/v1/assistants",
     operationId: "createAssistant",
     summary: "Create an assistant; the oldest enabled one answers webchat visitors",
     access: WRITE,
-    idempotent: true,
-    request: { body: jsonBody(AssistantCreateSchema) },
-    responses: { 201: jsonResponse(AssistantSchema, "The assistant") },
+    body: AssistantCreateSchema,
   },
-  async (c) => {
-    const body = c.req.valid("json");
-    const assistant = await tenantWrite(c, (db, tenantId) => createAssistant(db, tenantId, body));
-    c.header("Location", `/api/v1/assistants/${assistant.id}`);
-    return c.json(renderAssistant(assistant), 201);
-  },
+  createAssistant,
 );
 
 assistant.get({ operationId: "getAssistant", summary: "One assistant", access: READ }, getAssistant);

@@ -1,14 +1,11 @@
-import { boolean, doublePrecision, index, pgTable, text } from "drizzle-orm/pg-core";
-import { id, timestamps } from "../db/columns.ts";
-import { tenantIsolation } from "../db/policies.ts";
-import { tenantIdColumn } from "../identity/tables.ts";
+import { boolean, doublePrecision, index, text } from "drizzle-orm/pg-core";
+import { timestamps } from "../db/columns.ts";
+import { tenantTable } from "../identity/tables.ts";
 
 /** A tenant's assistant: its instructions are the tenant's data, set through the API. */
-export const assistants = pgTable(
+export const assistants = tenantTable(
   "assistants",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     name: text("name").notNull(),
     model: text("model").notNull(),
     instructions: text("instructions").notNull(),
@@ -17,5 +14,5 @@ export const assistants = pgTable(
     enabled: boolean("enabled").notNull().default(true),
     ...timestamps(),
   },
-  (table) => [index("assistants_tenant_idx").on(table.tenantId, table.id), tenantIsolation()],
+  (table) => [index("assistants_tenant_idx").on(table.tenantId, table.id)],
 );

@@ -1,6 +1,6 @@
 import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { tenantRow } from "../db/tenant-rows.ts";
+import { findTenantRow } from "../db/tenant-rows.ts";
 import { HttpProblem } from "../http/problem.ts";
 import { projects } from "../projects/tables.ts";
 import type { AuditResult } from "./result.ts";
@@ -66,14 +66,8 @@ export async function createAudit(
   return { audit: existing, created: false };
 }
 
-export async function findAudit(db: Database, tenantId: string, id: string): Promise<Audit | null> {
-  const [audit] = await db
-    .select()
-    .from(audits)
-    .where(tenantRow(audits, tenantId, id))
-    .limit(1);
-  return audit ?? null;
-}
+export const findAudit = (db: Database, tenantId: string, id: string): Promise<Audit | null> =>
+  findTenantRow(db, audits, tenantId, id);
 
 export type ClaimedAudit = {
   audit: Audit;

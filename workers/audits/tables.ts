@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
-import { id, timestamps } from "../db/columns.ts";
-import { tenantIsolation } from "../db/policies.ts";
-import { tenantIdColumn } from "../identity/tables.ts";
+import { index, integer, jsonb, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { ownerId, timestamps } from "../db/columns.ts";
+import { tenantTable } from "../identity/tables.ts";
 import { projects } from "../projects/tables.ts";
 import type { AuditResult } from "./result.ts";
 
@@ -15,14 +14,10 @@ export const AUDIT_TRIGGERS = ["manual", "scheduled"] as const;
  * One audit of a project. (tenant_id, idempotency_key) makes a repeated POST return the first audit;
  * (project_id, scheduled_slot) makes overlapping cron runs create one audit per project and slot.
  */
-export const audits = pgTable(
+export const audits = tenantTable(
   "audits",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
-    projectId: uuid("project_id")
-      .notNull()
-      .references(() => projects.id, { onDelete: "cascade" }),
+    projectId: ownerId("project_id", () => projects.id),
     status: text("status", { enum: AUDIT_STATUSES }).notNull().default("queued"),
     trigger: text("trigger", { enum: AUDIT_TRIGGERS }).notNull().default("manual"),
     idempotencyKey: text("idempotency_key"),
@@ -46,6 +41,5 @@ export const audits = pgTable(
       .where(sql`${table.status} IN ('queued', 'running')`),
     unique("audits_tenant_idempotency_key").on(table.tenantId, table.idempotencyKey),
     unique("audits_project_slot_key").on(table.projectId, table.scheduledSlot),
-    tenantIsolation(),
   ],
 );

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNull, lt, notInArray, or, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { tenantRow } from "../db/tenant-rows.ts";
-import { type Page, tenantPage } from "../http/pagination.ts";
+import { findTenantRow, tenantRow, updateTenantRow } from "../db/tenant-rows.ts";
+import { listTenantRows, type Page } from "../http/pagination.ts";
 import { SCHEMA_VERSION } from "./schema-version.ts";
 import { type BACKUP_TRIGGERS, type BackupState, backups, type RestoreState } from "./tables.ts";
 
@@ -24,17 +24,11 @@ export async function createBackup(
   return backup;
 }
 
-export async function findBackup(db: Database, tenantId: string, id: string): Promise<Backup | null> {
-  const [backup] = await db
-    .select()
-    .from(backups)
-    .where(tenantRow(backups, tenantId, id))
-    .limit(1);
-  return backup ?? null;
-}
+export const findBackup = (db: Database, tenantId: string, id: string): Promise<Backup | null> =>
+  findTenantRow(db, backups, tenantId, id);
 
 export const listBackups = (db: Database, tenantId: string, page: Page): Promise<Backup[]> =>
-  tenantPage(db.select().from(backups).$dynamic(), backups, tenantId, page);
+  listTenantRows(db, backups, tenantId, page);
 
 /** Changes the backup while `condition` holds; null when it does not (or there is no such backup). */
 async function changeWhile(
@@ -44,12 +38,7 @@ async function changeWhile(
   condition: SQL,
   changes: BackupChanges,
 ): Promise<Backup | null> {
-  const [backup] = await db
-    .update(backups)
-    .set(changes)
-    .where(tenantRow(backups, tenantId, id, condition))
-    .returning();
-  return backup ?? null;
+  return updateTenantRow(db, backups, tenantId, id, changes, condition);
 }
 
 /** Moves the backup on from one of `states`; null when it is in none (or is no backup of the tenant). */

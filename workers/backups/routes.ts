@@ -1,3 +1,4 @@
+import { areaAccess } from "../access/authorize.ts";
 import { IdParamSchema } from "../http/api-schemas.ts";
 import { jsonResponse } from "../http/openapi.ts";
 import { HttpProblem, notFound } from "../http/problem.ts";
@@ -15,8 +16,7 @@ import { createBackup, findBackup, listBackups, requestRestore } from "./backups
 import { backupRestoreJob, backupRunJob } from "./jobs.ts";
 
 // A backup is all of the tenant's data: admins take and read them; only owners put one back.
-const READ = { role: "admin", scope: "backups:read" } as const;
-const WRITE = { role: "admin", scope: "backups:write" } as const;
+const { read: READ, write: WRITE } = areaAccess("backups", { read: "admin", write: "admin" });
 const OWNER = { role: "owner" } as const;
 
 const routes = new RouteGroup("Backups", { module: "backups" });

@@ -1,7 +1,6 @@
-import { bigint, index, jsonb, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
-import { id, timestamps } from "../db/columns.ts";
-import { tenantIsolation } from "../db/policies.ts";
-import { tenantIdColumn } from "../identity/tables.ts";
+import { bigint, index, jsonb, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { timestamps } from "../db/columns.ts";
+import { tenantTable } from "../identity/tables.ts";
 
 export const BACKUP_STATES = ["queued", "running", "completed", "failed"] as const;
 export type BackupState = (typeof BACKUP_STATES)[number];
@@ -29,11 +28,9 @@ export type BackupManifest = {
  * A backup of a tenant's rows to the bucket (`backups/<tenant>/<id>/`), and the last restore asked of it.
  * Not itself backed up: a restore must not rewrite the record of the backups it restores from.
  */
-export const backups = pgTable(
+export const backups = tenantTable(
   "backups",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     trigger: text("trigger", { enum: BACKUP_TRIGGERS }).notNull(),
     /** The Cron tick a scheduled backup belongs to: one per tenant and tick, however often the tick runs. */
     scheduledFor: timestamp("scheduled_for", { withTimezone: true }),
@@ -54,6 +51,5 @@ export const backups = pgTable(
   (table) => [
     index("backups_tenant_idx").on(table.tenantId, table.id),
     unique("backups_scheduled_key").on(table.tenantId, table.scheduledFor),
-    tenantIsolation(),
   ],
 );

@@ -1,9 +1,9 @@
 import type { z } from "@hono/zod-openapi";
+import { areaAccess } from "../access/authorize.ts";
 import { IdParamSchema } from "../http/api-schemas.ts";
 import { jsonBody, jsonResponse } from "../http/openapi.ts";
-import { ListQuerySchema, pageSchema, toPage } from "../http/pagination.ts";
 import { HttpProblem, notFound, validationProblem } from "../http/problem.ts";
-import { RouteGroup, tenantRead, tenantWrite } from "../http/route-kit.ts";
+import { RouteGroup, tenantWrite } from "../http/route-kit.ts";
 import {
   PartyCreateSchema,
   PartyFilterSchema,
@@ -32,8 +32,7 @@ import { exportCsv } from "./export.ts";
 import { type Party, type Product, storeOf, valuesOf } from "./records.ts";
 
 // Everyone in the tenant may look; analysts and above change the catalog.
-const READ = { role: "viewer", scope: "catalog:read" } as const;
-const WRITE = { role: "analyst", scope: "catalog:write" } as const;
+const { read: READ, write: WRITE } = areaAccess("catalog");
 
 /** A body's fields as the text of cells, so the API applies exactly the rules an import applies. */
 const cellsOf = (values: Record<string, unknown>) =>
@@ -85,24 +84,25 @@ function catalogRoutes<Row>(shape: Shape<Row>) {
   const path = `/api/v1/${many}`;
   const routes = new RouteGroup(shape.tag);
 
-  routes.add(
+  const record = routes.resource(one, { path, schema: shape.item, render });
+
+  record.list(
     {
-      method: "get",
-      path,
       operationId: `list${Many}`,
       summary: `The tenant's ${many}, in creation order, with filters`,
       access: READ,
       module: "catalog",
-      request: { query: ListQuerySchema.extend(shape.filters.shape) },
-      responses: { 200: jsonResponse(pageSchema(shape.item, `${One}Page`), `A page of ${many}`) },
+      filters: shape.filters,
+      responseDescription: `A page of ${many}`,
     },
-    async (c) => {
-      const query = c.req.valid("query") as z.output<typeof ListQuerySchema> & ProductFilters & PartyFilters;
-      const rows = await tenantRead(c, (db, tenantId) =>
-        listRecords<Row & { id: string }>(db, tenantId, entity, query, filtersOf(entity, query)),
-      );
-      return c.json(toPage(rows, query, render), 200);
-    },
+    (db, tenantId, query) =>
+      listRecords<Row & { id: string }>(
+        db,
+        tenantId,
+        entity,
+        query,
+        filtersOf(entity, query as ProductFilters & PartyFilters),
+      ),
   );
 
   routes.add(
@@ -136,31 +136,20 @@ function catalogRoutes<Row>(shape: Shape<Row>) {
     },
   );
 
-  routes.add(
+  record.create(
     {
-      method: "post",
-      path,
       operationId: `create${One}`,
       summary: `Add a ${one}`,
       access: WRITE,
       module: "catalog",
-      idempotent: true,
-      request: { body: jsonBody(shape.create) },
-      responses: { 201: jsonResponse(shape.item, `The ${one}`) },
+      body: shape.create,
       problems: [409],
     },
-    async (c) => {
-      const values = recordOf(entity, c.req.valid("json") as Record<string, unknown>);
-      const write = await tenantWrite(c, (db, tenantId) =>
-        createRecord<Row & { id: string }>(db, tenantId, entity, values),
-      );
-      const row = savedRow(write, one, shape.key);
-      c.header("Location", `${path}/${row.id}`);
-      return c.json(render(row), 201);
+    async (db, tenantId, body) => {
+      const values = recordOf(entity, body as Record<string, unknown>);
+      return savedRow(await createRecord<Row & { id: string }>(db, tenantId, entity, values), one, shape.key);
     },
   );
-
-  const record = routes.resource(one, { path, schema: shape.item, render });
 
   record.get(
     { operationId: `get${One}`, summary: `One ${one}`, access: READ, module: "catalog" },

@@ -1,14 +1,11 @@
-import { boolean, char, index, integer, numeric, pgTable, text, unique } from "drizzle-orm/pg-core";
-import { id, timestamps } from "../db/columns.ts";
-import { tenantIsolation } from "../db/policies.ts";
-import { tenantIdColumn } from "../identity/tables.ts";
+import { boolean, char, index, integer, numeric, text, unique } from "drizzle-orm/pg-core";
+import { timestamps } from "../db/columns.ts";
+import { tenantTable } from "../identity/tables.ts";
 
 /** What a tenant sells. Money and rates are numeric, read and written as decimal strings (never floats). */
-export const products = pgTable(
+export const products = tenantTable(
   "products",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     sku: text("sku").notNull(),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
@@ -27,7 +24,6 @@ export const products = pgTable(
     unique("products_tenant_sku_key").on(table.tenantId, table.sku),
     unique("products_tenant_external_id_key").on(table.tenantId, table.externalId),
     index("products_tenant_idx").on(table.tenantId, table.id),
-    tenantIsolation(),
   ],
 );
 
@@ -38,11 +34,9 @@ export type PartyKind = (typeof PARTY_KINDS)[number];
  * A tenant's clients and suppliers: the same record, told apart by kind. A tax id is unique per kind and
  * country (a supplier may also be a client).
  */
-export const parties = pgTable(
+export const parties = tenantTable(
   "parties",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     kind: text("kind", { enum: PARTY_KINDS }).notNull(),
     name: text("name").notNull(),
     taxId: text("tax_id").notNull(),
@@ -58,6 +52,5 @@ export const parties = pgTable(
     unique("parties_tenant_kind_tax_id_key").on(table.tenantId, table.kind, table.country, table.taxId),
     unique("parties_tenant_kind_external_id_key").on(table.tenantId, table.kind, table.externalId),
     index("parties_tenant_kind_idx").on(table.tenantId, table.kind, table.id),
-    tenantIsolation(),
   ],
 );

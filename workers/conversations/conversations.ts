@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { tenantRow } from "../db/tenant-rows.ts";
-import { type Page, tenantPage } from "../http/pagination.ts";
+import { equalTo, findTenantRow, tenantRow } from "../db/tenant-rows.ts";
+import { listTenantRows, type Page } from "../http/pagination.ts";
 import {
   type Channel,
   type ConversationStatus,
@@ -83,17 +83,8 @@ export async function openPhoneConversation(
   return conversation;
 }
 
-export async function getConversation(
-  db: Database,
-  tenantId: string,
-  id: string,
-): Promise<Conversation | null> {
-  const [conversation] = await db
-    .select()
-    .from(conversations)
-    .where(tenantRow(conversations, tenantId, id));
-  return conversation ?? null;
-}
+export const getConversation = (db: Database, tenantId: string, id: string): Promise<Conversation | null> =>
+  findTenantRow(db, conversations, tenantId, id);
 
 export type ConversationFilter = { status?: ConversationStatus | undefined; channel?: Channel | undefined };
 
@@ -103,13 +94,12 @@ export function listConversations(
   filter: ConversationFilter,
   page: Page,
 ): Promise<Conversation[]> {
-  return tenantPage(
-    db.select().from(conversations).$dynamic(),
+  return listTenantRows(
+    db,
     conversations,
     tenantId,
     page,
-    filter.status ? eq(conversations.status, filter.status) : undefined,
-    filter.channel ? eq(conversations.channel, filter.channel) : undefined,
+    ...equalTo({ status: conversations.status, channel: conversations.channel }, filter),
   );
 }
 

@@ -1,12 +1,12 @@
 import type { Context } from "hono";
-import { userOf } from "../access/authorize.ts";
+import { areaAccess, userOf } from "../access/authorize.ts";
 import { IdParamSchema } from "../http/api-schemas.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import { jsonBody, jsonResponse } from "../http/openapi.ts";
 import { ListQuerySchema, pageSchema, toPage } from "../http/pagination.ts";
 import { HttpProblem, notFound } from "../http/problem.ts";
 import { jobContext } from "../http/request-context.ts";
-import { RouteGroup, tenantRead, tenantWrite } from "../http/route-kit.ts";
+import { RouteGroup, tenantRead } from "../http/route-kit.ts";
 import {
   AckSchema,
   ConversationFilterSchema,
@@ -21,7 +21,7 @@ import { messageRefused } from "./message-outcomes.ts";
 import { transcriptPage } from "./messages.ts";
 import { PARTICIPANT_HEADER, type Participant, sessionStub } from "./participants.ts";
 
-const READ = { role: "viewer", scope: "conversations:read" } as const;
+const { read: READ } = areaAccess("conversations");
 // Taking part is for people: an agent's messages carry who wrote them.
 const AGENT = { role: "analyst" } as const;
 
@@ -33,32 +33,21 @@ function agentIn(c: Context<AppEnv>, conversationId: string): Extract<Participan
 
 const routes = new RouteGroup("Conversations");
 
-routes.add(
-  {
-    method: "get",
-    path: "/api/v1/conversations",
-    operationId: "listConversations",
-    summary: "The tenant's conversations, optionally by status and channel",
-    access: READ,
-    request: { query: ListQuerySchema.extend(ConversationFilterSchema.shape) },
-    responses: {
-      200: jsonResponse(pageSchema(ConversationSchema, "ConversationPage"), "A page of conversations"),
-    },
-  },
-  async (c) => {
-    const { status, channel, ...page } = c.req.valid("query");
-    const rows = await tenantRead(c, (db, tenantId) =>
-      listConversations(db, tenantId, { status, channel }, page),
-    );
-    return c.json(toPage(rows, page, renderConversation), 200);
-  },
-);
-
 const conversation = routes.resource("conversation", {
   path: "/api/v1/conversations",
   schema: ConversationSchema,
   render: renderConversation,
 });
+
+conversation.list(
+  {
+    operationId: "listConversations",
+    summary: "The tenant's conversations, optionally by status and channel",
+    access: READ,
+    filters: ConversationFilterSchema,
+  },
+  (db, tenantId, { status, channel, ...page }) => listConversations(db, tenantId, { status, channel }, page),
+);
 
 conversation.get(
   { operationId: "getConversation", summary: "One conversation", access: READ },
@@ -149,25 +138,16 @@ routes.add(
   },
 );
 
-routes.add(
+conversation.action(
+  "close",
   {
-    method: "post",
-    path: "/api/v1/conversations/{id}/close",
     operationId: "closeConversation",
     summary: "Close a conversation; its sockets are told and closed",
     access: AGENT,
-    request: { params: IdParamSchema },
-    responses: { 200: jsonResponse(ConversationSchema, "The closed conversation") },
-    problems: [404],
+    responseDescription: "The closed conversation",
   },
-  async (c) => {
-    const { userId } = userOf(c);
-    const { id } = c.req.valid("param");
-    const conversation = await tenantWrite(c, (db, tenantId) => closeConversation(db, tenantId, id, userId));
-    if (!conversation) throw notFound("conversation");
-    await sessionStub(c.env.WEBCHAT_SESSION, id).conversationClosed();
-    return c.json(renderConversation(conversation), 200);
-  },
+  (db, tenantId, id, c) => closeConversation(db, tenantId, id, userOf(c).userId),
+  (c, closed) => sessionStub(c.env.WEBCHAT_SESSION, closed.id).conversationClosed(),
 );
 
 export const registerConversationRoutes = routes.register;

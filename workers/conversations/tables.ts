@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
-import { index, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, timestamps } from "../db/columns.ts";
-import { tenantIsolation } from "../db/policies.ts";
-import { tenantIdColumn, users } from "../identity/tables.ts";
+import { index, jsonb, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { createdAt, ownerId, timestamps } from "../db/columns.ts";
+import { tenantTable, users } from "../identity/tables.ts";
 
 /** Every way a contact reaches a tenant; the tables are shared so one inbox covers them all. */
 export const CHANNELS = ["webchat", "whatsapp", "voice"] as const;
@@ -37,11 +36,9 @@ export type ConversationEventType = (typeof CONVERSATION_EVENT_TYPES)[number];
 export type MediaReference = { url: string; content_type: string };
 
 /** Someone who talks to a tenant: an anonymous webchat visitor, or a phone number. */
-export const contacts = pgTable(
+export const contacts = tenantTable(
   "contacts",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     channel: text("channel", { enum: CHANNELS }).notNull(),
     /** The phone number for whatsapp and voice; null for anonymous visitors. */
     address: text("address"),
@@ -51,18 +48,13 @@ export const contacts = pgTable(
   (table) => [
     index("contacts_tenant_idx").on(table.tenantId),
     unique("contacts_tenant_channel_address_key").on(table.tenantId, table.channel, table.address),
-    tenantIsolation(),
   ],
 );
 
-export const conversations = pgTable(
+export const conversations = tenantTable(
   "conversations",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
-    contactId: uuid("contact_id")
-      .notNull()
-      .references(() => contacts.id, { onDelete: "cascade" }),
+    contactId: ownerId("contact_id", () => contacts.id),
     channel: text("channel", { enum: CHANNELS }).notNull(),
     status: text("status", { enum: CONVERSATION_STATUSES }).notNull().default("open"),
     /** The person who took the conversation over; while set, the assistant stays quiet. */
@@ -76,18 +68,13 @@ export const conversations = pgTable(
   (table) => [
     index("conversations_tenant_status_idx").on(table.tenantId, table.status, table.id),
     index("conversations_contact_idx").on(table.contactId),
-    tenantIsolation(),
   ],
 );
 
-export const messages = pgTable(
+export const messages = tenantTable(
   "messages",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
-    conversationId: uuid("conversation_id")
-      .notNull()
-      .references(() => conversations.id, { onDelete: "cascade" }),
+    conversationId: ownerId("conversation_id", () => conversations.id),
     role: text("role", { enum: MESSAGE_ROLES }).notNull(),
     text: text("text").notNull(),
     /** The sender's own id for the message, so a resend is recognised instead of stored twice. */
@@ -110,18 +97,13 @@ export const messages = pgTable(
     index("messages_conversation_idx").on(table.conversationId, table.id),
     unique("messages_conversation_client_id_key").on(table.conversationId, table.clientMessageId),
     unique("messages_external_id_key").on(table.externalId),
-    tenantIsolation(),
   ],
 );
 
-export const conversationEvents = pgTable(
+export const conversationEvents = tenantTable(
   "conversation_events",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
-    conversationId: uuid("conversation_id")
-      .notNull()
-      .references(() => conversations.id, { onDelete: "cascade" }),
+    conversationId: ownerId("conversation_id", () => conversations.id),
     type: text("type", { enum: CONVERSATION_EVENT_TYPES }).notNull(),
     actorUserId: uuid("actor_user_id").references(() => users.id, { onDelete: "set null" }),
     data: jsonb("data").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
@@ -130,6 +112,5 @@ export const conversationEvents = pgTable(
   (table) => [
     index("conversation_events_tenant_idx").on(table.tenantId),
     index("conversation_events_conversation_idx").on(table.conversationId, table.id),
-    tenantIsolation(),
   ],
 );

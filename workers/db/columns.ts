@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { timestamp, uuid } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, timestamp, uuid } from "drizzle-orm/pg-core";
 import { uuidv7 } from "../lib/uuid.ts";
 
 /** Shared column builders so every table spells ids and timestamps the same way. */
@@ -14,3 +14,7 @@ export const updatedAt = () =>
 
 /** Every row's creation and last change. */
 export const timestamps = () => ({ createdAt: createdAt(), updatedAt: updatedAt() });
+
+/** The id of the row this one belongs to: required, and this row is deleted with its owner. */
+export const ownerId = (name: string, owner: () => AnyPgColumn) =>
+  uuid(name).notNull().references(owner, { onDelete: "cascade" });

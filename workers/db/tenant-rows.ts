@@ -1,4 +1,4 @@
-import { and, eq, type SQL } from "drizzle-orm";
+import { and, eq, isNull, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "./client.ts";
 
@@ -8,9 +8,83 @@ import type { Database } from "./client.ts";
  */
 export type TenantColumns = { id: PgColumn; tenantId: PgColumn };
 
+type TenantTable = PgTable & TenantColumns;
+
+/** What a caller gives for a new row: the table's columns but those the database or the tenant fill. */
+export type TenantRowInput<T extends PgTable> = Omit<
+  T["$inferInsert"],
+  "id" | "tenantId" | "createdAt" | "updatedAt"
+>;
+
 /** The row `id` of the tenant (and matching `filters`): the filter of every by-id read, change and delete. */
 export const tenantRow = (table: TenantColumns, tenantId: string, id: string, ...filters: SQL[]) =>
   and(eq(table.tenantId, tenantId), eq(table.id, id), ...filters);
+
+// drizzle types a query from its table's literal type; on a table type left generic here it cannot, so
+// the queries below run on PgTable and their rows are typed back as the table's own.
+
+/** The tenant's row `id` (matching `filters`); null when it has none. */
+export async function findTenantRow<T extends TenantTable>(
+  db: Database,
+  table: T,
+  tenantId: string,
+  id: string,
+  ...filters: SQL[]
+): Promise<T["$inferSelect"] | null> {
+  const [row] = await db
+    .select()
+    .from(table as PgTable)
+    .where(tenantRow(table, tenantId, id, ...filters))
+    .limit(1);
+  return (row as T["$inferSelect"] | undefined) ?? null;
+}
+
+/** Adds a row to the tenant's table; the row as stored. */
+export async function insertTenantRow<T extends TenantTable>(
+  db: Database,
+  table: T,
+  tenantId: string,
+  values: TenantRowInput<T>,
+): Promise<T["$inferSelect"]> {
+  const [row] = await db
+    .insert(table as PgTable)
+    .values({ ...values, tenantId })
+    .returning();
+  if (!row) throw new Error("insert returned no row");
+  return row as T["$inferSelect"];
+}
+
+/** Applies `changes` to the tenant's row `id` (matching `filters`); the row as changed, null when none. */
+export async function updateTenantRow<T extends TenantTable>(
+  db: Database,
+  table: T,
+  tenantId: string,
+  id: string,
+  changes: Partial<T["$inferInsert"]>,
+  ...filters: SQL[]
+): Promise<T["$inferSelect"] | null> {
+  const [row] = await db
+    .update(table as PgTable)
+    .set(changes)
+    .where(tenantRow(table, tenantId, id, ...filters))
+    .returning();
+  return (row as T["$inferSelect"] | undefined) ?? null;
+}
+
+/** Revokes the tenant's live row `id` (`revoked_at` now): keys and invitations; false when none is live. */
+export async function revokeTenantRow(
+  db: Database,
+  table: TenantTable & { revokedAt: PgColumn },
+  tenantId: string,
+  id: string,
+): Promise<boolean> {
+  const rows = await db
+    .update(table as PgTable)
+    .set({ revokedAt: new Date() })
+    .where(tenantRow(table, tenantId, id, isNull(table.revokedAt)))
+    .returning({ id: table.id });
+  return rows.length > 0;
+}
 
 /** Deletes the tenant's row `id`; false when it has none. */
 export async function deleteTenantRow(
@@ -25,3 +99,16 @@ export async function deleteTenantRow(
     .returning({ id: table.id });
   return rows.length > 0;
 }
+
+/**
+ * One equality filter per given value, in the order of `columns`: a list's optional filters (`?status=`),
+ * each left out (undefined) when the query does not set it.
+ */
+export const equalTo = <K extends string>(
+  columns: Record<K, PgColumn>,
+  values: NoInfer<Partial<Record<K, string | number | boolean | undefined>>>,
+): (SQL | undefined)[] =>
+  (Object.keys(columns) as K[]).map((key) => {
+    const value = values[key];
+    return value === undefined ? undefined : eq(columns[key], value);
+  });

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, type SQL } from "drizzle-orm";
-import type { PgColumn, PgSelect } from "drizzle-orm/pg-core";
+import type { PgColumn, PgSelect, PgTable } from "drizzle-orm/pg-core";
+import type { Database } from "../db/client.ts";
 import type { TenantColumns } from "../db/tenant-rows.ts";
 import { base64url, fromBase64url } from "../lib/crypto.ts";
 
@@ -18,26 +19,31 @@ function decodeCursor(cursor: string): string | null {
   }
 }
 
-export const ListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: "Page size, 1 to 100." }),
-  cursor: z
+/**
+ * An opaque `?cursor=` read back by `decode`; one it cannot read (null) was not one this API returned,
+ * and is a 400. `description` tells the client how to pass it back.
+ */
+export const cursorParam = <T>(decode: (cursor: string) => T | null, description: string) =>
+  z
     .string()
     .optional()
     .transform((cursor, ctx) => {
       if (cursor === undefined) return undefined;
-      const id = decodeCursor(cursor);
-      if (id === null) {
+      const decoded = decode(cursor);
+      if (decoded === null) {
         ctx.addIssue({ code: "custom", message: "cursor is not one this API returned" });
         return z.NEVER;
       }
-      return id;
+      return decoded;
     })
-    .openapi({
-      type: "string",
-      minLength: 1,
-      description:
-        "`next_cursor` of the previous page, passed back unchanged: it is opaque, and an empty or altered cursor is refused with 400.",
-    }),
+    .openapi({ type: "string", minLength: 1, description });
+
+export const ListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: "Page size, 1 to 100." }),
+  cursor: cursorParam(
+    decodeCursor,
+    "`next_cursor` of the previous page, passed back unchanged: it is opaque, and an empty or altered cursor is refused with 400.",
+  ),
 });
 
 export type Page = { limit: number; cursor?: string | undefined };
@@ -68,6 +74,26 @@ export const tenantPage = <Q extends PgSelect>(
   page: Page,
   ...filters: (SQL | undefined)[]
 ) => keysetPage(query, table.id, page, eq(table.tenantId, tenantId), ...filters);
+
+/** A page of the tenant's rows of `table` matching `filters`, whole rows. */
+export const listTenantRows = <T extends PgTable & TenantColumns>(
+  db: Database,
+  table: T,
+  tenantId: string,
+  page: Page,
+  ...filters: (SQL | undefined)[]
+): Promise<T["$inferSelect"][]> =>
+  // Typed back from PgTable for the reason given in db/tenant-rows.ts.
+  tenantPage(
+    db
+      .select()
+      .from(table as PgTable)
+      .$dynamic(),
+    table,
+    tenantId,
+    page,
+    ...filters,
+  ) as Promise<T["$inferSelect"][]>;
 
 export function pageSchema<T extends z.ZodType>(item: T, name: string) {
   return z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name);

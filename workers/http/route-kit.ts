@@ -190,25 +190,71 @@ export class Resource<Row, S extends z.ZodType> {
     this.#itemPath = `${spec.path}/{id}`;
   }
 
-  /** `GET path`: a page of the tenant's rows, in id order. */
-  list(
-    operation: StandardOperation,
-    list: (db: Database, tenantId: string, page: Page) => Promise<(Row & { id: string })[]>,
+  /** `GET path`: a page of the tenant's rows, in id order, narrowed by the query's `filters` if any. */
+  list<Filters extends z.ZodObject = z.ZodObject<Record<never, never>>>(
+    operation: StandardOperation & { filters?: Filters; responseDescription?: string },
+    list: (
+      db: Database,
+      tenantId: string,
+      query: Page & z.output<Filters>,
+    ) => Promise<(Row & { id: string })[]>,
   ): void {
+    const { filters, responseDescription = `A page of ${this.name}s`, ...declaration } = operation;
     const { render } = this.spec;
     const page: z.ZodType = pageSchema(this.#schema, this.spec.pageName ?? `${pascalCase(this.name)}Page`);
+    const query: z.ZodObject = filters ? ListQuerySchema.extend(filters.shape) : ListQuerySchema;
     this.routes.add(
       {
-        ...operation,
+        ...declaration,
         method: "get",
         path: this.spec.path,
-        request: { query: ListQuerySchema },
-        responses: { 200: jsonResponse(page, `A page of ${this.name}s`) },
+        request: { query },
+        responses: { 200: jsonResponse(page, responseDescription) },
       },
       async (c) => {
-        const query = c.req.valid("query");
-        const rows = await tenantRead(c, (db, tenantId) => list(db, tenantId, query));
-        return c.json(toPage(rows, query, render), 200);
+        // The route validated the query with the list's and the filters' schemas; declaring it widened its type.
+        const parsed = c.req.valid("query") as Page & z.output<Filters>;
+        const rows = await tenantRead(c, (db, tenantId) => list(db, tenantId, parsed));
+        return c.json(toPage(rows, parsed, render), 200);
+      },
+    );
+  }
+
+  /**
+   * `POST path`: adds a row of the tenant (201, with its Location), honouring Idempotency-Key. `check`
+   * refuses a body before any database work. `answer` is the response when it carries more than the row,
+   * e.g. a secret shown once.
+   */
+  create<Body extends z.ZodType, Created extends Row & { id: string }>(
+    operation: StandardOperation & {
+      body: Body;
+      problems?: ProblemStatus[];
+      check?: (c: Context<AppEnv>, body: z.output<Body>) => void;
+      /** The 201's description; `The <name>` by default. */
+      responseDescription?: string;
+      answer?: { schema: z.ZodType; render: (created: Created) => unknown };
+    },
+    create: (db: Database, tenantId: string, body: z.output<Body>, c: Context<AppEnv>) => Promise<Created>,
+  ): void {
+    const { body, check, responseDescription = `The ${this.name}`, answer, ...declaration } = operation;
+    const render = answer?.render ?? this.spec.render;
+    const bodySchema: z.ZodType = body;
+    this.routes.add(
+      {
+        ...declaration,
+        method: "post",
+        path: this.spec.path,
+        idempotent: true,
+        request: { body: jsonBody(bodySchema) },
+        responses: { 201: jsonResponse(answer?.schema ?? this.#schema, responseDescription) },
+      },
+      async (c) => {
+        // The route validated the body with `body`; declaring it through z.ZodType widened its type.
+        const values = c.req.valid("json") as z.output<Body>;
+        check?.(c, values);
+        const row = await tenantWrite(c, (db, tenantId) => create(db, tenantId, values, c));
+        c.header("Location", `${this.spec.path}/${row.id}`);
+        return c.json(render(row), 201);
       },
     );
   }
@@ -273,6 +319,42 @@ export class Resource<Row, S extends z.ZodType> {
         check?.(c, changes);
         const row = await tenantWrite(c, (db, tenantId) => update(db, tenantId, id, changes));
         if (!row) throw notFound(this.name);
+        return c.json(render(row), 200);
+      },
+    );
+  }
+
+  /**
+   * `POST path/{id}/<verb>`: one change of a row of the tenant (a silence expired, a conversation closed),
+   * answered with the row as changed; 404 when there is none. `after` runs once the change is committed.
+   */
+  action(
+    verb: string,
+    operation: StandardOperation & { responseDescription: string },
+    change: (
+      db: Database,
+      tenantId: string,
+      id: string,
+      c: Context<AppEnv>,
+    ) => Promise<Row | null | undefined>,
+    after?: (c: Context<AppEnv>, row: Row) => Promise<void>,
+  ): void {
+    const { responseDescription, ...declaration } = operation;
+    const { render } = this.spec;
+    this.routes.add(
+      {
+        ...declaration,
+        method: "post",
+        path: `${this.#itemPath}/${verb}`,
+        request: { params: IdParamSchema },
+        responses: { 200: jsonResponse(this.#schema, responseDescription) },
+        problems: [404],
+      },
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const row = await tenantWrite(c, (db, tenantId) => change(db, tenantId, id, c));
+        if (!row) throw notFound(this.name);
+        await after?.(c, row);
         return c.json(render(row), 200);
       },
     );

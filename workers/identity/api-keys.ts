@@ -1,8 +1,8 @@
 import { eq, isNull } from "drizzle-orm";
 import type { Plan, Scope } from "../access/roles.ts";
 import type { Database } from "../db/client.ts";
-import { tenantRow } from "../db/tenant-rows.ts";
-import { type Page, tenantPage } from "../http/pagination.ts";
+import { revokeTenantRow } from "../db/tenant-rows.ts";
+import { listTenantRows, type Page } from "../http/pagination.ts";
 import { constantTimeEqualText, randomAlphanumeric, randomToken, sha256Hex } from "../lib/crypto.ts";
 import { apiKeys, tenants } from "./tables.ts";
 
@@ -28,18 +28,11 @@ export async function createApiKey(
   return { apiKey, key };
 }
 
-export function listApiKeys(db: Database, tenantId: string, page: Page): Promise<ApiKey[]> {
-  return tenantPage(db.select().from(apiKeys).$dynamic(), apiKeys, tenantId, page, isNull(apiKeys.revokedAt));
-}
+export const listApiKeys = (db: Database, tenantId: string, page: Page): Promise<ApiKey[]> =>
+  listTenantRows(db, apiKeys, tenantId, page, isNull(apiKeys.revokedAt));
 
-export async function revokeApiKey(db: Database, tenantId: string, id: string): Promise<boolean> {
-  const rows = await db
-    .update(apiKeys)
-    .set({ revokedAt: new Date() })
-    .where(tenantRow(apiKeys, tenantId, id, isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id });
-  return rows.length > 0;
-}
+export const revokeApiKey = (db: Database, tenantId: string, id: string): Promise<boolean> =>
+  revokeTenantRow(db, apiKeys, tenantId, id);
 
 export type VerifiedApiKey = { id: string; tenantId: string; scopes: Scope[]; plan: Plan };
 

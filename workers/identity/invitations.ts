@@ -1,8 +1,8 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Role } from "../access/roles.ts";
 import type { Database } from "../db/client.ts";
-import { tenantRow } from "../db/tenant-rows.ts";
-import { type Page, tenantPage } from "../http/pagination.ts";
+import { findTenantRow, revokeTenantRow } from "../db/tenant-rows.ts";
+import { listTenantRows, type Page } from "../http/pagination.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { invitations } from "./tables.ts";
 
@@ -30,38 +30,15 @@ export async function createInvitation(
   return { invitation, token };
 }
 
-export function listInvitations(db: Database, tenantId: string, page: Page): Promise<Invitation[]> {
-  return tenantPage(
-    db.select().from(invitations).$dynamic(),
-    invitations,
-    tenantId,
-    page,
-    isNull(invitations.revokedAt),
-  );
-}
+export const listInvitations = (db: Database, tenantId: string, page: Page): Promise<Invitation[]> =>
+  listTenantRows(db, invitations, tenantId, page, isNull(invitations.revokedAt));
 
-export async function getInvitation(
-  db: Database,
-  tenantId: string,
-  id: string,
-): Promise<Invitation | undefined> {
-  const [invitation] = await db
-    .select()
-    .from(invitations)
-    .where(tenantRow(invitations, tenantId, id, isNull(invitations.revokedAt)))
-    .limit(1);
-  return invitation;
-}
+export const getInvitation = (db: Database, tenantId: string, id: string): Promise<Invitation | null> =>
+  findTenantRow(db, invitations, tenantId, id, isNull(invitations.revokedAt));
 
 /** Revokes a pending invitation; false when there is none with this id in this tenant. */
-export async function revokeInvitation(db: Database, tenantId: string, id: string): Promise<boolean> {
-  const rows = await db
-    .update(invitations)
-    .set({ revokedAt: new Date() })
-    .where(tenantRow(invitations, tenantId, id, isNull(invitations.revokedAt)))
-    .returning({ id: invitations.id });
-  return rows.length > 0;
-}
+export const revokeInvitation = (db: Database, tenantId: string, id: string): Promise<boolean> =>
+  revokeTenantRow(db, invitations, tenantId, id);
 
 /** Claims an open invitation by its token (system context, at registration); null when none is open. */
 export async function acceptInvitation(db: Database, token: string): Promise<Invitation | null> {

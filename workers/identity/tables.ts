@@ -1,7 +1,17 @@
-import { sql } from "drizzle-orm";
-import { index, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { type BuildExtraConfigColumns, sql } from "drizzle-orm";
+import {
+  index,
+  type PgColumnBuilderBase,
+  type PgTableExtraConfigValue,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { PLANS, ROLES } from "../access/roles.ts";
-import { createdAt, id, timestamps } from "../db/columns.ts";
+import { createdAt, id, ownerId, timestamps } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
 
 export const tenants = pgTable(
@@ -17,10 +27,26 @@ export const tenants = pgTable(
 );
 
 /** The owning tenant of a tenant table's row; its rows go with the tenant. */
-export const tenantIdColumn = () =>
-  uuid("tenant_id")
-    .notNull()
-    .references(() => tenants.id, { onDelete: "cascade" });
+export const tenantIdColumn = () => ownerId("tenant_id", () => tenants.id);
+
+const tenantRowColumns = () => ({ id: id(), tenantId: tenantIdColumn() });
+
+/**
+ * A table of tenants' rows: an id and the owning tenant come first, then `columns`; after the table's own
+ * indexes and constraints (`extra`), its row-level security (tenantIsolation, db/policies.ts).
+ */
+export function tenantTable<Name extends string, Columns extends Record<string, PgColumnBuilderBase>>(
+  name: Name,
+  columns: Columns,
+  extra: (
+    table: BuildExtraConfigColumns<Name, ReturnType<typeof tenantRowColumns> & Columns, "pg">,
+  ) => PgTableExtraConfigValue[] = () => [],
+) {
+  return pgTable(name, { ...tenantRowColumns(), ...columns }, (table) => [
+    ...extra(table),
+    tenantIsolation(),
+  ]);
+}
 
 export const users = pgTable(
   "users",
@@ -38,29 +64,22 @@ export const users = pgTable(
   (table) => [uniqueIndex("users_email_lower_key").on(sql`lower(${table.email})`)],
 );
 
-export const memberships = pgTable(
+export const memberships = tenantTable(
   "memberships",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    userId: ownerId("user_id", () => users.id),
     role: text("role", { enum: ROLES }).notNull(),
     ...timestamps(),
   },
   (table) => [
     unique("memberships_tenant_user_key").on(table.tenantId, table.userId),
     index("memberships_user_idx").on(table.userId),
-    tenantIsolation(),
   ],
 );
 
-export const invitations = pgTable(
+export const invitations = tenantTable(
   "invitations",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     email: text("email").notNull(),
     role: text("role", { enum: ROLES }).notNull(),
     tokenHash: text("token_hash").notNull().unique(),
@@ -70,7 +89,7 @@ export const invitations = pgTable(
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (table) => [index("invitations_tenant_idx").on(table.tenantId), tenantIsolation()],
+  (table) => [index("invitations_tenant_idx").on(table.tenantId)],
 );
 
 /**
@@ -81,9 +100,7 @@ export const refreshTokens = pgTable(
   "refresh_tokens",
   {
     id: id(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    userId: ownerId("user_id", () => users.id),
     tenantId: tenantIdColumn(),
     familyId: uuid("family_id").notNull(),
     tokenHash: text("token_hash").notNull().unique(),
@@ -99,11 +116,9 @@ export const refreshTokens = pgTable(
   ],
 );
 
-export const apiKeys = pgTable(
+export const apiKeys = tenantTable(
   "api_keys",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     name: text("name").notNull(),
     /** The public part of the key, shown in lists so people can tell keys apart. */
     prefix: text("prefix").notNull().unique(),
@@ -115,5 +130,5 @@ export const apiKeys = pgTable(
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (table) => [index("api_keys_tenant_idx").on(table.tenantId), tenantIsolation()],
+  (table) => [index("api_keys_tenant_idx").on(table.tenantId)],
 );

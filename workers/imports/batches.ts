@@ -1,8 +1,8 @@
 import { and, asc, between, eq, gt, inArray, type SQL } from "drizzle-orm";
 import type { Entity } from "../catalog/entities.ts";
 import type { Database } from "../db/client.ts";
-import { tenantRow } from "../db/tenant-rows.ts";
-import { keysetPage, type Page, tenantPage } from "../http/pagination.ts";
+import { equalTo, findTenantRow, tenantRow } from "../db/tenant-rows.ts";
+import { keysetPage, listTenantRows, type Page } from "../http/pagination.ts";
 import { headerMatcher, readFieldSettings } from "./field-settings.ts";
 import {
   type BatchState,
@@ -38,14 +38,8 @@ export async function createBatch(db: Database, tenantId: string, input: BatchIn
   return batch;
 }
 
-export async function findBatch(db: Database, tenantId: string, id: string): Promise<Batch | null> {
-  const [batch] = await db
-    .select()
-    .from(importBatches)
-    .where(tenantRow(importBatches, tenantId, id))
-    .limit(1);
-  return batch ?? null;
-}
+export const findBatch = (db: Database, tenantId: string, id: string): Promise<Batch | null> =>
+  findTenantRow(db, importBatches, tenantId, id);
 
 /** The batch, locked until the transaction ends, so its jobs and routes change it one at a time. */
 export async function lockBatch(db: Database, tenantId: string, id: string): Promise<Batch | null> {
@@ -70,13 +64,12 @@ export async function setBatch(
 export type BatchFilters = { state?: BatchState; entity?: Entity };
 
 export function listBatches(db: Database, tenantId: string, page: Page & BatchFilters): Promise<Batch[]> {
-  return tenantPage(
-    db.select().from(importBatches).$dynamic(),
+  return listTenantRows(
+    db,
     importBatches,
     tenantId,
     page,
-    page.state ? eq(importBatches.state, page.state) : undefined,
-    page.entity ? eq(importBatches.entity, page.entity) : undefined,
+    ...equalTo({ state: importBatches.state, entity: importBatches.entity }, page),
   );
 }
 

@@ -1,12 +1,16 @@
 import { z } from "@hono/zod-openapi";
+import { areaAccess } from "../access/authorize.ts";
 import { ENTITY_FIELDS, MATCH_KEYS } from "../catalog/entities.ts";
+import type { Database } from "../db/client.ts";
 import { IdParamSchema } from "../http/api-schemas.ts";
 import { jsonBody, jsonResponse } from "../http/openapi.ts";
 import { ListQuerySchema, pageSchema, toPage } from "../http/pagination.ts";
 import { HttpProblem, notFound, validationProblem } from "../http/problem.ts";
 import { jobContext } from "../http/request-context.ts";
 import { RouteGroup, tenantQuery, tenantRead, tenantWrite } from "../http/route-kit.ts";
+import type { JobDefinition } from "../queue/define-job.ts";
 import { enqueue } from "../queue/enqueue.ts";
+import type { JobEnvelope } from "../queue/envelope.ts";
 import {
   BatchCreateSchema,
   BatchListQuerySchema,
@@ -25,6 +29,7 @@ import {
   renderRow,
 } from "./api-schemas.ts";
 import {
+  type Batch,
   type BatchChange,
   cellsByField,
   createBatch,
@@ -46,8 +51,7 @@ import { importPromoteJob, importReadFileJob, importValidateJob } from "./jobs.t
 import { correctRow } from "./validate.ts";
 
 // Everyone in the tenant may follow an import; analysts and above run one.
-const READ = { role: "viewer", scope: "imports:read" } as const;
-const WRITE = { role: "analyst", scope: "imports:write" } as const;
+const { read: READ, write: WRITE } = areaAccess("imports");
 
 const BATCHES = "/api/v1/imports/batches";
 
@@ -61,55 +65,44 @@ function changed(change: BatchChange, action: string) {
 
 const routes = new RouteGroup("Imports");
 
-routes.add(
+const batch = routes.resource("import batch", {
+  path: BATCHES,
+  schema: BatchSchema,
+  // Not renderBatch itself: a page maps its rows, and the index would be taken for the field settings.
+  render: (row: Batch) => renderBatch(row),
+});
+
+batch.create(
   {
-    method: "post",
-    path: BATCHES,
     operationId: "createImportBatch",
     summary: "Start an import of products, clients or suppliers",
     access: WRITE,
     module: "imports",
-    idempotent: true,
-    request: { body: jsonBody(BatchCreateSchema) },
-    responses: { 201: jsonResponse(BatchSchema, "The batch, in state created") },
+    body: BatchCreateSchema,
+    responseDescription: "The batch, in state created",
   },
-  async (c) => {
-    const body = c.req.valid("json");
-    const batch = await tenantWrite(c, (db, tenantId) =>
-      createBatch(db, tenantId, {
-        entity: body.entity,
-        mode: body.mode,
-        matchOn: body.match_on ?? MATCH_KEYS[body.entity][0],
-        sourceType: body.source_type,
-        origin: body.origin,
-        decimalComma: body.decimal_comma,
-        encoding: body.encoding,
-      }),
-    );
-    c.header("Location", `${BATCHES}/${batch.id}`);
-    return c.json(renderBatch(batch), 201);
-  },
+  (db, tenantId, body) =>
+    createBatch(db, tenantId, {
+      entity: body.entity,
+      mode: body.mode,
+      matchOn: body.match_on ?? MATCH_KEYS[body.entity][0],
+      sourceType: body.source_type,
+      origin: body.origin,
+      decimalComma: body.decimal_comma,
+      encoding: body.encoding,
+    }),
 );
 
-routes.add(
+batch.list(
   {
-    method: "get",
-    path: BATCHES,
     operationId: "listImportBatches",
     summary: "The tenant's import batches, newest last, by state and entity",
     access: READ,
     module: "imports",
-    request: { query: ListQuerySchema.extend(BatchListQuerySchema.shape) },
-    responses: { 200: jsonResponse(pageSchema(BatchSchema, "ImportBatchPage"), "A page of batches") },
+    filters: BatchListQuerySchema,
+    responseDescription: "A page of batches",
   },
-  async (c) => {
-    const query = c.req.valid("query");
-    const rows = await tenantRead(c, (db, tenantId) => listBatches(db, tenantId, query));
-    return c.json(
-      toPage(rows, query, (batch) => renderBatch(batch)),
-      200,
-    );
-  },
+  listBatches,
 );
 
 routes.add(
@@ -228,43 +221,71 @@ routes.add(
   },
 );
 
-routes.add(
+/**
+ * `POST /imports/batches/{id}/<step>`: moves the batch into the step (`move`), then queues the job that
+ * does the step's work; 202 with the batch. Idempotent, so a retried call queues the job once.
+ */
+function batchStep(
+  step: {
+    name: string;
+    operationId: string;
+    summary: string;
+    description: string;
+    answer: string;
+    /** What the batch cannot do in a wrong state, for the 409 ("be validated"). */
+    action: string;
+    job: JobDefinition<JobEnvelope & { tenant_id: string; batch_id: string }>;
+  },
+  move: (db: Database, tenantId: string, id: string) => Promise<BatchChange>,
+) {
+  routes.add(
+    {
+      method: "post",
+      path: `${BATCHES}/{id}/${step.name}`,
+      operationId: step.operationId,
+      summary: step.summary,
+      description: step.description,
+      access: WRITE,
+      module: "imports",
+      idempotent: true,
+      request: { params: IdParamSchema },
+      responses: { 202: jsonResponse(BatchSchema, step.answer) },
+      problems: [404, 409],
+    },
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const batch = changed(await tenantWrite(c, (db, tenantId) => move(db, tenantId, id)), step.action);
+      await enqueue(c.env, step.job, { tenant_id: batch.tenantId, batch_id: id }, jobContext(c));
+      return c.json(renderBatch(batch), 202);
+    },
+  );
+}
+
+batchStep(
   {
-    method: "post",
-    path: `${BATCHES}/{id}/validate`,
+    name: "validate",
     operationId: "validateImportBatch",
     summary: "Validate the batch's rows in the background",
     description:
       "Each row against the catalog's rules and the tenant's field settings; duplicates inside the batch and conflicts with existing records. Asking again while it runs resumes it; asking once validated validates again.",
-    access: WRITE,
-    module: "imports",
-    idempotent: true,
-    request: { params: IdParamSchema },
-    responses: { 202: jsonResponse(BatchSchema, "The batch, in state validating") },
-    problems: [404, 409],
+    answer: "The batch, in state validating",
+    action: "be validated",
+    job: importValidateJob,
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const batch = changed(
-      await tenantWrite(c, async (db, tenantId) => {
-        const current = await findBatch(db, tenantId, id);
-        // A validation asked again while it runs resumes where it is; otherwise it starts over.
-        const restart = current?.state !== "validating";
-        return transition(
-          db,
-          tenantId,
-          id,
-          ["ingesting", "validating", "validated"],
-          "validating",
-          restart ? { validatedThrough: 0, preview: null } : {},
-          // A file still being read is validated by its own job once read.
-          (found) => found.state !== "ingesting" || found.sourceType === "rows",
-        );
-      }),
-      "be validated",
+  async (db, tenantId, id) => {
+    const current = await findBatch(db, tenantId, id);
+    // A validation asked again while it runs resumes where it is; otherwise it starts over.
+    const restart = current?.state !== "validating";
+    return transition(
+      db,
+      tenantId,
+      id,
+      ["ingesting", "validating", "validated"],
+      "validating",
+      restart ? { validatedThrough: 0, preview: null } : {},
+      // A file still being read is validated by its own job once read.
+      (found) => found.state !== "ingesting" || found.sourceType === "rows",
     );
-    await enqueue(c.env, importValidateJob, { tenant_id: batch.tenantId, batch_id: id }, jobContext(c));
-    return c.json(renderBatch(batch), 202);
   },
 );
 
@@ -320,32 +341,18 @@ routes.add(
   },
 );
 
-routes.add(
+batchStep(
   {
-    method: "post",
-    path: `${BATCHES}/{id}/promote`,
+    name: "promote",
     operationId: "promoteImportBatch",
     summary: "Write the batch's valid rows into the catalog in the background, in chunks",
     description:
       "Each chunk is its own transaction and moves the batch's promoted_through with it, so a retried or repeated promotion resumes after the last chunk written: no row is written twice or lost.",
-    access: WRITE,
-    module: "imports",
-    idempotent: true,
-    request: { params: IdParamSchema },
-    responses: { 202: jsonResponse(BatchSchema, "The batch, in state promoting") },
-    problems: [404, 409],
+    answer: "The batch, in state promoting",
+    action: "be promoted",
+    job: importPromoteJob,
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const batch = changed(
-      await tenantWrite(c, (db, tenantId) =>
-        transition(db, tenantId, id, ["validated", "promoting"], "promoting"),
-      ),
-      "be promoted",
-    );
-    await enqueue(c.env, importPromoteJob, { tenant_id: batch.tenantId, batch_id: id }, jobContext(c));
-    return c.json(renderBatch(batch), 202);
-  },
+  (db, tenantId, id) => transition(db, tenantId, id, ["validated", "promoting"], "promoting"),
 );
 
 const settings = new RouteGroup("Imports");

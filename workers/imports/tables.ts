@@ -1,8 +1,8 @@
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { ENTITIES } from "../catalog/entities.ts";
-import { id, timestamps, updatedAt } from "../db/columns.ts";
+import { ownerId, timestamps, updatedAt } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
-import { tenantIdColumn } from "../identity/tables.ts";
+import { tenantIdColumn, tenantTable } from "../identity/tables.ts";
 
 export const BATCH_MODES = ["insert", "update", "upsert"] as const;
 export const BATCH_STATES = [
@@ -31,11 +31,9 @@ export type BatchResult = { created: number; updated: number; unchanged: number;
  * `validated_through` and `promoted_through` are the last row each job finished, so a retried job resumes
  * after it instead of starting over.
  */
-export const importBatches = pgTable(
+export const importBatches = tenantTable(
   "import_batches",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     entity: text("entity", { enum: ENTITIES }).notNull(),
     mode: text("mode", { enum: BATCH_MODES }).notNull(),
     matchOn: text("match_on").notNull(),
@@ -63,7 +61,7 @@ export const importBatches = pgTable(
       .default({ created: 0, updated: 0, unchanged: 0, failed: 0 }),
     ...timestamps(),
   },
-  (table) => [index("import_batches_tenant_idx").on(table.tenantId, table.id), tenantIsolation()],
+  (table) => [index("import_batches_tenant_idx").on(table.tenantId, table.id)],
 );
 
 export type Severity = "error" | "warning";
@@ -80,9 +78,7 @@ export const importRows = pgTable(
   "import_rows",
   {
     tenantId: tenantIdColumn(),
-    batchId: uuid("batch_id")
-      .notNull()
-      .references(() => importBatches.id, { onDelete: "cascade" }),
+    batchId: ownerId("batch_id", () => importBatches.id),
     /** The line of the source file the row starts on (or its position among ingested rows). */
     row: integer("row").notNull(),
     cells: jsonb("cells").$type<Record<string, string>>().notNull(),
@@ -103,14 +99,10 @@ export const importRows = pgTable(
   ],
 );
 
-export const importErrors = pgTable(
+export const importErrors = tenantTable(
   "import_errors",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
-    batchId: uuid("batch_id")
-      .notNull()
-      .references(() => importBatches.id, { onDelete: "cascade" }),
+    batchId: ownerId("batch_id", () => importBatches.id),
     row: integer("row").notNull(),
     column: text("column").notNull(),
     value: text("value").notNull(),
@@ -118,7 +110,7 @@ export const importErrors = pgTable(
     message: text("message").notNull(),
     severity: text("severity", { enum: ["error", "warning"] }).notNull(),
   },
-  (table) => [index("import_errors_batch_idx").on(table.batchId, table.row), tenantIsolation()],
+  (table) => [index("import_errors_batch_idx").on(table.batchId, table.row)],
 );
 
 /** One field's settings in a tenant's configuration of an entity. */

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { tenantRow } from "../db/tenant-rows.ts";
+import { findTenantRow } from "../db/tenant-rows.ts";
 import { type Page, rowsToFetch } from "../http/pagination.ts";
 import { sha256Hex } from "../lib/crypto.ts";
 import type { BrandContext } from "./analysis/modules.ts";
@@ -21,11 +21,7 @@ export async function brandContext(
   tenantId: string,
   brandId: string,
 ): Promise<(BrandContext & { updatedAt: Date }) | null> {
-  const [brand] = await db
-    .select()
-    .from(brands)
-    .where(tenantRow(brands, tenantId, brandId))
-    .limit(1);
+  const brand = await findTenantRow(db, brands, tenantId, brandId);
   if (!brand) return null;
   const competitors =
     brand.competitorIds.length === 0
@@ -153,11 +149,7 @@ export async function findAnalysis(
   tenantId: string,
   id: string,
 ): Promise<AnalysisWithResults | null> {
-  const [analysis] = await db
-    .select()
-    .from(analyses)
-    .where(tenantRow(analyses, tenantId, id))
-    .limit(1);
+  const analysis = await findTenantRow(db, analyses, tenantId, id);
   if (!analysis) return null;
   return { analysis, results: await resultsOf(db, analysis.id) };
 }

@@ -1,7 +1,7 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { deleteTenantRow, tenantRow } from "../db/tenant-rows.ts";
-import { type Page, tenantPage } from "../http/pagination.ts";
+import { deleteTenantRow, findTenantRow, tenantRow, updateTenantRow } from "../db/tenant-rows.ts";
+import { listTenantRows, type Page } from "../http/pagination.ts";
 import type { FieldError } from "../http/problem.ts";
 import { projects } from "../projects/tables.ts";
 import { type AakerProfile, type BrandHandles, brands } from "./tables.ts";
@@ -76,16 +76,10 @@ export async function createBrand(db: Database, tenantId: string, input: BrandIn
 }
 
 export const listBrands = (db: Database, tenantId: string, page: Page): Promise<Brand[]> =>
-  tenantPage(db.select().from(brands).$dynamic(), brands, tenantId, page);
+  listTenantRows(db, brands, tenantId, page);
 
-export async function findBrand(db: Database, tenantId: string, id: string): Promise<Brand | null> {
-  const [brand] = await db
-    .select()
-    .from(brands)
-    .where(tenantRow(brands, tenantId, id))
-    .limit(1);
-  return brand ?? null;
-}
+export const findBrand = (db: Database, tenantId: string, id: string): Promise<Brand | null> =>
+  findTenantRow(db, brands, tenantId, id);
 
 /** Applies the given fields; null when the tenant has no such brand. */
 export async function updateBrand(
@@ -96,18 +90,13 @@ export async function updateBrand(
 ): Promise<BrandOutcome | null> {
   const errors = await referenceErrors(db, tenantId, id, changes);
   const { competitorIds, ...rest } = changes;
-  const [brand] =
+  const brand =
     errors.length > 0
-      ? await db
-          .select()
-          .from(brands)
-          .where(tenantRow(brands, tenantId, id))
-          .limit(1)
-      : await db
-          .update(brands)
-          .set({ ...rest, ...(competitorIds ? { competitorIds: [...new Set(competitorIds)] } : {}) })
-          .where(tenantRow(brands, tenantId, id))
-          .returning();
+      ? await findTenantRow(db, brands, tenantId, id)
+      : await updateTenantRow(db, brands, tenantId, id, {
+          ...rest,
+          ...(competitorIds ? { competitorIds: [...new Set(competitorIds)] } : {}),
+        });
   if (!brand) return null;
   return errors.length > 0 ? { errors } : { brand };
 }

@@ -5,15 +5,13 @@ import {
   index,
   integer,
   jsonb,
-  pgTable,
   text,
   timestamp,
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
-import { id, timestamps } from "../db/columns.ts";
-import { tenantIsolation } from "../db/policies.ts";
-import { tenantIdColumn } from "../identity/tables.ts";
+import { ownerId, timestamps } from "../db/columns.ts";
+import { tenantTable } from "../identity/tables.ts";
 import { projects } from "../projects/tables.ts";
 
 export const NETWORKS = ["instagram", "facebook", "tiktok", "x", "youtube", "linkedin"] as const;
@@ -35,11 +33,9 @@ export type AakerProfile = {
 export type BrandHandles = Partial<Record<Network, string>>;
 
 /** A client brand whose social mentions a tenant analyses. Competitors are other brands of the tenant. */
-export const brands = pgTable(
+export const brands = tenantTable(
   "brands",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     projectId: uuid("project_id").references(() => projects.id, { onDelete: "set null" }),
     name: text("name").notNull(),
     handles: jsonb("handles").$type<BrandHandles>().notNull().default({}),
@@ -50,7 +46,7 @@ export const brands = pgTable(
     desiredProfile: jsonb("desired_profile").$type<AakerProfile>(),
     ...timestamps(),
   },
-  (table) => [index("brands_tenant_idx").on(table.tenantId, table.id), tenantIsolation()],
+  (table) => [index("brands_tenant_idx").on(table.tenantId, table.id)],
 );
 
 /**
@@ -58,14 +54,10 @@ export const brands = pgTable(
  * re-sending is an upsert. Metrics are columns (dashboards sum and sort them); sentiment, emotions and
  * topics come from the in-Worker language method at ingest (language.ts), so every reader shares them.
  */
-export const posts = pgTable(
+export const posts = tenantTable(
   "posts",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
-    brandId: uuid("brand_id")
-      .notNull()
-      .references(() => brands.id, { onDelete: "cascade" }),
+    brandId: ownerId("brand_id", () => brands.id),
     network: text("network", { enum: NETWORKS }).notNull(),
     externalId: text("external_id").notNull(),
     kind: text("kind", { enum: POST_KINDS }).notNull(),
@@ -99,7 +91,6 @@ export const posts = pgTable(
     index("posts_orphans_idx")
       .on(table.brandId)
       .where(sql`${table.parentId} IS NULL AND ${table.parentExternalId} IS NOT NULL`),
-    tenantIsolation(),
   ],
 );
 
@@ -110,14 +101,10 @@ export const MODULE_STATUSES = ["queued", "running", "completed", "failed"] as c
 export type ModuleStatus = (typeof MODULE_STATUSES)[number];
 
 /** One request to analyse a brand's posts over a window with some modules; each module is a result row. */
-export const analyses = pgTable(
+export const analyses = tenantTable(
   "analyses",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
-    brandId: uuid("brand_id")
-      .notNull()
-      .references(() => brands.id, { onDelete: "cascade" }),
+    brandId: ownerId("brand_id", () => brands.id),
     windowFrom: timestamp("window_from", { withTimezone: true }).notNull(),
     windowTo: timestamp("window_to", { withTimezone: true }).notNull(),
     modules: text("modules").array().notNull(),
@@ -128,24 +115,17 @@ export const analyses = pgTable(
   (table) => [
     index("analyses_tenant_idx").on(table.tenantId, table.id),
     index("analyses_input_idx").on(table.brandId, table.inputHash),
-    tenantIsolation(),
   ],
 );
 
 export type TokenUsage = { prompt: number; completion: number };
 
 /** One module's run within an analysis: its status, result (valid against the module's schema) and cost. */
-export const analysisResults = pgTable(
+export const analysisResults = tenantTable(
   "analysis_results",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
-    analysisId: uuid("analysis_id")
-      .notNull()
-      .references(() => analyses.id, { onDelete: "cascade" }),
-    brandId: uuid("brand_id")
-      .notNull()
-      .references(() => brands.id, { onDelete: "cascade" }),
+    analysisId: ownerId("analysis_id", () => analyses.id),
+    brandId: ownerId("brand_id", () => brands.id),
     module: text("module", { enum: ANALYSIS_MODULES }).notNull(),
     status: text("status", { enum: MODULE_STATUSES }).notNull().default("queued"),
     schemaVersion: integer("schema_version").notNull(),
@@ -169,6 +149,5 @@ export const analysisResults = pgTable(
     unique("analysis_results_module_key").on(table.analysisId, table.module),
     index("analysis_results_tenant_idx").on(table.tenantId, table.id),
     index("analysis_results_brand_module_idx").on(table.brandId, table.module, table.finishedAt),
-    tenantIsolation(),
   ],
 );

@@ -1,7 +1,7 @@
 import { ilike } from "drizzle-orm";
 import type { Database, HttpDatabase } from "../db/client.ts";
-import { deleteTenantRow, tenantRow } from "../db/tenant-rows.ts";
-import { type Page, tenantPage } from "../http/pagination.ts";
+import { deleteTenantRow, findTenantRow, updateTenantRow } from "../db/tenant-rows.ts";
+import { listTenantRows, type Page } from "../http/pagination.ts";
 import { nextRunAfter } from "./schedule-expression.ts";
 import { projects } from "./tables.ts";
 
@@ -30,8 +30,8 @@ export function listProjects(
   tenantId: string,
   page: Page & { name?: string | undefined },
 ): Promise<Project[]> {
-  return tenantPage(
-    db.select().from(projects).$dynamic(),
+  return listTenantRows(
+    db,
     projects,
     tenantId,
     page,
@@ -39,14 +39,8 @@ export function listProjects(
   );
 }
 
-export async function findProject(db: Database, tenantId: string, id: string): Promise<Project | null> {
-  const [project] = await db
-    .select()
-    .from(projects)
-    .where(tenantRow(projects, tenantId, id))
-    .limit(1);
-  return project ?? null;
-}
+export const findProject = (db: Database, tenantId: string, id: string): Promise<Project | null> =>
+  findTenantRow(db, projects, tenantId, id);
 
 /** Applies the given fields; a new schedule moves next_audit_at to its next slot from now. */
 export async function updateProject(
@@ -57,12 +51,7 @@ export async function updateProject(
 ): Promise<Project | null> {
   const schedule =
     changes.schedule === undefined ? {} : { nextAuditAt: nextRunAfter(changes.schedule, new Date()) };
-  const [project] = await db
-    .update(projects)
-    .set({ ...changes, ...schedule })
-    .where(tenantRow(projects, tenantId, id))
-    .returning();
-  return project ?? null;
+  return updateTenantRow(db, projects, tenantId, id, { ...changes, ...schedule });
 }
 
 export async function deleteProject(db: Database, tenantId: string, id: string): Promise<boolean> {

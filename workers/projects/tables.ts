@@ -1,15 +1,12 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-import { id, timestamps } from "../db/columns.ts";
-import { tenantIsolation } from "../db/policies.ts";
-import { tenantIdColumn } from "../identity/tables.ts";
+import { index, integer, text, timestamp } from "drizzle-orm/pg-core";
+import { timestamps } from "../db/columns.ts";
+import { tenantTable } from "../identity/tables.ts";
 
 /** A website a tenant audits, on demand and on its schedule. */
-export const projects = pgTable(
+export const projects = tenantTable(
   "projects",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     name: text("name").notNull(),
     siteUrl: text("site_url").notNull(),
     keywords: text("keywords").array().notNull().default(sql`'{}'::text[]`),
@@ -24,6 +21,5 @@ export const projects = pgTable(
   (table) => [
     index("projects_tenant_idx").on(table.tenantId, table.id),
     index("projects_next_audit_idx").on(table.nextAuditAt).where(sql`${table.nextAuditAt} IS NOT NULL`),
-    tenantIsolation(),
   ],
 );

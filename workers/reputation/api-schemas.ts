@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { isoOrNull, timestamp } from "../http/api-schemas.ts";
-import { ListQuerySchema } from "../http/pagination.ts";
+import { cursorParam, ListQuerySchema } from "../http/pagination.ts";
 import { PostFilterFields } from "../insights/api-schemas.ts";
 import { NETWORKS, SENTIMENT_LABELS } from "../insights/tables.ts";
 import { base64url, fromBase64url } from "../lib/crypto.ts";
@@ -279,24 +279,10 @@ export const MentionsQuerySchema = z.object({
     description: "`recent`: newest first; `reach`: most reached first. Ties in id order, newest first.",
   }),
   limit: ListQuerySchema.shape.limit,
-  cursor: z
-    .string()
-    .optional()
-    .transform((cursor, ctx) => {
-      if (cursor === undefined) return undefined;
-      const decoded = decodeMentionCursor(cursor);
-      if (decoded === null) {
-        ctx.addIssue({ code: "custom", message: "cursor is not one this API returned" });
-        return z.NEVER;
-      }
-      return decoded;
-    })
-    .openapi({
-      type: "string",
-      minLength: 1,
-      description:
-        "`next_cursor` of the previous page, passed back unchanged with the same `sort`: it is opaque, and an empty or altered cursor, or one of the other sort, is refused with 400.",
-    }),
+  cursor: cursorParam(
+    decodeMentionCursor,
+    "`next_cursor` of the previous page, passed back unchanged with the same `sort`: it is opaque, and an empty or altered cursor, or one of the other sort, is refused with 400.",
+  ),
 });
 
 const count = z.number().int().min(0);

@@ -11,9 +11,8 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { id } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
-import { tenantIdColumn } from "../identity/tables.ts";
+import { tenantIdColumn, tenantTable } from "../identity/tables.ts";
 import { projects } from "../projects/tables.ts";
 import type { Device, OrganicResult } from "./serpapi-client.ts";
 
@@ -52,11 +51,9 @@ export const serpResultPages = pgTable(
  * kept as history and as the fallback when SerpApi cannot answer. One row per observation of the
  * cache: a repeated cached lookup adds nothing.
  */
-export const rankChecks = pgTable(
+export const rankChecks = tenantTable(
   "rank_checks",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     domain: text("domain").notNull(),
     keyword: text("keyword").notNull(),
     gl: text("gl").notNull(),
@@ -81,7 +78,6 @@ export const rankChecks = pgTable(
       table.device,
       table.fetchedAt,
     ),
-    tenantIsolation(),
   ],
 );
 

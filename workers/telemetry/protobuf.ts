@@ -163,23 +163,22 @@ function repeated64<T>(reader: Reader, wireType: number, read: (reader: Reader) 
   while (!packed.done) into.push(read(packed));
 }
 
+/** A field read by `read` into `target[key]`. */
+const readInto =
+  <T, K extends keyof T>(target: T, key: K, read: (reader: Reader, wireType: number) => T[K]): FieldHandler =>
+  (reader, wireType) => {
+    target[key] = read(reader, wireType);
+  };
+
 const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 
 function decodeAnyValue(reader: Reader): AnyValue {
   const value: AnyValue = {};
   readMessage(reader, {
-    1: (r, w) => {
-      value.stringValue = text(r, w);
-    },
-    2: (r, w) => {
-      value.boolValue = varint(r, w) !== 0n;
-    },
-    3: (r, w) => {
-      value.intValue = BigInt.asIntN(64, varint(r, w)).toString();
-    },
-    4: (r, w) => {
-      value.doubleValue = double(r, w);
-    },
+    1: readInto(value, "stringValue", text),
+    2: readInto(value, "boolValue", (r, w) => varint(r, w) !== 0n),
+    3: readInto(value, "intValue", (r, w) => BigInt.asIntN(64, varint(r, w)).toString()),
+    4: readInto(value, "doubleValue", double),
     5: message((r) => {
       const values: AnyValue[] = [];
       readMessage(r, { 1: (rr, w) => values.push(message(decodeAnyValue)(rr, w)) });
@@ -201,12 +200,8 @@ function decodeAnyValue(reader: Reader): AnyValue {
 function decodeKeyValue(reader: Reader): KeyValue {
   const keyValue: KeyValue = { key: "" };
   readMessage(reader, {
-    1: (r, w) => {
-      keyValue.key = text(r, w);
-    },
-    2: (r, w) => {
-      keyValue.value = message(decodeAnyValue)(r, w);
-    },
+    1: readInto(keyValue, "key", text),
+    2: readInto(keyValue, "value", message(decodeAnyValue)),
   });
   return keyValue;
 }
@@ -229,12 +224,8 @@ function decodeNumberDataPoint(reader: Reader): Fields {
   const point: Fields = { attributes };
   readMessage(reader, {
     7: attributesInto(attributes),
-    3: (r, w) => {
-      point.timeUnixNano = fixed64(r, w);
-    },
-    4: (r, w) => {
-      point.asDouble = double(r, w);
-    },
+    3: readInto(point, "timeUnixNano", fixed64),
+    4: readInto(point, "asDouble", double),
     6: (r, w) => {
       expect(w, I64);
       point.asInt = BigInt.asIntN(64, r.fixed64()).toString();
@@ -250,15 +241,9 @@ function decodeHistogramDataPoint(reader: Reader): Fields {
   const point: Fields = { attributes, bucketCounts, explicitBounds };
   readMessage(reader, {
     9: attributesInto(attributes),
-    3: (r, w) => {
-      point.timeUnixNano = fixed64(r, w);
-    },
-    4: (r, w) => {
-      point.count = fixed64(r, w);
-    },
-    5: (r, w) => {
-      point.sum = double(r, w);
-    },
+    3: readInto(point, "timeUnixNano", fixed64),
+    4: readInto(point, "count", fixed64),
+    5: readInto(point, "sum", double),
     6: (r, w) => repeated64(r, w, (rr) => rr.fixed64().toString(), bucketCounts),
     7: (r, w) => repeated64(r, w, (rr) => rr.double(), explicitBounds),
   });
@@ -271,24 +256,14 @@ function decodeSummaryDataPoint(reader: Reader): Fields {
   const point: Fields = { attributes, quantileValues };
   readMessage(reader, {
     7: attributesInto(attributes),
-    3: (r, w) => {
-      point.timeUnixNano = fixed64(r, w);
-    },
-    4: (r, w) => {
-      point.count = fixed64(r, w);
-    },
-    5: (r, w) => {
-      point.sum = double(r, w);
-    },
+    3: readInto(point, "timeUnixNano", fixed64),
+    4: readInto(point, "count", fixed64),
+    5: readInto(point, "sum", double),
     6: message((r) => {
       const quantile: Fields = {};
       readMessage(r, {
-        1: (rr, w) => {
-          quantile.quantile = double(rr, w);
-        },
-        2: (rr, w) => {
-          quantile.value = double(rr, w);
-        },
+        1: readInto(quantile, "quantile", double),
+        2: readInto(quantile, "value", double),
       });
       quantileValues.push(quantile);
     }),
@@ -303,12 +278,8 @@ function decodeAggregation(decodePoint: (reader: Reader) => Fields) {
     const aggregation: Fields = { dataPoints };
     readMessage(reader, {
       1: (r, w) => dataPoints.push(message(decodePoint)(r, w)),
-      2: (r, w) => {
-        aggregation.aggregationTemporality = Number(BigInt.asIntN(32, varint(r, w)));
-      },
-      3: (r, w) => {
-        aggregation.isMonotonic = varint(r, w) !== 0n;
-      },
+      2: readInto(aggregation, "aggregationTemporality", (r, w) => Number(BigInt.asIntN(32, varint(r, w)))),
+      3: readInto(aggregation, "isMonotonic", (r, w) => varint(r, w) !== 0n),
     });
     return aggregation;
   };
@@ -317,28 +288,14 @@ function decodeAggregation(decodePoint: (reader: Reader) => Fields) {
 function decodeMetric(reader: Reader): Fields {
   const metric: Fields = {};
   readMessage(reader, {
-    1: (r, w) => {
-      metric.name = text(r, w);
-    },
-    3: (r, w) => {
-      metric.unit = text(r, w);
-    },
-    5: (r, w) => {
-      metric.gauge = message(decodeAggregation(decodeNumberDataPoint))(r, w);
-    },
-    7: (r, w) => {
-      metric.sum = message(decodeAggregation(decodeNumberDataPoint))(r, w);
-    },
-    9: (r, w) => {
-      metric.histogram = message(decodeAggregation(decodeHistogramDataPoint))(r, w);
-    },
+    1: readInto(metric, "name", text),
+    3: readInto(metric, "unit", text),
+    5: readInto(metric, "gauge", (r, w) => message(decodeAggregation(decodeNumberDataPoint))(r, w)),
+    7: readInto(metric, "sum", (r, w) => message(decodeAggregation(decodeNumberDataPoint))(r, w)),
+    9: readInto(metric, "histogram", (r, w) => message(decodeAggregation(decodeHistogramDataPoint))(r, w)),
     // Refused by ingest, but counted: their points are read only to be counted.
-    10: (r, w) => {
-      metric.exponentialHistogram = message(decodeAggregation(() => ({})))(r, w);
-    },
-    11: (r, w) => {
-      metric.summary = message(decodeAggregation(decodeSummaryDataPoint))(r, w);
-    },
+    10: readInto(metric, "exponentialHistogram", (r, w) => message(decodeAggregation(() => ({})))(r, w)),
+    11: readInto(metric, "summary", (r, w) => message(decodeAggregation(decodeSummaryDataPoint))(r, w)),
   });
   return metric;
 }
@@ -357,9 +314,7 @@ function decodeExport(
       const scopes: Fields[] = [];
       const resource: Fields = { [scopeKey]: scopes };
       readMessage(reader, {
-        1: (r, w) => {
-          resource.resource = message(decodeResource)(r, w);
-        },
+        1: readInto(resource, "resource", (r, w) => message(decodeResource)(r, w)),
         2: message((scopeReader) => {
           const items: Fields[] = [];
           readMessage(scopeReader, { 2: (r, w) => items.push(message(decodeItem)(r, w)) });
@@ -380,21 +335,11 @@ function decodeLogRecord(reader: Reader): Fields {
   const attributes: KeyValue[] = [];
   const record: Fields = { attributes };
   readMessage(reader, {
-    1: (r, w) => {
-      record.timeUnixNano = fixed64(r, w);
-    },
-    11: (r, w) => {
-      record.observedTimeUnixNano = fixed64(r, w);
-    },
-    2: (r, w) => {
-      record.severityNumber = Number(BigInt.asIntN(32, varint(r, w)));
-    },
-    3: (r, w) => {
-      record.severityText = text(r, w);
-    },
-    5: (r, w) => {
-      record.body = message(decodeAnyValue)(r, w);
-    },
+    1: readInto(record, "timeUnixNano", fixed64),
+    11: readInto(record, "observedTimeUnixNano", fixed64),
+    2: readInto(record, "severityNumber", (r, w) => Number(BigInt.asIntN(32, varint(r, w)))),
+    3: readInto(record, "severityText", text),
+    5: readInto(record, "body", message(decodeAnyValue)),
     6: attributesInto(attributes),
     9: (r, w) => {
       expect(w, LEN);
@@ -404,9 +349,7 @@ function decodeLogRecord(reader: Reader): Fields {
       expect(w, LEN);
       record.spanId = hexOf(r.raw());
     },
-    12: (r, w) => {
-      record.eventName = text(r, w);
-    },
+    12: readInto(record, "eventName", text),
   });
   return record;
 }

@@ -10,22 +10,19 @@ import {
   text,
   timestamp,
   unique,
-  uuid,
 } from "drizzle-orm/pg-core";
-import { createdAt, id, timestamps } from "../db/columns.ts";
+import { createdAt, id, ownerId, timestamps } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
-import { tenantIdColumn } from "../identity/tables.ts";
+import { tenantIdColumn, tenantTable } from "../identity/tables.ts";
 
 /** How a series' values read: a gauge as it is, a counter as a running total, a delta as each step's increase. */
 export const SERIES_KINDS = ["gauge", "counter", "delta"] as const;
 export type SeriesKind = (typeof SERIES_KINDS)[number];
 
 /** A metric name with one label set: what points belong to and alerts are raised for. */
-export const metricSeries = pgTable(
+export const metricSeries = tenantTable(
   "metric_series",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     name: text("name").notNull(),
     labels: jsonb("labels").$type<Record<string, string>>().notNull(),
     /** The labels as canonical JSON (keys sorted): what tells two label sets apart. */
@@ -34,10 +31,7 @@ export const metricSeries = pgTable(
     unit: text("unit").notNull().default(""),
     createdAt: createdAt(),
   },
-  (table) => [
-    unique("metric_series_identity_key").on(table.tenantId, table.name, table.labelsKey),
-    tenantIsolation(),
-  ],
+  (table) => [unique("metric_series_identity_key").on(table.tenantId, table.name, table.labelsKey)],
 );
 
 /** One sample of a series: the value at a time (milliseconds, as Prometheus keeps them). */
@@ -45,9 +39,7 @@ export const metricPoints = pgTable(
   "metric_points",
   {
     tenantId: tenantIdColumn(),
-    seriesId: uuid("series_id")
-      .notNull()
-      .references(() => metricSeries.id, { onDelete: "cascade" }),
+    seriesId: ownerId("series_id", () => metricSeries.id),
     time: timestamp("time", { withTimezone: true, precision: 3 }).notNull(),
     value: doublePrecision("value").notNull(),
   },
@@ -59,11 +51,9 @@ export const metricPoints = pgTable(
 );
 
 /** A log line or an event (an event has a name), from OTLP logs or the source form. */
-export const logRecords = pgTable(
+export const logRecords = tenantTable(
   "log_records",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     time: timestamp("time", { withTimezone: true, precision: 3 }).notNull(),
     observedTime: timestamp("observed_time", { withTimezone: true, precision: 3 }).notNull(),
     /** OpenTelemetry's severity number, 1 (TRACE) to 24 (FATAL4); 0 unspecified. */
@@ -76,10 +66,7 @@ export const logRecords = pgTable(
     traceId: text("trace_id"),
     spanId: text("span_id"),
   },
-  (table) => [
-    index("log_records_tenant_time_idx").on(table.tenantId, table.time, table.id),
-    tenantIsolation(),
-  ],
+  (table) => [index("log_records_tenant_time_idx").on(table.tenantId, table.time, table.id)],
 );
 
 /** What a tenant ingested in one minute, against its quota. */

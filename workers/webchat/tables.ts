@@ -1,22 +1,19 @@
-import { index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-import { id, timestamps } from "../db/columns.ts";
-import { tenantIsolation } from "../db/policies.ts";
-import { tenantIdColumn } from "../identity/tables.ts";
+import { index, text, timestamp } from "drizzle-orm/pg-core";
+import { timestamps } from "../db/columns.ts";
+import { tenantTable } from "../identity/tables.ts";
 
 /**
  * A publishable key for the widget (`wk_…`): it is public by design, so it is stored as is. It only names
  * the tenant; what protects it is the list of origins whose pages may use it.
  */
-export const widgetKeys = pgTable(
+export const widgetKeys = tenantTable(
   "widget_keys",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     name: text("name").notNull(),
     key: text("key").notNull().unique(),
     allowedOrigins: text("allowed_origins").array().notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     ...timestamps(),
   },
-  (table) => [index("widget_keys_tenant_idx").on(table.tenantId), tenantIsolation()],
+  (table) => [index("widget_keys_tenant_idx").on(table.tenantId)],
 );

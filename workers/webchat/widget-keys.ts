@@ -1,7 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { tenantRow } from "../db/tenant-rows.ts";
-import { type Page, tenantPage } from "../http/pagination.ts";
+import { revokeTenantRow, updateTenantRow } from "../db/tenant-rows.ts";
+import { listTenantRows, type Page } from "../http/pagination.ts";
 import { randomAlphanumeric } from "../lib/crypto.ts";
 import { widgetKeys } from "./tables.ts";
 
@@ -22,15 +22,8 @@ export async function createWidgetKey(
   return widgetKey;
 }
 
-export function listWidgetKeys(db: Database, tenantId: string, page: Page): Promise<WidgetKey[]> {
-  return tenantPage(
-    db.select().from(widgetKeys).$dynamic(),
-    widgetKeys,
-    tenantId,
-    page,
-    isNull(widgetKeys.revokedAt),
-  );
-}
+export const listWidgetKeys = (db: Database, tenantId: string, page: Page): Promise<WidgetKey[]> =>
+  listTenantRows(db, widgetKeys, tenantId, page, isNull(widgetKeys.revokedAt));
 
 export async function updateWidgetKey(
   db: Database,
@@ -38,22 +31,18 @@ export async function updateWidgetKey(
   id: string,
   changes: { name?: string | undefined; allowedOrigins?: string[] | undefined },
 ): Promise<WidgetKey | null> {
-  const [widgetKey] = await db
-    .update(widgetKeys)
-    .set({ ...changes, updatedAt: new Date() })
-    .where(tenantRow(widgetKeys, tenantId, id, isNull(widgetKeys.revokedAt)))
-    .returning();
-  return widgetKey ?? null;
+  return updateTenantRow(
+    db,
+    widgetKeys,
+    tenantId,
+    id,
+    { ...changes, updatedAt: new Date() },
+    isNull(widgetKeys.revokedAt),
+  );
 }
 
-export async function revokeWidgetKey(db: Database, tenantId: string, id: string): Promise<boolean> {
-  const rows = await db
-    .update(widgetKeys)
-    .set({ revokedAt: new Date() })
-    .where(tenantRow(widgetKeys, tenantId, id, isNull(widgetKeys.revokedAt)))
-    .returning({ id: widgetKeys.id });
-  return rows.length > 0;
-}
+export const revokeWidgetKey = (db: Database, tenantId: string, id: string): Promise<boolean> =>
+  revokeTenantRow(db, widgetKeys, tenantId, id);
 
 /** The live key a widget presented (system context: the key is what names the tenant). */
 export async function findWidgetKey(

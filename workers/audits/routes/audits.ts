@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { areaAccess } from "../../access/authorize.ts";
 import { IdParamSchema } from "../../http/api-schemas.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { jsonBody, jsonResponse } from "../../http/openapi.ts";
@@ -18,8 +19,7 @@ import { type Audit, createAudit, findAudit } from "../audits.ts";
 import { auditRunJob } from "../jobs.ts";
 
 // Viewers read results; analysts and above spend crawl budget.
-const READ = { role: "viewer", scope: "audits:read" } as const;
-const WRITE = { role: "analyst", scope: "audits:write" } as const;
+const { read: READ, write: WRITE } = areaAccess("audits");
 
 /** The caller's tenant's audit with this id; 404 for unknown and foreign ids alike. */
 async function callersAudit(c: Context<AppEnv>, id: string): Promise<Audit> {

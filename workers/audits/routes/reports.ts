@@ -1,4 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { areaAccess } from "../../access/authorize.ts";
+import type { Database } from "../../db/client.ts";
 import { jsonResponse } from "../../http/openapi.ts";
 import { ListQuerySchema, pageSchema, toPage } from "../../http/pagination.ts";
 import { notFound } from "../../http/problem.ts";
@@ -27,25 +29,42 @@ import {
   pendingProjects,
 } from "../reports.ts";
 
-const READ = { role: "viewer", scope: "audits:read" } as const;
+const { read: READ } = areaAccess("audits");
 
 const routes = new RouteGroup("Audits", { module: "audits" });
 
-routes.add(
+/** `GET path?days=`: the tenant's figures over the last `days`, answered with the window they cover. */
+function windowReport(
+  report: { path: string; operationId: string; summary: string; schema: z.ZodType; description: string },
+  figures: (db: Database, tenantId: string, days: number) => Promise<object>,
+) {
+  routes.add(
+    {
+      method: "get",
+      path: report.path,
+      operationId: report.operationId,
+      summary: report.summary,
+      access: READ,
+      request: { query: WindowQuerySchema },
+      responses: { 200: jsonResponse(report.schema, report.description) },
+    },
+    async (c) => {
+      const { days } = c.req.valid("query");
+      const body = await tenantRead(c, (db, tenantId) => figures(db, tenantId, days));
+      return c.json({ window_days: days, ...body }, 200);
+    },
+  );
+}
+
+windowReport(
   {
-    method: "get",
     path: "/api/v1/audits/summary",
     operationId: "getAuditSummary",
     summary: "Audit counts by status and average score per project over a window",
-    access: READ,
-    request: { query: WindowQuerySchema },
-    responses: { 200: jsonResponse(AuditSummarySchema, "The summary") },
+    schema: AuditSummarySchema,
+    description: "The summary",
   },
-  async (c) => {
-    const { days } = c.req.valid("query");
-    const summary = await tenantRead(c, (db, tenantId) => auditSummary(db, tenantId, days));
-    return c.json({ window_days: days, ...summary }, 200);
-  },
+  auditSummary,
 );
 
 routes.add(
@@ -98,21 +117,15 @@ dueProject.list(
   pendingProjects,
 );
 
-routes.add(
+windowReport(
   {
-    method: "get",
     path: "/api/v1/audits/performance",
     operationId: "getAuditPerformance",
     summary: "Audit duration percentiles, success rate and pages per minute over a window",
-    access: READ,
-    request: { query: WindowQuerySchema },
-    responses: { 200: jsonResponse(AuditPerformanceSchema, "The figures") },
+    schema: AuditPerformanceSchema,
+    description: "The figures",
   },
-  async (c) => {
-    const { days } = c.req.valid("query");
-    const figures = await tenantRead(c, (db, tenantId) => auditPerformance(db, tenantId, days));
-    return c.json({ window_days: days, ...figures }, 200);
-  },
+  auditPerformance,
 );
 
 routes.add(

@@ -2,8 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { type Assistant, enabledAssistant, getAssistant } from "../../assistants/assistants.ts";
 import { assistants } from "../../assistants/tables.ts";
 import type { Database } from "../../db/client.ts";
-import { deleteTenantRow, tenantRow } from "../../db/tenant-rows.ts";
-import { type Page, tenantPage } from "../../http/pagination.ts";
+import { deleteTenantRow, findTenantRow, tenantRow } from "../../db/tenant-rows.ts";
+import { listTenantRows, type Page } from "../../http/pagination.ts";
 import { channelNumbers, type NumberChannel } from "./tables.ts";
 
 export type ChannelNumber = typeof channelNumbers.$inferSelect;
@@ -43,17 +43,11 @@ export async function createChannelNumber(
   return number ? { outcome: "saved", number } : { outcome: "number_taken" };
 }
 
-export function listChannelNumbers(db: Database, tenantId: string, page: Page): Promise<ChannelNumber[]> {
-  return tenantPage(db.select().from(channelNumbers).$dynamic(), channelNumbers, tenantId, page);
-}
+export const listChannelNumbers = (db: Database, tenantId: string, page: Page): Promise<ChannelNumber[]> =>
+  listTenantRows(db, channelNumbers, tenantId, page);
 
-export async function getChannelNumber(db: Database, tenantId: string, id: string) {
-  const [number] = await db
-    .select()
-    .from(channelNumbers)
-    .where(tenantRow(channelNumbers, tenantId, id));
-  return number ?? null;
-}
+export const getChannelNumber = (db: Database, tenantId: string, id: string) =>
+  findTenantRow(db, channelNumbers, tenantId, id);
 
 export async function updateChannelNumber(
   db: Database,

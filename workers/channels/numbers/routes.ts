@@ -1,6 +1,6 @@
-import { jsonBody, jsonResponse } from "../../http/openapi.ts";
+import { areaAccess } from "../../access/authorize.ts";
 import { HttpProblem, notFound, validationProblem } from "../../http/problem.ts";
-import { RouteGroup, tenantWrite } from "../../http/route-kit.ts";
+import { RouteGroup } from "../../http/route-kit.ts";
 import {
   ChannelNumberCreateSchema,
   ChannelNumberSchema,
@@ -16,8 +16,7 @@ import {
   updateChannelNumber,
 } from "./numbers.ts";
 
-const READ = { role: "viewer", scope: "channels:read" } as const;
-const WRITE = { role: "admin", scope: "channels:write" } as const;
+const { read: READ, write: WRITE } = areaAccess("channels", { write: "admin" });
 
 function savedNumber(write: NumberWrite) {
   switch (write.outcome) {
@@ -45,35 +44,26 @@ channelNumber.list(
   listChannelNumbers,
 );
 
-routes.add(
+channelNumber.create(
   {
-    method: "post",
-    path: "/api/v1/channels/numbers",
     operationId: "createChannelNumber",
     summary: "Route a Twilio number's WhatsApp messages or calls to this tenant",
     description:
       "A number belongs to one tenant per channel: 409 when another tenant (or this one) has it already.",
     access: WRITE,
-    idempotent: true,
-    request: { body: jsonBody(ChannelNumberCreateSchema) },
-    responses: { 201: jsonResponse(ChannelNumberSchema, "The number") },
+    body: ChannelNumberCreateSchema,
+    responseDescription: "The number",
     problems: [409],
   },
-  async (c) => {
-    const body = c.req.valid("json");
-    const number = savedNumber(
-      await tenantWrite(c, (db, tenantId) =>
-        createChannelNumber(db, tenantId, {
-          channel: body.channel,
-          phoneNumber: body.phone_number,
-          assistantId: body.assistant_id,
-          enabled: body.enabled,
-        }),
-      ),
-    );
-    c.header("Location", `/api/v1/channels/numbers/${number.id}`);
-    return c.json(renderChannelNumber(number), 201);
-  },
+  async (db, tenantId, body) =>
+    savedNumber(
+      await createChannelNumber(db, tenantId, {
+        channel: body.channel,
+        phoneNumber: body.phone_number,
+        assistantId: body.assistant_id,
+        enabled: body.enabled,
+      }),
+    ),
 );
 
 channelNumber.get({ operationId: "getChannelNumber", summary: "One number", access: READ }, getChannelNumber);

@@ -1,8 +1,7 @@
-import { boolean, index, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, text, unique, uuid } from "drizzle-orm/pg-core";
 import { assistants } from "../../assistants/tables.ts";
-import { id, timestamps } from "../../db/columns.ts";
-import { tenantIsolation } from "../../db/policies.ts";
-import { tenantIdColumn } from "../../identity/tables.ts";
+import { timestamps } from "../../db/columns.ts";
+import { tenantTable } from "../../identity/tables.ts";
 
 /** The channels a Twilio number can serve. */
 export const NUMBER_CHANNELS = ["whatsapp", "voice"] as const;
@@ -13,11 +12,9 @@ export type NumberChannel = (typeof NUMBER_CHANNELS)[number];
  * enabled assistant when none is named). A number routes to one tenant only, hence unique per channel
  * across tenants.
  */
-export const channelNumbers = pgTable(
+export const channelNumbers = tenantTable(
   "channel_numbers",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     channel: text("channel", { enum: NUMBER_CHANNELS }).notNull(),
     /** E.164, e.g. +14155550100. */
     phoneNumber: text("phone_number").notNull(),
@@ -28,6 +25,5 @@ export const channelNumbers = pgTable(
   (table) => [
     index("channel_numbers_tenant_idx").on(table.tenantId, table.id),
     unique("channel_numbers_channel_phone_key").on(table.channel, table.phoneNumber),
-    tenantIsolation(),
   ],
 );

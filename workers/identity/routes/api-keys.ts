@@ -1,7 +1,6 @@
 import { userOf } from "../../access/authorize.ts";
-import { jsonBody, jsonResponse } from "../../http/openapi.ts";
-import { RouteGroup, tenantWrite } from "../../http/route-kit.ts";
-import { createApiKey, listApiKeys, revokeApiKey } from "../api-keys.ts";
+import { RouteGroup } from "../../http/route-kit.ts";
+import { type ApiKey, createApiKey, listApiKeys, revokeApiKey } from "../api-keys.ts";
 import { ApiKeyCreateSchema, ApiKeySchema, CreatedApiKeySchema, renderApiKey } from "../api-schemas.ts";
 
 // Only people manage keys: a key cannot mint or revoke keys.
@@ -20,30 +19,26 @@ apiKey.list(
   listApiKeys,
 );
 
-routes.add(
+apiKey.create(
   {
-    method: "post",
-    path: "/api/v1/api-keys",
     operationId: "createApiKey",
     summary: "Create an API key with scopes; the secret is shown once",
     access: ADMIN,
-    idempotent: true,
-    request: { body: jsonBody(ApiKeyCreateSchema) },
-    responses: { 201: jsonResponse(CreatedApiKeySchema, "The key, with its secret") },
+    body: ApiKeyCreateSchema,
+    responseDescription: "The key, with its secret",
+    answer: {
+      schema: CreatedApiKeySchema,
+      render: (created: ApiKey & { key: string }) => ({ ...renderApiKey(created), key: created.key }),
+    },
   },
-  async (c) => {
-    const body = c.req.valid("json");
-    const { userId } = userOf(c);
-    const { apiKey, key } = await tenantWrite(c, (db, tenantId) =>
-      createApiKey(db, tenantId, {
-        name: body.name,
-        scopes: [...new Set(body.scopes)],
-        expiresAt: body.expires_at ? new Date(body.expires_at) : null,
-        createdBy: userId,
-      }),
-    );
-    c.header("Location", `/api/v1/api-keys/${apiKey.id}`);
-    return c.json({ ...renderApiKey(apiKey), key }, 201);
+  async (db, tenantId, body, c) => {
+    const { apiKey, key } = await createApiKey(db, tenantId, {
+      name: body.name,
+      scopes: [...new Set(body.scopes)],
+      expiresAt: body.expires_at ? new Date(body.expires_at) : null,
+      createdBy: userOf(c).userId,
+    });
+    return { ...apiKey, key };
   },
 );
 

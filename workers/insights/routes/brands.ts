@@ -38,23 +38,17 @@ brand.list(
   listBrands,
 );
 
-routes.add(
+brand.create(
   {
-    method: "post",
-    path: "/api/v1/brands",
     operationId: "createBrand",
     summary: "Add a brand whose social mentions to analyse",
     access: WRITE,
-    idempotent: true,
-    request: { body: jsonBody(BrandCreateSchema) },
-    responses: { 201: jsonResponse(BrandSchema, "The brand") },
+    body: BrandCreateSchema,
   },
-  async (c) => {
-    const body = c.req.valid("json");
-    const outcome = await tenantWrite(c, (db, tenantId) => createBrand(db, tenantId, brandInputOf(body)));
+  async (db, tenantId, body) => {
+    const outcome = await createBrand(db, tenantId, brandInputOf(body));
     if ("errors" in outcome) throw validationProblem(outcome.errors);
-    c.header("Location", `/api/v1/brands/${outcome.brand.id}`);
-    return c.json(renderBrand(outcome.brand), 201);
+    return outcome.brand;
   },
 );
 

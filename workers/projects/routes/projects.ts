@@ -1,4 +1,5 @@
 import type { z } from "@hono/zod-openapi";
+import { areaAccess } from "../../access/authorize.ts";
 import { jsonBody, jsonResponse } from "../../http/openapi.ts";
 import { ListQuerySchema, pageSchema, toPage } from "../../http/pagination.ts";
 import { validationProblem } from "../../http/problem.ts";
@@ -21,8 +22,7 @@ import {
 } from "../projects.ts";
 
 // Everyone in the tenant may look; analysts and above change what gets audited.
-const READ = { role: "viewer", scope: "projects:read" } as const;
-const WRITE = { role: "analyst", scope: "projects:write" } as const;
+const { read: READ, write: WRITE } = areaAccess("projects");
 
 /** The crawl-safety part of site_url, which depends on configuration. */
 function assertCrawlable(siteUrl: string | undefined, allowPrivate: boolean): void {
@@ -48,6 +48,22 @@ function projectValues(body: ProjectUpdate): Partial<ProjectInput> {
 }
 
 const routes = new RouteGroup("Projects");
+
+const project = routes.resource("project", {
+  path: "/api/v1/projects",
+  schema: ProjectSchema,
+  render: renderProject,
+});
+
+project.list(
+  {
+    operationId: "listProjects",
+    summary: "The tenant's projects, optionally filtered by name",
+    access: READ,
+    filters: ProjectListQuerySchema,
+  },
+  listProjects,
+);
 
 routes.add(
   {
@@ -88,12 +104,6 @@ routes.add(
     return c.json(renderProject(project), 201);
   },
 );
-
-const project = routes.resource("project", {
-  path: "/api/v1/projects",
-  schema: ProjectSchema,
-  render: renderProject,
-});
 
 project.get({ operationId: "getProject", summary: "One project", access: READ }, findProject);
 

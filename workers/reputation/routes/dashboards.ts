@@ -1,3 +1,7 @@
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Context } from "hono";
+import type { HttpDatabase } from "../../db/client.ts";
+import type { AppEnv } from "../../http/app-env.ts";
 import { jsonResponse } from "../../http/openapi.ts";
 import { pageSchema } from "../../http/pagination.ts";
 import { notFound, validationProblem } from "../../http/problem.ts";
@@ -49,6 +53,27 @@ function windowOf(query: { from?: string | undefined; to?: string | undefined })
   return window;
 }
 
+/**
+ * The rows of one statement over the brand's mentions in the query's window, read in one round trip; 404
+ * when the tenant has no such brand (every such statement yields no row then).
+ */
+async function brandWindowRows<T extends { rows: unknown[] }>(
+  c: Context<AppEnv>,
+  query: { brand_id: string; from?: string | undefined; to?: string | undefined },
+  statement: (
+    db: HttpDatabase,
+    tenantId: string,
+    window: MentionWindow,
+  ) => BatchItem<"pg"> & { readonly _: { readonly result: T } },
+): Promise<{ window: MentionWindow; rows: T["rows"] }> {
+  const window = windowOf(query);
+  const { rows } = await tenantQuery(c, (db, tenantId) => statement(db, tenantId, window), {
+    readOnly: true,
+  });
+  if (rows.length === 0) throw notFound("brand");
+  return { window, rows };
+}
+
 routes.add(
   {
     method: "get",
@@ -63,13 +88,9 @@ routes.add(
   },
   async (c) => {
     const query = c.req.valid("query");
-    const window = windowOf(query);
-    const { rows } = await tenantQuery(
-      c,
-      (db, tenantId) => brandWindowTallies(db, tenantId, query.brand_id, window),
-      { readOnly: true },
+    const { window, rows } = await brandWindowRows(c, query, (db, tenantId, within) =>
+      brandWindowTallies(db, tenantId, query.brand_id, within),
     );
-    if (rows.length === 0) throw notFound("brand");
     const { current, previous } = splitBrandWindows(rows, query.brand_id);
     const figures = (brand: typeof current.brand, competitors: typeof previous.competitors) => ({
       tally: brand,
@@ -106,13 +127,9 @@ routes.add(
   },
   async (c) => {
     const query = c.req.valid("query");
-    const window = windowOf(query);
-    const { rows } = await tenantQuery(
-      c,
-      (db, tenantId) => timelineTallies(db, tenantId, query.brand_id, window, query.interval),
-      { readOnly: true },
+    const { window, rows } = await brandWindowRows(c, query, (db, tenantId, within) =>
+      timelineTallies(db, tenantId, query.brand_id, within, query.interval),
     );
-    if (rows.length === 0) throw notFound("brand");
     const buckets = rows.map((row) => ({ starts: row.starts, tally: tallyOf(row) }));
     return c.json(renderTimeline(query.brand_id, query.interval, window, buckets), 200);
   },
@@ -132,13 +149,9 @@ routes.add(
   },
   async (c) => {
     const query = c.req.valid("query");
-    const window = windowOf(query);
-    const { rows } = await tenantQuery(
-      c,
-      (db, tenantId) => channelTallies(db, tenantId, query.brand_id, window),
-      { readOnly: true },
+    const { window, rows } = await brandWindowRows(c, query, (db, tenantId, within) =>
+      channelTallies(db, tenantId, query.brand_id, within),
     );
-    if (rows.length === 0) throw notFound("brand");
     const channels = rows.map((row) => ({ network: row.network, tally: tallyOf(row) }));
     return c.json(renderChannels(query.brand_id, window, channels), 200);
   },

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { principalOf } from "../../access/authorize.ts";
+import { areaAccess, principalOf } from "../../access/authorize.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { jsonBody, jsonResponse } from "../../http/openapi.ts";
 import { HttpProblem } from "../../http/problem.ts";
@@ -24,7 +24,7 @@ import {
   metricsResponse,
 } from "../wire.ts";
 
-const WRITE = { role: "analyst", scope: "telemetry:write" } as const;
+const { write: WRITE } = areaAccess("telemetry");
 
 const routes = new RouteGroup("Telemetry", { module: "telemetry" });
 

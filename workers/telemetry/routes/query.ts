@@ -1,3 +1,4 @@
+import { areaAccess } from "../../access/authorize.ts";
 import { jsonResponse } from "../../http/openapi.ts";
 import { pageSchema, toPage } from "../../http/pagination.ts";
 import { HttpProblem } from "../../http/problem.ts";
@@ -17,7 +18,7 @@ import {
 } from "../api-schemas.ts";
 import { listLogs, listSeries, seriesPoints } from "../queries.ts";
 
-const READ = { role: "viewer", scope: "telemetry:read" } as const;
+const { read: READ } = areaAccess("telemetry");
 
 /** A query reads at most this many points; past it the caller narrows the selector or the range. */
 const MAX_QUERY_POINTS = 200_000;

@@ -1,5 +1,4 @@
-import { jsonBody, jsonResponse } from "../../http/openapi.ts";
-import { RouteGroup, tenantWrite } from "../../http/route-kit.ts";
+import { RouteGroup } from "../../http/route-kit.ts";
 import {
   renderWidgetKey,
   WidgetKeyCreateSchema,
@@ -27,24 +26,15 @@ widgetKey.list(
   listWidgetKeys,
 );
 
-routes.add(
+widgetKey.create(
   {
-    method: "post",
-    path: "/api/v1/widget-keys",
     operationId: "createWidgetKey",
     summary: "Create a publishable widget key for the pages on the given origins",
     access: ADMIN,
-    idempotent: true,
-    request: { body: jsonBody(WidgetKeyCreateSchema) },
-    responses: { 201: jsonResponse(WidgetKeySchema, "The widget key") },
+    body: WidgetKeyCreateSchema,
   },
-  async (c) => {
-    const body = c.req.valid("json");
-    const values = { name: body.name, allowedOrigins: [...new Set(body.allowed_origins)] };
-    const widgetKey = await tenantWrite(c, (db, tenantId) => createWidgetKey(db, tenantId, values));
-    c.header("Location", `/api/v1/widget-keys/${widgetKey.id}`);
-    return c.json(renderWidgetKey(widgetKey), 201);
-  },
+  (db, tenantId, body) =>
+    createWidgetKey(db, tenantId, { name: body.name, allowedOrigins: [...new Set(body.allowed_origins)] }),
 );
 
 widgetKey.update(
