@@ -117,24 +117,6 @@ export const renderRule = (rule: AlertRule) => ({
   updated_at: rule.updatedAt.toISOString(),
 });
 
-/** The body of a rule's fields in the table's names. */
-export function ruleInputOf(body: Partial<z.output<typeof RuleFields>>) {
-  return {
-    ...(body.name !== undefined && { name: body.name }),
-    ...(body.selector !== undefined && { selector: body.selector }),
-    ...(body.function !== undefined && { function: body.function }),
-    ...(body.window_seconds !== undefined && { windowSeconds: body.window_seconds }),
-    ...(body.comparator !== undefined && { comparator: body.comparator }),
-    ...(body.threshold !== undefined && { threshold: body.threshold }),
-    ...(body.for_seconds !== undefined && { forSeconds: body.for_seconds }),
-    ...(body.keep_firing_for_seconds !== undefined && { keepFiringForSeconds: body.keep_firing_for_seconds }),
-    ...(body.severity !== undefined && { severity: body.severity }),
-    ...(body.labels !== undefined && { labels: body.labels }),
-    ...(body.annotations !== undefined && { annotations: body.annotations }),
-    ...(body.enabled !== undefined && { enabled: body.enabled }),
-  };
-}
-
 const instant = z.iso
   .datetime({ offset: true })
   .transform(Date.parse)
@@ -363,24 +345,6 @@ export const renderChannel = (channel: AlertChannel) => ({
   created_at: channel.createdAt.toISOString(),
   updated_at: channel.updatedAt.toISOString(),
 });
-
-/** The body of a channel's fields in the table's names. */
-export function channelInputOf(body: Partial<z.output<typeof ChannelFields>>) {
-  return {
-    ...(body.name !== undefined && { name: body.name }),
-    ...(body.type !== undefined && { type: body.type }),
-    ...(body.url !== undefined && { url: body.url }),
-    ...(body.matchers !== undefined && { matchers: body.matchers }),
-    ...(body.group_by !== undefined && { groupBy: body.group_by }),
-    ...(body.group_wait_seconds !== undefined && { groupWaitSeconds: body.group_wait_seconds }),
-    ...(body.group_interval_seconds !== undefined && { groupIntervalSeconds: body.group_interval_seconds }),
-    ...(body.repeat_interval_seconds !== undefined && {
-      repeatIntervalSeconds: body.repeat_interval_seconds,
-    }),
-    ...(body.send_resolved !== undefined && { sendResolved: body.send_resolved }),
-    ...(body.enabled !== undefined && { enabled: body.enabled }),
-  };
-}
 
 export const AlertSilenceCreateSchema = z
   .object({

@@ -1,4 +1,5 @@
 import { areaAccess } from "../access/authorize.ts";
+import { columnsOf } from "../http/api-schemas.ts";
 import { validationProblem } from "../http/problem.ts";
 import { RouteGroup } from "../http/route-kit.ts";
 import { randomToken } from "../lib/crypto.ts";
@@ -10,7 +11,6 @@ import {
   AlertSilenceCreateSchema,
   AlertSilenceSchema,
   CreatedAlertChannelSchema,
-  channelInputOf,
   renderChannel,
   renderSilence,
 } from "./api-schemas.ts";
@@ -65,19 +65,7 @@ channel.create(
     },
   },
   (db, tenantId, body) =>
-    createChannel(db, tenantId, {
-      name: body.name,
-      type: body.type,
-      url: body.url,
-      matchers: body.matchers,
-      secret: body.secret ?? randomToken(),
-      groupBy: body.group_by,
-      groupWaitSeconds: body.group_wait_seconds,
-      groupIntervalSeconds: body.group_interval_seconds,
-      repeatIntervalSeconds: body.repeat_interval_seconds,
-      sendResolved: body.send_resolved,
-      enabled: body.enabled,
-    }),
+    createChannel(db, tenantId, { ...columnsOf(body), secret: body.secret ?? randomToken() }),
 );
 
 channel.get({ operationId: "getAlertChannel", summary: "One alert channel", access: READ }, findChannel);
@@ -90,7 +78,7 @@ channel.update(
     body: AlertChannelUpdateSchema,
     check: (c, body) => assertSendable(body.url, c.get("config").webhookAllowPrivateTargets),
   },
-  (db, tenantId, id, body) => updateChannel(db, tenantId, id, channelInputOf(body)),
+  (db, tenantId, id, body) => updateChannel(db, tenantId, id, columnsOf(body)),
 );
 
 channel.delete(

@@ -1,5 +1,5 @@
 import { areaAccess } from "../access/authorize.ts";
-import { IdParamSchema } from "../http/api-schemas.ts";
+import { columnsOf, IdParamSchema } from "../http/api-schemas.ts";
 import { jsonBody, jsonResponse } from "../http/openapi.ts";
 import { HttpProblem, notFound } from "../http/problem.ts";
 import { RouteGroup, tenantRead, tenantWrite } from "../http/route-kit.ts";
@@ -17,7 +17,6 @@ import {
   renderRule,
   renderStoredAlert,
   renderTransition,
-  ruleInputOf,
   StoredAlertSchema,
 } from "./api-schemas.ts";
 import {
@@ -57,31 +56,8 @@ alertRule.create(
     body: AlertRuleCreateSchema,
     responseDescription: "The rule",
   },
-  (db, tenantId, body) => createRule(db, tenantId, { ...ruleInputOf(body), ...requiredFields(body) }),
+  (db, tenantId, body) => createRule(db, tenantId, columnsOf(body)),
 );
-
-/** What a new rule must have; the schema guarantees each, this says so to the type. */
-function requiredFields(body: {
-  name: string;
-  selector: string;
-  function: (typeof AlertRuleSchema.shape.function.options)[number];
-  window_seconds: number;
-  comparator: (typeof AlertRuleSchema.shape.comparator.options)[number];
-  threshold: number;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-}) {
-  return {
-    name: body.name,
-    selector: body.selector,
-    function: body.function,
-    windowSeconds: body.window_seconds,
-    comparator: body.comparator,
-    threshold: body.threshold,
-    labels: body.labels,
-    annotations: body.annotations,
-  };
-}
 
 alertRule.get(
   {
@@ -105,7 +81,7 @@ routes.add(
   },
   async (c) => {
     const { id } = c.req.valid("param");
-    const changes = ruleInputOf(c.req.valid("json"));
+    const changes = columnsOf(c.req.valid("json"));
     const rule = await tenantWrite(c, (db, tenantId) => updateRule(db, tenantId, id, changes));
     if (!rule) throw notFound("alert rule");
     return c.json(renderRule(rule), 200);

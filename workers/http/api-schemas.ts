@@ -25,3 +25,24 @@ export const changesOf = <Shape extends z.ZodRawShape>(
     .partial()
     .refine((changes) => Object.keys(changes).length > 0, message)
     .openapi({ minProperties: 1 });
+
+type CamelCaseOf<Key extends string> = Key extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCaseOf<Tail>>}`
+  : Key;
+
+/** A body's fields under their drizzle column names (`window_seconds` → `windowSeconds`), optionality kept. */
+export type ColumnsOf<Body> = {
+  [Key in keyof Body as Key extends string ? CamelCaseOf<Key> : never]: Body[Key];
+};
+
+/**
+ * A validated snake_case body as the columns it sets: each field sent renamed to camelCase, the absent ones
+ * left out so an update keeps them. The schema has already removed unknown keys.
+ */
+export function columnsOf<Body extends object>(body: Body): ColumnsOf<Body> {
+  const columns: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body))
+    if (value !== undefined)
+      columns[key.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase())] = value;
+  return columns as ColumnsOf<Body>;
+}
