@@ -27,13 +27,16 @@ function contentOf(tenantId: string, day: string): SQL {
   const transitionsInto = (state: string) =>
     sql`(SELECT count(*) FROM ${alertTransitions} t
       WHERE t.tenant_id = ${tenantId} AND t.to_state = ${state} AND ${inDay(sql`t.at`)})`;
-  // A resolution ends the alert's latest firing before it: an alert may fire and resolve more than once.
-  const meanTimeToResolve = sql`(SELECT round(avg(extract(epoch FROM r.at - f.fired_at)), 3)::float8
-    FROM ${alertTransitions} r
-    CROSS JOIN LATERAL (SELECT max(f.at) AS fired_at FROM ${alertTransitions} f
-      WHERE f.tenant_id = ${tenantId} AND f.alert_id = r.alert_id AND f.to_state = 'firing' AND f.at <= r.at) f
-    WHERE r.tenant_id = ${tenantId} AND r.to_state = 'resolved' AND ${inDay(sql`r.at`)}
-      AND f.fired_at IS NOT NULL)`;
+  // A resolution ends the alert's latest firing before it (an alert may fire and resolve more than once,
+  // and have fired the day before): one pass over those alerts' transitions, in time order.
+  const meanTimeToResolve = sql`(SELECT round(avg(extract(epoch FROM s.at - s.fired_at)), 3)::float8
+    FROM (SELECT t.at, t.to_state, max(t.at) FILTER (WHERE t.to_state = 'firing')
+        OVER (PARTITION BY t.alert_id ORDER BY t.at ROWS UNBOUNDED PRECEDING) AS fired_at
+      FROM ${alertTransitions} t
+      WHERE t.tenant_id = ${tenantId} AND t.at < ${end} AND t.alert_id IN (
+        SELECT r.alert_id FROM ${alertTransitions} r
+        WHERE r.tenant_id = ${tenantId} AND r.to_state = 'resolved' AND ${inDay(sql`r.at`)})) s
+    WHERE s.to_state = 'resolved' AND s.at >= ${start} AND s.fired_at IS NOT NULL)`;
   const noisiestRules = sql`(SELECT coalesce(jsonb_agg(jsonb_build_object(
       'rule_id', n.rule_id, 'name', n.name, 'firings', n.firings) ORDER BY n.firings DESC, n.name, n.rule_id),
       '[]'::jsonb)
