@@ -48,6 +48,7 @@ import { requestMetrics } from "./observability/request-metrics.ts";
 import { requestTracing } from "./observability/request-tracing.ts";
 import { registerProjectRoutes } from "./projects/routes/projects.ts";
 import { rateLimit } from "./ratelimit/middleware.ts";
+import { registerReportRoutes } from "./reports/routes.ts";
 import { registerReputationDashboardRoutes } from "./reputation/routes/dashboards.ts";
 import { registerRankRoutes } from "./reputation/routes/ranks.ts";
 import { registerTelemetryIngestRoutes } from "./telemetry/routes/ingest.ts";
@@ -152,6 +153,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerCatalogRoutes(app);
   registerImportRoutes(app);
   registerBackupRoutes(app);
+  registerReportRoutes(app);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

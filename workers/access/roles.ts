@@ -33,6 +33,8 @@ export const SCOPES = [
   "imports:write",
   "backups:read",
   "backups:write",
+  "reports:read",
+  "reports:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

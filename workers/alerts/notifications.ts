@@ -189,6 +189,32 @@ export class NotificationNotDelivered extends Error {
 }
 
 /**
+ * POSTs a JSON body to a channel, signed with its secret (Borde-Signature). Returns why the receiver did
+ * not take it, or null when it did; the caller records the outcome and retries.
+ */
+export async function postSigned(
+  channel: Pick<Channel, "url" | "secret">,
+  body: string,
+): Promise<string | null> {
+  const headers = {
+    "content-type": "application/json",
+    [SIGNATURE_HEADER]: await signature(channel.secret, Math.floor(Date.now() / 1000), body),
+  };
+  try {
+    const response = await fetch(channel.url, {
+      method: "POST",
+      headers,
+      body,
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+    });
+    await response.body?.cancel();
+    return response.ok ? null : `the receiver answered ${response.status}`;
+  } catch (error) {
+    return error instanceof Error ? error.message : "the send failed";
+  }
+}
+
+/**
  * Sends one logged notification, signed, unless it was already sent (a redelivered message sends nothing).
  * The send is outside any transaction; its outcome is recorded after.
  */
@@ -214,24 +240,7 @@ export async function sendNotification(
     return channel ? { notification: row, channel } : null;
   });
   if (!claimed) return "already sent";
-  const body = notificationBody(claimed.channel, claimed.notification);
-  const headers = {
-    "content-type": "application/json",
-    [SIGNATURE_HEADER]: await signature(claimed.channel.secret, Math.floor(Date.now() / 1000), body),
-  };
-  let failure: string | null = null;
-  try {
-    const response = await fetch(claimed.channel.url, {
-      method: "POST",
-      headers,
-      body,
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-    });
-    await response.body?.cancel();
-    if (!response.ok) failure = `the receiver answered ${response.status}`;
-  } catch (error) {
-    failure = error instanceof Error ? error.message : "the send failed";
-  }
+  const failure = await postSigned(claimed.channel, notificationBody(claimed.channel, claimed.notification));
   await session.tenant(tenantId, (db) =>
     db
       .update(notifications)

@@ -14,6 +14,7 @@ export * from "../insights/tables.ts";
 export * from "../jobs/tables.ts";
 export * from "../modules/tables.ts";
 export * from "../projects/tables.ts";
+export * from "../reports/tables.ts";
 export * from "../reputation/tables.ts";
 export * from "../telemetry/tables.ts";
 export * from "../webchat/tables.ts";

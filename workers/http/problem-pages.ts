@@ -1,14 +1,9 @@
 import { z } from "@hono/zod-openapi";
+import { escapeHtml } from "../lib/html.ts";
 import { htmlResponse } from "./openapi.ts";
 import { HttpProblem } from "./problem.ts";
 import { isProblemKey, PROBLEM_KEYS, PROBLEM_TYPES, type ProblemKey } from "./problem-types.ts";
 import { RouteGroup } from "./route-kit.ts";
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"]/g,
-    (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[char] ?? char,
-  );
 
 /** The catalogue's texts mark code with backticks, as in the OpenAPI descriptions. */
 const prose = (text: string) => escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1</code>");

@@ -9,6 +9,7 @@ import { deleteExpiredKeys } from "../http/idempotency-keys.ts";
 import { Logger } from "../lib/log.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 import { enqueue, enqueueAll } from "../queue/enqueue.ts";
+import { enqueueDailyReports } from "../reports/scheduled-reports.ts";
 import { rankTrackJob } from "../reputation/jobs.ts";
 import { dueRankTracking } from "../reputation/tracking.ts";
 import { enqueueRetentionCleaning } from "../telemetry/scheduled-retention.ts";
@@ -36,7 +37,7 @@ export interface CronTick {
 const CRON_WORK: Readonly<Record<string, (tick: CronTick) => Promise<void>>> = {
   "*/5 * * * *": everyFiveMinutes,
   "0 */6 * * *": enqueueScheduledBackups,
-  "15 3 * * *": enqueueRetentionCleaning,
+  "15 3 * * *": daily,
   "* * * * *": evaluateRulesEveryMinute,
 };
 
@@ -59,6 +60,15 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
     return;
   }
   await work({ cron: controller.cron, scheduledAt, env, config: loadConfig(env), log, context });
+}
+
+/**
+ * Daily (one trigger for both, as Cloudflare limits their number): telemetry retention, and each tenant's
+ * report of the day before.
+ */
+async function daily(tick: CronTick): Promise<void> {
+  await enqueueRetentionCleaning(tick);
+  await enqueueDailyReports(tick);
 }
 
 /**

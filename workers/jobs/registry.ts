@@ -5,6 +5,7 @@ import { whatsAppJobs } from "../channels/whatsapp/jobs.ts";
 import { importJobs } from "../imports/jobs.ts";
 import { insightJobs } from "../insights/jobs.ts";
 import type { JobDefinition } from "../queue/define-job.ts";
+import { reportJobs } from "../reports/jobs.ts";
 import { reputationJobs } from "../reputation/jobs.ts";
 import { telemetryJobs } from "../telemetry/jobs.ts";
 import { cronJobs } from "./cron-jobs.ts";
@@ -20,6 +21,7 @@ export const JOB_DEFINITIONS = [
   ...backupJobs,
   ...telemetryJobs,
   ...alertJobs,
+  ...reportJobs,
 ] as const;
 
 type MessageOf<Definition> = Definition extends JobDefinition<infer Message> ? Message : never;

@@ -9,6 +9,7 @@ import {
   type ReceivedCall,
   storeMinutes,
   tick,
+  verifySignature,
   waitForCalls,
 } from "./support.ts";
 
@@ -39,21 +40,6 @@ async function createChannel(account: TestAccount, body: Record<string, unknown>
   const response = await callAs(account, "POST", "/api/v1/alerts/channels", body);
   expect(response.status, await response.clone().text()).toBe(201);
   return response.json<{ id: string; secret: string }>();
-}
-
-/** What a receiver does: recompute the HMAC over `<t>.<body>` and compare. */
-async function verifySignature(call: ReceivedCall, secret: string): Promise<boolean> {
-  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(call.headers["borde-signature"] ?? "");
-  if (!match) return false;
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["verify"],
-  );
-  const mac = Uint8Array.from(match[2]?.match(/../g) ?? [], (byte) => Number.parseInt(byte, 16));
-  return crypto.subtle.verify("HMAC", key, mac, new TextEncoder().encode(`${match[1]}.${call.body}`));
 }
 
 describe("alert notifications", () => {

@@ -134,3 +134,18 @@ export async function waitForCalls(path: string, count: number, timeoutMs = 20_0
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** What a receiver does: recompute the HMAC over `<t>.<body>` and compare. */
+export async function verifySignature(call: ReceivedCall, secret: string): Promise<boolean> {
+  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(call.headers["borde-signature"] ?? "");
+  if (!match) return false;
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["verify"],
+  );
+  const mac = Uint8Array.from(match[2]?.match(/../g) ?? [], (byte) => Number.parseInt(byte, 16));
+  return crypto.subtle.verify("HMAC", key, mac, new TextEncoder().encode(`${match[1]}.${call.body}`));
+}

@@ -1,0 +1,62 @@
+import { date, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { alertChannels } from "../alerts/tables.ts";
+import { createdAt, id } from "../db/columns.ts";
+import { tenantIsolation } from "../db/policies.ts";
+import { tenantIdColumn } from "../identity/tables.ts";
+
+/** One rule among a day's noisiest: how often its alerts started firing that day. */
+export type NoisyRule = { rule_id: string; name: string; firings: number };
+
+/** What a daily report found, as stored (and served) in snake_case. */
+export type ReportContent = {
+  alerts: {
+    fired: number;
+    resolved: number;
+    /** Over the alerts resolved that day, from the firing each resolution ended; null when none resolved. */
+    mean_time_to_resolve_seconds: number | null;
+    noisiest_rules: NoisyRule[];
+  };
+  telemetry: { metric_points: number; series: number; log_records: number };
+  activity: {
+    audits: { created: number; completed: number; failed: number };
+    conversations: { started: number; messages: number };
+    imports: { batches_created: number; batches_promoted: number; rows_promoted: number };
+  };
+};
+
+/** A tenant's report of one UTC day; generating the day again replaces its content, never adds a row. */
+export const dailyReports = pgTable(
+  "daily_reports",
+  {
+    id: id(),
+    tenantId: tenantIdColumn(),
+    day: date("day", { mode: "string" }).notNull(),
+    generatedAt: timestamp("generated_at", { withTimezone: true }).notNull(),
+    content: jsonb("content").$type<ReportContent>().notNull(),
+  },
+  (table) => [unique("daily_reports_tenant_day_key").on(table.tenantId, table.day), tenantIsolation()],
+);
+
+/** The send log: one row per report and channel, so a retried job never sends a report twice. */
+export const reportDeliveries = pgTable(
+  "report_deliveries",
+  {
+    id: id(),
+    tenantId: tenantIdColumn(),
+    reportId: uuid("report_id")
+      .notNull()
+      .references(() => dailyReports.id, { onDelete: "cascade" }),
+    channelId: uuid("channel_id")
+      .notNull()
+      .references(() => alertChannels.id, { onDelete: "cascade" }),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    unique("report_deliveries_channel_report_key").on(table.channelId, table.reportId),
+    index("report_deliveries_report_idx").on(table.reportId),
+    tenantIsolation(),
+  ],
+);
