@@ -1,4 +1,5 @@
 import { accepts } from "hono/accepts";
+import { areaAccess } from "../access/authorize.ts";
 import { IdParamSchema } from "../http/api-schemas.ts";
 import { jsonBody, jsonResponse } from "../http/openapi.ts";
 import { pageSchema, toPage } from "../http/pagination.ts";
@@ -18,8 +19,7 @@ import { reportPage } from "./report-text.ts";
 import { findReport, generateReport, listReports } from "./reports.ts";
 
 // Every member reads the reports; generating one on demand is for admins, as the channels it feeds are.
-const READ = { role: "viewer", scope: "reports:read" } as const;
-const WRITE = { role: "admin", scope: "reports:write" } as const;
+const { read: READ, write: WRITE } = areaAccess("reports", { write: "admin" });
 
 const routes = new RouteGroup("Reports");
 

@@ -1,8 +1,7 @@
-import { date, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { date, index, integer, jsonb, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { alertChannels } from "../alerts/tables.ts";
-import { createdAt, id } from "../db/columns.ts";
-import { tenantIsolation } from "../db/policies.ts";
-import { tenantIdColumn } from "../identity/tables.ts";
+import { createdAt, ownerId } from "../db/columns.ts";
+import { tenantTable } from "../identity/tables.ts";
 
 /** One rule among a day's noisiest: how often its alerts started firing that day. */
 export type NoisyRule = { rule_id: string; name: string; firings: number };
@@ -25,30 +24,22 @@ export type ReportContent = {
 };
 
 /** A tenant's report of one UTC day; generating the day again replaces its content, never adds a row. */
-export const dailyReports = pgTable(
+export const dailyReports = tenantTable(
   "daily_reports",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
     day: date("day", { mode: "string" }).notNull(),
     generatedAt: timestamp("generated_at", { withTimezone: true }).notNull(),
     content: jsonb("content").$type<ReportContent>().notNull(),
   },
-  (table) => [unique("daily_reports_tenant_day_key").on(table.tenantId, table.day), tenantIsolation()],
+  (table) => [unique("daily_reports_tenant_day_key").on(table.tenantId, table.day)],
 );
 
 /** The send log: one row per report and channel, so a retried job never sends a report twice. */
-export const reportDeliveries = pgTable(
+export const reportDeliveries = tenantTable(
   "report_deliveries",
   {
-    id: id(),
-    tenantId: tenantIdColumn(),
-    reportId: uuid("report_id")
-      .notNull()
-      .references(() => dailyReports.id, { onDelete: "cascade" }),
-    channelId: uuid("channel_id")
-      .notNull()
-      .references(() => alertChannels.id, { onDelete: "cascade" }),
+    reportId: ownerId("report_id", () => dailyReports.id),
+    channelId: ownerId("channel_id", () => alertChannels.id),
     sentAt: timestamp("sent_at", { withTimezone: true }),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
@@ -57,6 +48,5 @@ export const reportDeliveries = pgTable(
   (table) => [
     unique("report_deliveries_channel_report_key").on(table.channelId, table.reportId),
     index("report_deliveries_report_idx").on(table.reportId),
-    tenantIsolation(),
   ],
 );
