@@ -71,7 +71,7 @@ async function promoteRows(db: Database, batch: Batch, limit: number): Promise<C
       FROM chunk LEFT JOIN ${table} ON ${store.scope(batch.tenantId)} AND ${key} = chunk.match_key
     ),
     created AS (
-      INSERT INTO ${table} (id, ${list(names, (name) => sql.identifier(name))})
+      INSERT INTO ${table} (id, ${list(names, (name) => sql`${sql.identifier(name)}`)})
       SELECT new_id.id::uuid, ${list(names, (name) => sql`(change.record).${sql.identifier(name)}`)}
       FROM (
         SELECT row_number() OVER (ORDER BY "row") AS position,
@@ -84,7 +84,7 @@ async function promoteRows(db: Database, batch: Batch, limit: number): Promise<C
     ),
     updated AS (
       UPDATE ${table}
-      SET (${list(columns, (column) => sql.identifier(column))}, updated_at) =
+      SET (${list(columns, (column) => sql`${sql.identifier(column)}`)}, updated_at) =
         (${list(columns, (column) => sql`(judged.changed).${sql.identifier(column)}`)}, now())
       FROM judged
       WHERE judged.outcome = 'update' AND ${table}.id = judged.existing_id
