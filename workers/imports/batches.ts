@@ -1,4 +1,4 @@
-import { and, asc, between, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, between, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Entity } from "../catalog/entities.ts";
 import type { Database } from "../db/client.ts";
 import { tenantRow } from "../db/tenant-rows.ts";
@@ -197,15 +197,24 @@ export async function listErrors(
   );
 }
 
-/** The batch's rows after `after`, in row order, `limit` of them: the unit each job works through. */
-export function rowsAfter(db: Database, batchId: string, after: number, limit: number, ...filters: SQL[]) {
+/**
+ * The batch's rows numbered `after + 1` to `after + span`, in row order: the unit each job works through.
+ * A range of row numbers rather than "the next `span` rows": the primary key bounds the scan to the range
+ * whatever the planner guesses (without fresh statistics it reads every later row and sorts them, which
+ * makes a large batch's chunks cost more the earlier they are). A range holds at most `span` rows, fewer
+ * where a record spans lines.
+ */
+export function rowsAfter(db: Database, batchId: string, after: number, span: number, ...filters: SQL[]) {
   return db
     .select()
     .from(importRows)
-    .where(and(eq(importRows.batchId, batchId), gt(importRows.row, after), ...filters))
-    .orderBy(asc(importRows.row))
-    .limit(limit);
+    .where(and(eq(importRows.batchId, batchId), between(importRows.row, after + 1, after + span), ...filters))
+    .orderBy(asc(importRows.row));
 }
+
+/** Where a job that worked through the rows after `after`, `span` row numbers at a time, has got to. */
+export const throughAfter = (batch: Batch, after: number, span: number) =>
+  Math.min(after + span, batch.lastRow);
 
 export async function findRow(db: Database, batchId: string, row: number) {
   const [found] = await db

@@ -2,7 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { storeOf } from "../catalog/records.ts";
 import type { Database, DatabaseSession } from "../db/client.ts";
 import { uuidv7 } from "../lib/uuid.ts";
-import { type Batch, lockBatch, setBatch } from "./batches.ts";
+import { type Batch, lockBatch, setBatch, throughAfter } from "./batches.ts";
 import type { ChunkOutcome } from "./chunk-budget.ts";
 import { importRows } from "./tables.ts";
 
@@ -22,7 +22,7 @@ type ChunkCounts = {
 };
 
 /**
- * Promotes the `limit` rows after `after` in one statement: each valid row is looked up by its match key
+ * Promotes the rows numbered after `promoted_through`, `limit` row numbers of them, in one statement: each valid row is looked up by its match key
  * in the catalog as it is now, then created, updated (only in the fields the row gives: `values` of an
  * update holds only those, and `jsonb_populate_record` over the stored record keeps the rest) or left
  * unchanged (the record the update would write is the stored one), as the batch's mode allows; a row
@@ -55,8 +55,9 @@ async function promoteRows(db: Database, batch: Batch, limit: number): Promise<C
          FROM jsonb_each(${importRows.values}) AS given
          JOIN (VALUES ${fieldColumns}) AS map(field, column_name) ON map.field = given.key) AS record_values
       FROM ${importRows}
-      WHERE ${importRows.batchId} = ${batch.id} AND ${importRows.row} > ${batch.promotedThrough}
-      ORDER BY ${importRows.row} LIMIT ${limit}
+      -- A range of row numbers, so the primary key bounds the scan (see rowsAfter).
+      WHERE ${importRows.batchId} = ${batch.id}
+        AND ${importRows.row} BETWEEN ${batch.promotedThrough + 1} AND ${batch.promotedThrough + limit}
     ),
     judged AS (
       SELECT chunk."row", chunk.record_values, ${table}.id AS existing_id,
@@ -90,8 +91,7 @@ async function promoteRows(db: Database, batch: Batch, limit: number): Promise<C
       WHERE judged.outcome = 'update' AND ${table}.id = judged.existing_id
       RETURNING 1
     )
-    SELECT max("row") AS last_row,
-      count(*) FILTER (WHERE outcome = 'create')::int AS created,
+    SELECT count(*) FILTER (WHERE outcome = 'create')::int AS created,
       count(*) FILTER (WHERE outcome = 'update')::int AS updated,
       count(*) FILTER (WHERE outcome = 'unchanged')::int AS unchanged,
       count(*) FILTER (WHERE outcome = 'failed')::int AS failed
@@ -116,14 +116,14 @@ export async function promoteNextChunk(
   return session.tenant(tenantId, async (db) => {
     const batch = await lockBatch(db, tenantId, batchId);
     if (batch?.state !== "promoting") return "stopped";
-    const counts = await promoteRows(db, batch, chunkRows);
-    if (counts.last_row === null) {
+    if (batch.promotedThrough >= batch.lastRow) {
       await setBatch(db, batchId, { state: "promoted" });
       return "done";
     }
+    const counts = await promoteRows(db, batch, chunkRows);
     const { result } = batch;
     await setBatch(db, batchId, {
-      promotedThrough: Number(counts.last_row),
+      promotedThrough: throughAfter(batch, batch.promotedThrough, chunkRows),
       result: {
         created: result.created + counts.created,
         updated: result.updated + counts.updated,
