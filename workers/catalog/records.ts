@@ -48,6 +48,8 @@ export type EntityStore = {
   scope: (tenantId: string) => SQL | undefined;
   /** The insert row of a record. */
   row: (tenantId: string, values: RecordValues) => ProductRow | PartyRow;
+  /** The columns, beyond its fields, that every record of the store holds, by column name. */
+  owner: (tenantId: string) => Record<string, string>;
 };
 
 /** Drizzle's property name of each column, to build insert and update rows from field values. */
@@ -71,6 +73,7 @@ export function storeOf(entity: Entity): EntityStore {
       columns: PRODUCT_COLUMNS,
       scope: (tenantId) => eq(products.tenantId, tenantId),
       row: (tenantId, values) => ({ ...rowOf(PRODUCT_COLUMNS, products, values), tenantId }) as ProductRow,
+      owner: (tenantId) => ({ [products.tenantId.name]: tenantId }),
     };
   const kind = KIND_OF[entity];
   return {
@@ -78,6 +81,7 @@ export function storeOf(entity: Entity): EntityStore {
     columns: PARTY_COLUMNS,
     scope: (tenantId) => and(eq(parties.tenantId, tenantId), eq(parties.kind, kind)),
     row: (tenantId, values) => ({ ...rowOf(PARTY_COLUMNS, parties, values), tenantId, kind }) as PartyRow,
+    owner: (tenantId) => ({ [parties.tenantId.name]: tenantId, [parties.kind.name]: kind }),
   };
 }
 
@@ -123,53 +127,3 @@ export async function existingByKey(
 /** Whether applying `incoming` would change nothing of `existing` (fields the record leaves out stay). */
 export const unchanged = (existing: RecordValues, incoming: RecordValues) =>
   Object.entries(incoming).every(([field, value]) => existing[field] === value);
-
-/** Inserts records in one statement. */
-export async function insertRecords(
-  db: Database,
-  tenantId: string,
-  store: EntityStore,
-  records: RecordValues[],
-) {
-  if (records.length === 0) return;
-  await db.insert(store.table).values(records.map((values) => store.row(tenantId, values)) as never);
-}
-
-/**
- * Updates records by id in one statement, each only in the fields its values hold: a field a change
- * leaves out keeps the stored value (null is a value, and is written). The rows travel as one JSON
- * parameter, read back into the table's own row type, so each value is cast by its column (a decimal
- * string into numeric, say).
- */
-export async function updateRecords(
-  db: Database,
-  tenantId: string,
-  store: EntityStore,
-  changes: { id: string; values: RecordValues }[],
-) {
-  if (changes.length === 0) return;
-  const names = Object.values(store.columns).map((column) => column.name);
-  const payload = changes.map(({ id, values }) => ({
-    id,
-    ...Object.fromEntries(
-      Object.entries(store.columns)
-        .filter(([field]) => field in values)
-        .map(([field, column]) => [column.name, values[field]]),
-    ),
-  }));
-  const assigned = names.map(
-    (name) =>
-      sql`CASE WHEN change.given ? ${name} THEN (change.record).${sql.identifier(name)} ELSE target.${sql.identifier(name)} END`,
-  );
-  await db.execute(sql`
-    UPDATE ${store.table} AS target
-    SET (${sql.join(
-      names.map((name) => sql.identifier(name)),
-      sql`, `,
-    )}, updated_at) = (${sql.join(assigned, sql`, `)}, now())
-    FROM (
-      SELECT given, jsonb_populate_record(NULL::${store.table}, given) AS record
-      FROM jsonb_array_elements(${JSON.stringify(payload)}::jsonb) AS given
-    ) AS change
-    WHERE target.id = (change.record).id AND target.tenant_id = ${tenantId}`);
-}

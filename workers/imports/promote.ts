@@ -1,15 +1,105 @@
-import type { RecordValues } from "../catalog/entities.ts";
-import { existingByKey, insertRecords, storeOf, unchanged, updateRecords } from "../catalog/records.ts";
-import type { DatabaseSession } from "../db/client.ts";
-import { lockBatch, rowsAfter, setBatch } from "./batches.ts";
+import { type SQL, sql } from "drizzle-orm";
+import { storeOf } from "../catalog/records.ts";
+import type { Database, DatabaseSession } from "../db/client.ts";
+import { uuidv7 } from "../lib/uuid.ts";
+import { type Batch, lockBatch, setBatch, throughAfter } from "./batches.ts";
 import type { ChunkOutcome } from "./chunk-budget.ts";
-import type { BatchResult } from "./tables.ts";
+import { importRows } from "./tables.ts";
 
 /**
- * Rows promoted per transaction: a chunk is written whole or not at all. 2,000 rows of 11 fields stay under
- * a statement's 65,535 parameters and well inside the database deadline.
+ * Rows promoted per transaction: a chunk is written whole or not at all. The chunk is one statement that
+ * works on the batch's rows where they are stored (nothing travels but the counts), so its cost is the
+ * database's: under a second for 5,000 rows on the local database, far inside the database deadline.
  */
-export const PROMOTE_CHUNK_ROWS = 2000;
+export const PROMOTE_CHUNK_ROWS = 5000;
+
+type ChunkCounts = {
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+};
+
+/**
+ * Promotes the rows numbered after `promoted_through`, `limit` row numbers of them, in one statement:
+ * each valid row is looked up by its match key in the catalog as it is now, then created, updated (only
+ * in the fields the row gives: `values` of an update holds only those, and `jsonb_populate_record` over
+ * the stored record keeps the rest) or left unchanged (the record the update would write is the stored
+ * one), as the batch's mode allows; a row with errors, or one the mode refuses, fails. New records get
+ * the app's v7 ids, in row order.
+ */
+async function promoteRows(db: Database, batch: Batch, limit: number): Promise<ChunkCounts> {
+  const store = storeOf(batch.entity);
+  const { table } = store;
+  const key = store.columns[batch.matchOn];
+  if (!key) throw new Error(`no field ${batch.matchOn}`);
+  const fields = Object.entries(store.columns).map(([field, column]) => ({ field, column: column.name }));
+  const columns = fields.map(({ column }) => column);
+  const owner = store.owner(batch.tenantId);
+  const names = [...Object.keys(owner), ...columns];
+  // A row's values by column name, only the store's fields among them.
+  const fieldColumns = sql.join(
+    fields.map(({ field, column }) => sql`(${field}, ${column})`),
+    sql`, `,
+  );
+  const list = (items: string[], of: (item: string) => SQL) =>
+    sql.join(
+      items.map((item) => of(item)),
+      sql`, `,
+    );
+  const ids = Array.from({ length: limit }, () => uuidv7());
+  const { rows } = await db.execute<ChunkCounts>(sql`
+    WITH chunk AS (
+      SELECT ${importRows.row} AS "row", ${importRows.action} AS "action", ${importRows.matchKey} AS match_key,
+        (SELECT jsonb_object_agg(map.column_name, given.value)
+         FROM jsonb_each(${importRows.values}) AS given
+         JOIN (VALUES ${fieldColumns}) AS map(field, column_name) ON map.field = given.key) AS record_values
+      FROM ${importRows}
+      -- A range of row numbers, so the primary key bounds the scan (see rowsAfter).
+      WHERE ${importRows.batchId} = ${batch.id}
+        AND ${importRows.row} BETWEEN ${batch.promotedThrough + 1} AND ${batch.promotedThrough + limit}
+    ),
+    judged AS (
+      SELECT chunk."row", chunk.record_values, ${table}.id AS existing_id,
+        jsonb_populate_record(${table}, chunk.record_values) AS changed,
+        CASE
+          WHEN chunk."action" = 'skip' OR chunk.record_values IS NULL OR chunk.match_key IS NULL THEN 'failed'
+          WHEN ${table}.id IS NULL THEN CASE WHEN ${batch.mode} = 'update' THEN 'failed' ELSE 'create' END
+          WHEN ${batch.mode} = 'insert' THEN 'failed'
+          WHEN jsonb_populate_record(${table}, chunk.record_values) IS NOT DISTINCT FROM ${table} THEN 'unchanged'
+          ELSE 'update'
+        END AS outcome
+      FROM chunk LEFT JOIN ${table} ON ${store.scope(batch.tenantId)} AND ${key} = chunk.match_key
+    ),
+    created AS (
+      INSERT INTO ${table} (id, ${list(names, (name) => sql`${sql.identifier(name)}`)})
+      SELECT new_id.id::uuid, ${list(names, (name) => sql`(change.record).${sql.identifier(name)}`)}
+      FROM (
+        SELECT row_number() OVER (ORDER BY "row") AS position,
+          jsonb_populate_record(NULL::${table}, record_values || ${JSON.stringify(owner)}::jsonb) AS record
+        FROM judged WHERE outcome = 'create'
+      ) AS change
+      JOIN jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) WITH ORDINALITY AS new_id(id, position)
+        USING (position)
+      RETURNING 1
+    ),
+    updated AS (
+      UPDATE ${table}
+      SET (${list(columns, (column) => sql`${sql.identifier(column)}`)}, updated_at) =
+        (${list(columns, (column) => sql`(judged.changed).${sql.identifier(column)}`)}, now())
+      FROM judged
+      WHERE judged.outcome = 'update' AND ${table}.id = judged.existing_id
+      RETURNING 1
+    )
+    SELECT count(*) FILTER (WHERE outcome = 'create')::int AS created,
+      count(*) FILTER (WHERE outcome = 'update')::int AS updated,
+      count(*) FILTER (WHERE outcome = 'unchanged')::int AS unchanged,
+      count(*) FILTER (WHERE outcome = 'failed')::int AS failed
+    FROM judged`);
+  const [counts] = rows;
+  if (!counts) throw new Error("the chunk's counts are missing");
+  return counts;
+}
 
 /**
  * Promotes the next chunk of a promoting batch in one transaction: its valid rows upserted on the match
@@ -26,38 +116,20 @@ export async function promoteNextChunk(
   return session.tenant(tenantId, async (db) => {
     const batch = await lockBatch(db, tenantId, batchId);
     if (batch?.state !== "promoting") return "stopped";
-    const rows = await rowsAfter(db, batchId, batch.promotedThrough, chunkRows);
-    if (rows.length === 0) {
+    if (batch.promotedThrough >= batch.lastRow) {
       await setBatch(db, batchId, { state: "promoted" });
       return "done";
     }
-    const store = storeOf(batch.entity);
-    const valid = rows.filter((row) => row.action !== "skip" && row.values !== null && row.matchKey !== null);
-    const existing = await existingByKey(
-      db,
-      tenantId,
-      store,
-      batch.matchOn,
-      valid.map((row) => row.matchKey as string),
-    );
-    const result: BatchResult = { ...batch.result, failed: batch.result.failed + rows.length - valid.length };
-    const creates: RecordValues[] = [];
-    const updates: { id: string; values: RecordValues }[] = [];
-    for (const row of valid) {
-      const values = row.values as RecordValues;
-      const found = existing.get(row.matchKey as string);
-      if (found ? batch.mode === "insert" : batch.mode === "update") result.failed++;
-      else if (!found) creates.push(values);
-      else if (unchanged(found.values, values)) result.unchanged++;
-      else updates.push({ id: found.id, values });
-    }
-    await insertRecords(db, tenantId, store, creates);
-    await updateRecords(db, tenantId, store, updates);
-    result.created += creates.length;
-    result.updated += updates.length;
+    const counts = await promoteRows(db, batch, chunkRows);
+    const { result } = batch;
     await setBatch(db, batchId, {
-      promotedThrough: rows[rows.length - 1]?.row ?? batch.promotedThrough,
-      result,
+      promotedThrough: throughAfter(batch, batch.promotedThrough, chunkRows),
+      result: {
+        created: result.created + counts.created,
+        updated: result.updated + counts.updated,
+        unchanged: result.unchanged + counts.unchanged,
+        failed: result.failed + counts.failed,
+      },
     });
     return "more";
   });

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { type RecordValues, readRecord } from "../catalog/entities.ts";
 import { existingByKey, storeOf, unchanged } from "../catalog/records.ts";
 import type { Database, DatabaseSession } from "../db/client.ts";
-import { type Batch, clearErrors, lockBatch, rowsAfter, setBatch } from "./batches.ts";
+import { type Batch, clearErrors, lockBatch, rowsAfter, setBatch, throughAfter } from "./batches.ts";
 import type { ChunkOutcome } from "./chunk-budget.ts";
 import { readFieldSettings } from "./field-settings.ts";
 import {
@@ -16,11 +16,11 @@ import {
 } from "./tables.ts";
 
 /**
- * Rows validated per transaction: one lookup of existing records and one write of verdicts each. Larger
- * chunks spread each transaction's fixed round trips thinner; 2,000 keeps one well inside the database
- * deadline (a chunk takes about half a second on the local database).
+ * Row numbers validated per transaction: one lookup of existing records and one write of verdicts each.
+ * Larger chunks spread each transaction's fixed round trips thinner; 5,000 keeps one well inside the
+ * database deadline (under a second and a half on the local database).
  */
-export const VALIDATE_CHUNK_ROWS = 2000;
+export const VALIDATE_CHUNK_ROWS = 5000;
 
 export type RowIssue = SourceIssue;
 
@@ -237,11 +237,11 @@ export async function validateNextChunk(
   return session.tenant(tenantId, async (db) => {
     const batch = await lockBatch(db, tenantId, batchId);
     if (batch?.state !== "validating") return "stopped";
-    const rows = await rowsAfter(db, batchId, batch.validatedThrough, chunkRows);
-    if (rows.length === 0) {
+    if (batch.validatedThrough >= batch.lastRow) {
       await setBatch(db, batchId, { state: "validated", ...(await summarize(db, batch)) });
       return "done";
     }
+    const rows = await rowsAfter(db, batchId, batch.validatedThrough, chunkRows);
     const settings = await readFieldSettings(db, tenantId, batch.entity);
     const read = rows.map((row) => readRow(batch, settings, row));
     const keys = keysOf(read);
@@ -250,7 +250,7 @@ export async function validateNextChunk(
       firstRowOf: await firstRowsOf(db, batchId, keys, batch.validatedThrough),
     };
     await saveVerdicts(db, batch, judgeInOrder(batch, read, context));
-    await setBatch(db, batchId, { validatedThrough: rows[rows.length - 1]?.row ?? batch.validatedThrough });
+    await setBatch(db, batchId, { validatedThrough: throughAfter(batch, batch.validatedThrough, chunkRows) });
     return "more";
   });
 }
