@@ -1,3 +1,4 @@
+import { and, eq } from "drizzle-orm";
 import type { DatabaseSession } from "../db/client.ts";
 import {
   appendRows,
@@ -96,8 +97,9 @@ class BatchStopped extends Error {}
  * its first 64 KiB (UTF-8 with or without BOM, else Windows-1252), the delimiter from its header line, and
  * rows are written 2,000 per transaction, numbered by the line they start on. Only one chunk of text
  * and one chunk of rows are held at once, whatever the file's size. Then the batch is validating; the
- * answer is whether it is (also when an earlier run read the file and stopped during validation). A retried job reads the file again from the start; rows already written are
- * kept, not added twice.
+ * answer is whether it is (also when an earlier run read the file and stopped during validation). A
+ * retried job reads the file again from the start; rows and header warnings already written are kept,
+ * not added twice.
  */
 export async function readFile(
   session: DatabaseSession,
@@ -146,7 +148,14 @@ export async function readFile(
   const header = async (record: CsvRecord) => {
     columns = columnsOf(record, fieldOf);
     const warnings = columns.warnings.map((issue) => ({ ...issue, row: record.line, tenantId, batchId }));
-    if (warnings.length > 0) await session.tenant(tenantId, (db) => db.insert(importErrors).values(warnings));
+    // A retried read meets the header again: its warnings replace the first run's, never add to them.
+    if (warnings.length > 0)
+      await session.tenant(tenantId, async (db) => {
+        await db
+          .delete(importErrors)
+          .where(and(eq(importErrors.batchId, batchId), eq(importErrors.row, record.line)));
+        await db.insert(importErrors).values(warnings);
+      });
   };
 
   try {

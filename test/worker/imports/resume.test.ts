@@ -2,12 +2,13 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { products } from "../../../workers/catalog/tables.ts";
+import { readFile } from "../../../workers/imports/file.ts";
 import { promoteNextChunk } from "../../../workers/imports/promote.ts";
-import { importBatches } from "../../../workers/imports/tables.ts";
+import { importBatches, importErrors, importRows } from "../../../workers/imports/tables.ts";
 import worker from "../../../workers/index.ts";
 import { withTestDatabase, withTestSession } from "../support/database.ts";
 import { registerTenant } from "../support/identity.ts";
-import { getBatch, validatedRowsBatch } from "./support.ts";
+import { allErrors, createBatch, getBatch, uploadFile, validatedRowsBatch, waitForState } from "./support.ts";
 
 const rows = Array.from({ length: 7 }, (_, index) => ({
   sku: `R-${index + 1}`,
@@ -84,5 +85,33 @@ describe("a promotion that fails after its second chunk", () => {
     // A late duplicate delivery finds the batch promoted and writes nothing.
     await deliverPromote(tenant.tenantId, batch.id);
     expect((await getBatch(tenant, batch.id)).result).toEqual(done.result);
+  });
+});
+
+describe("a file read that runs again from the start", () => {
+  it("adds no row and no header warning twice", async () => {
+    const tenant = await registerTenant();
+    const { id } = await createBatch(tenant, { entity: "products", source_type: "csv" });
+    const csv = "sku,name,unit_price,currency,colour\nF-1,First,1.00,USD,red\nF-2,Second,2.00,USD,blue\n";
+    expect((await uploadFile(tenant, id, new TextEncoder().encode(csv))).status).toBe(202);
+    await waitForState(tenant, id, "validated");
+    const errorsBefore = await allErrors(tenant, id);
+    expect(errorsBefore.map((error) => error.code)).toEqual(["unknown_column"]);
+
+    // The job stopped after writing everything but before moving on, and the queue delivers it again.
+    await withTestDatabase((db) =>
+      db.update(importBatches).set({ state: "ingesting" }).where(eq(importBatches.id, id)),
+    );
+    expect(await withTestSession((session) => readFile(session, env.FILES, tenant.tenantId, id))).toBe(true);
+
+    expect(await allErrors(tenant, id)).toEqual(errorsBefore);
+    const stored = await withTestDatabase((db) =>
+      db.select({ row: importRows.row }).from(importRows).where(eq(importRows.batchId, id)),
+    );
+    expect(stored.map((row) => row.row).sort()).toEqual([2, 3]);
+    const warnings = await withTestDatabase((db) =>
+      db.select({ code: importErrors.code }).from(importErrors).where(eq(importErrors.batchId, id)),
+    );
+    expect(warnings).toHaveLength(1);
   });
 });
