@@ -209,8 +209,8 @@ export async function seriesPointsOfEach(
       name: string;
       labels: Record<string, string>;
       kind: SeriesKind;
-      t: number;
-      v: number;
+      ts: number[];
+      vs: number[];
     }>(sql`
       with reads as (
         select * from jsonb_to_recordset(${selectors}::jsonb)
@@ -229,23 +229,31 @@ export async function seriesPointsOfEach(
         select * from candidates s where not exists (
           select 1 from jsonb_to_recordset(s.matchers) as m(label text, op text, value text)
           where not (${MATCHER_HOLDS}))
+      ), windows as (
+        select start_at, end_at, array_agg(distinct id) as ids from matched group by start_at, end_at
+      ), points as materialized (
+        -- One index scan per distinct window (a handful), not a lookup per series: without statistics the
+        -- planner combines each lookup with the tenant's time index for the RLS predicate, a scan of all the
+        -- tenant's points in the window per series. Materialized, so the join cannot be pushed back in.
+        select w.start_at, w.end_at, p.series_id, p.t, p.v from windows w cross join lateral (
+          select series_id, (extract(epoch from time) * 1000)::float8 as t, value as v from ${metricPoints}
+          where series_id = any(w.ids) and time >= w.start_at and time <= w.end_at) p
       )
-      select s.read, s.id, s.series_name as name, s.labels, s.kind, p.t, p.v
-      from matched s cross join lateral (
-        select (extract(epoch from time) * 1000)::float8 as t, value as v from ${metricPoints}
-        where series_id = s.id and time >= s.start_at and time <= s.end_at) p
-      order by s.read, s.id, p.t`),
+      -- A row per series, its points as two arrays: a row per point would send its labels with each.
+      select s.read, s.id, s.series_name as name, s.labels, s.kind,
+        array_agg(p.t order by p.t) as ts, array_agg(p.v order by p.t) as vs
+      from matched s join points p on p.series_id = s.id and p.start_at = s.start_at and p.end_at = s.end_at
+      group by s.read, s.id, s.series_name, s.labels, s.kind
+      order by s.read, s.id`),
   );
-  const series = reads.map(() => new Map<string, SeriesPoints>());
-  for (const row of result.rows) {
-    const ofRead = series[row.read];
-    if (!ofRead) continue;
-    let entry = ofRead.get(row.id);
-    if (!entry) {
-      entry = { id: row.id, name: row.name, labels: row.labels, kind: row.kind, points: [] };
-      ofRead.set(row.id, entry);
-    }
-    entry.points.push({ t: row.t, v: row.v });
-  }
-  return series.map((ofRead) => [...ofRead.values()]);
+  const series = reads.map((): SeriesPoints[] => []);
+  for (const row of result.rows)
+    series[row.read]?.push({
+      id: row.id,
+      name: row.name,
+      labels: row.labels,
+      kind: row.kind,
+      points: row.ts.map((t, index) => ({ t, v: row.vs[index] ?? Number.NaN })),
+    });
+  return series;
 }

@@ -12,6 +12,7 @@ import {
   storeMinutes,
   T0,
   tick,
+  tickBatch,
 } from "./support.ts";
 
 type Transition = { from_state: string; to_state: string; at: string; labels: Record<string, string> };
@@ -58,6 +59,66 @@ describe("alert evaluation each minute", () => {
     ]);
     expect((await historyOf(owner, `rule_id=${ruleId}&state=firing`)).map((entry) => entry.at)).toEqual([
       at(3),
+    ]);
+  });
+
+  it("evaluates many rules in one job, each over its own series and window, as each one's preview says", async () => {
+    const tenant = await registerTenant();
+    await storeMinutes(tenant, "load", { host: "a" }, [1, 9, 9, 9, 9, 9, 1, 1, 1, 1]);
+    // Host b stops reporting after minute 3: its alerts resolve once their windows hold none of its points.
+    await storeMinutes(tenant, "load", { host: "b" }, [9, 9, 9, 9]);
+    await storeMinutes(tenant, "queue", { name: "q" }, [0, 10, 20, 30, 40, 40, 40, 40, 40, 40]);
+    const rules = [
+      { name: "LoadPeak", selector: "load", function: "max_over_time", window_seconds: 60 },
+      { name: "LoadMean", selector: "load", function: "avg_over_time", window_seconds: 180, for_seconds: 60 },
+      { name: "QueueGrowing", selector: "queue", function: "rate", window_seconds: 120, threshold: 0.05 },
+      {
+        name: "HostBSeen",
+        selector: 'load{host="b"}',
+        function: "count_over_time",
+        window_seconds: 120,
+        threshold: 0,
+      },
+    ];
+    const ruleIds: string[] = [];
+    for (const rule of rules)
+      ruleIds.push(await createRule(tenant, { comparator: ">", threshold: 5, ...rule }));
+    const states = ruleIds.map((): string[] => []);
+    // Each rule's alerts as a set: the preview lists a step's alerts in its own order.
+    const stateSet = (joined: string) => joined.split(",").filter(Boolean).sort().join();
+    for (let minute = 0; minute <= 9; minute++) {
+      expect((await tickBatch(tenant, ruleIds, minute)).rules).toBe(rules.length);
+      for (const [index, ruleId] of ruleIds.entries())
+        states[index]?.push(stateSet(await statesOf(tenant, ruleId)));
+    }
+    for (const [index, ruleId] of ruleIds.entries())
+      expect(states[index], rules[index]?.name).toEqual(
+        (await previewStates(tenant, ruleId, 9)).map(stateSet),
+      );
+    expect(states[0]).toEqual([
+      "firing",
+      "firing,firing",
+      "firing,firing",
+      "firing,firing",
+      "firing,firing",
+      "firing,resolved",
+      "firing,resolved",
+      "resolved,resolved",
+      "resolved,resolved",
+      "resolved,resolved",
+    ]);
+    const [hostB] = await alertsOf(tenant, `rule_id=${ruleIds[0]}&state=resolved`).then((found) =>
+      found.filter((alert) => alert.labels.host === "b"),
+    );
+    expect(hostB).toMatchObject({ labels: { host: "b", alertname: "LoadPeak" }, resolved_at: at(5) });
+    expect(states[3]?.slice(3)).toEqual([
+      "firing",
+      "firing",
+      "firing",
+      "resolved",
+      "resolved",
+      "resolved",
+      "resolved",
     ]);
   });
 

@@ -59,6 +59,19 @@ export function tick(account: TestAccount, ruleId: string, minute: number) {
   );
 }
 
+/** One tick of several rules as one queued job evaluates them: one batch from the lowest id to the highest. */
+export function tickBatch(account: TestAccount, ruleIds: string[], minute: number) {
+  const sorted = [...ruleIds].sort();
+  const batch: RuleBatch = {
+    tenantId: account.tenantId,
+    firstRuleId: sorted[0] ?? "",
+    lastRuleId: sorted[sorted.length - 1] ?? "",
+  };
+  return withTestSession((session) =>
+    session.tenant(account.tenantId, (db) => evaluateRuleBatch(db, batch, new Date(at(minute)))),
+  );
+}
+
 export type AlertBody = {
   id: string;
   rule_id: string;
