@@ -4,6 +4,7 @@ import { buildDocsAssets } from "./scripts/lib/docs-assets.ts";
 import {
   TEST_ALLOWED_ORIGIN,
   TEST_OTLP_HEADERS,
+  TEST_PUBLIC_URL,
   TEST_TWILIO_ACCOUNT_SID,
   TEST_TWILIO_AUTH_TOKEN,
 } from "./test/support/constants.ts";
@@ -31,6 +32,7 @@ export default defineConfig({
                 OPENAI_TIMEOUT_MS: "1500",
                 AUDIT_ALLOW_PRIVATE_TARGETS: "true",
                 WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
+                PUBLIC_URL: TEST_PUBLIC_URL,
                 OPENAI_REALTIME_URL: inject("realtimeUrl"),
                 TWILIO_ACCOUNT_SID: TEST_TWILIO_ACCOUNT_SID,
                 TWILIO_AUTH_TOKEN: TEST_TWILIO_AUTH_TOKEN,

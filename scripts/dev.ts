@@ -45,6 +45,7 @@ const serviceVars = Object.fromEntries(
     "SERPAPI_BASE_URL",
     "RANKS_DAILY_UPSTREAM_CAP",
     "BACKUPS_KEEP",
+    "PUBLIC_URL",
   ].flatMap((name) => {
     const value = process.env[name];
     return value ? [[name, value]] : [];
@@ -63,6 +64,8 @@ const worker = await startWranglerDev({
     AUDIT_ALLOW_PRIVATE_TARGETS: "true",
     // Lets alert channels send to a webhook receiver on this machine; never honoured in production.
     WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
+    // Links sent outside a request (a daily report's, in its channel message) point at this server.
+    PUBLIC_URL: origin,
     ...serviceVars,
   },
 });

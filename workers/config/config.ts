@@ -93,6 +93,12 @@ const configSchema = z.object({
     .default(20_000),
   AUDIT_ALLOW_PRIVATE_TARGETS: z.enum(["true", "false"]).default("false"),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(["true", "false"]).default("false"),
+  PUBLIC_URL: z
+    .url({
+      protocol: /^https?$/,
+      message: "PUBLIC_URL must be an http(s) URL such as https://api.example.com",
+    })
+    .optional(),
   OPENAI_REALTIME_URL: z
     .url({ protocol: /^wss?$/, message: "OPENAI_REALTIME_URL must be a ws:// or wss:// URL" })
     .default("wss://api.openai.com/v1/realtime"),
@@ -177,6 +183,11 @@ export type Config = {
   auditAllowPrivateTargets: boolean;
   /** Whether alert channels may send to private and loopback addresses (a receiver on this machine). */
   webhookAllowPrivateTargets: boolean;
+  /**
+   * Where clients reach this deployment (PUBLIC_URL, no trailing slash), for links sent outside a request,
+   * such as a daily report's in its channel message; unset, those links are paths.
+   */
+  publicUrl: string | undefined;
   /** OpenAI, or an API that speaks its protocol; without a key, features that use it fall back and say so. */
   openai: {
     apiKey: string | undefined;
@@ -295,6 +306,7 @@ export function loadConfig(env: Env): Config {
     tracing: tracingSettings(result.data),
     webhookAllowPrivateTargets:
       result.data.WEBHOOK_ALLOW_PRIVATE_TARGETS === "true" && result.data.ENVIRONMENT !== "production",
+    publicUrl: result.data.PUBLIC_URL?.replace(/\/+$/, ""),
   };
   parsed.set(env, config);
   setLogLevel(config.logLevel);

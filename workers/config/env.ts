@@ -20,6 +20,7 @@ export interface Env {
   OPENAI_TIMEOUT_MS?: string;
   AUDIT_ALLOW_PRIVATE_TARGETS?: string;
   WEBHOOK_ALLOW_PRIVATE_TARGETS?: string;
+  PUBLIC_URL?: string;
   OPENAI_REALTIME_URL?: string;
   OPENAI_REALTIME_MODEL?: string;
   TWILIO_ACCOUNT_SID?: string;

@@ -15,6 +15,7 @@ export async function sendReportDelivery(
   session: DatabaseSession,
   tenantId: string,
   deliveryId: string,
+  publicUrl: string | undefined,
 ): Promise<"sent" | "already sent"> {
   const claimed = await session.tenant(tenantId, async (db) => {
     const [delivery] = await db
@@ -38,7 +39,11 @@ export async function sendReportDelivery(
   });
   if (!claimed) return "already sent";
   const { report, channel } = claimed;
-  const body = reportNotificationBody(channel, renderReport(report), reportPathOf(report.id));
+  const body = reportNotificationBody(
+    channel,
+    renderReport(report),
+    `${publicUrl ?? ""}${reportPathOf(report.id)}`,
+  );
   const failure = await postSigned(channel, body);
   await session.tenant(tenantId, (db) =>
     db

@@ -10,8 +10,8 @@ export const reportSendJob = defineJob({
   type: "reports.send",
   kind: "short",
   payload: z.object({ tenant_id: z.uuid(), delivery_id: z.uuid() }),
-  run: async (job, { session, log }) => {
-    const outcome = await sendReportDelivery(session, job.tenant_id, job.delivery_id);
+  run: async (job, { session, config, log }) => {
+    const outcome = await sendReportDelivery(session, job.tenant_id, job.delivery_id, config.publicUrl);
     log.info("daily report delivery", { outcome });
   },
 });

@@ -12,6 +12,7 @@ import worker from "../../../workers/index.ts";
 import { Logger } from "../../../workers/lib/log.ts";
 import { reportGenerateJob, reportSendJob } from "../../../workers/reports/jobs.ts";
 import { dailyReports, reportDeliveries } from "../../../workers/reports/tables.ts";
+import { TEST_PUBLIC_URL } from "../../support/constants.ts";
 import { type ReceivedCall, verifySignature, waitForCalls } from "../alerts/support.ts";
 import { withTestDatabase, withTestSession } from "../support/database.ts";
 import { callAs, registerTenant, type TestAccount } from "../support/identity.ts";
@@ -124,11 +125,12 @@ describe("the daily report run", { timeout: 60_000 }, () => {
       receiver: "webhook-reports",
       report: { day, ...SEEDED_FIGURES, alerts: SEEDED_FIGURES.alerts },
     });
-    expect(body.report_url).toBe(`/api/v1/reports/${body.report.id}`);
+    // An absolute link: the message is read outside Borde, where a path would lead nowhere.
+    expect(body.report_url).toBe(`${TEST_PUBLIC_URL}/api/v1/reports/${body.report.id}`);
     const [slack] = await waitForCalls(slackPath, 1);
     const { text } = JSON.parse(slack?.body ?? "{}") as { text: string };
     expect(text.split("\n")).toEqual([
-      `Daily report for ${day}: /api/v1/reports/${body.report.id}`,
+      `Daily report for ${day}: ${TEST_PUBLIC_URL}/api/v1/reports/${body.report.id}`,
       "Alerts: 3 fired, 3 resolved, mean time to resolve 18m 20s",
       "Noisiest rules: DiskFull (2), HighCpu (1)",
       "Telemetry: 4 metric points over 2 series, 2 log records",
