@@ -7,7 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Config } from "../config/config.ts";
 import { errorFields, Logger } from "../lib/log.ts";
 import { databaseSpan } from "../observability/tracing.ts";
-import { DatabaseUnavailable, deadlineGuard, isDatabaseUnavailable } from "./failures.ts";
+import { deadlineGuard, isDatabaseUnavailable, TransactionOverdue } from "./failures.ts";
 
 /** The WebSocket Pool's handle: interactive transactions, one connection per session. */
 export type Database = NeonDatabase;
@@ -182,7 +182,7 @@ export class DatabaseSession {
     try {
       const overdue = new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new DatabaseUnavailable("the transaction did not finish within its deadline")),
+          () => reject(new TransactionOverdue("the transaction did not finish within its deadline")),
           this.config.databaseTimeoutMs,
         );
       });

@@ -6,6 +6,22 @@ export class DatabaseUnavailable extends Error {
   override name = "DatabaseUnavailable";
 }
 
+/** A transaction ran past its deadline and was rolled back: less work in one transaction would finish. */
+export class TransactionOverdue extends DatabaseUnavailable {
+  override name = "TransactionOverdue";
+}
+
+/**
+ * Whether `error` says a transaction ran out of time (our deadline, or the server's guard before COMMIT)
+ * rather than that the database could not be reached.
+ */
+export function isTransactionOverdue(error: unknown): boolean {
+  return (
+    error instanceof TransactionOverdue ||
+    (typeof error === "object" && error !== null && (error as { code?: unknown }).code === "57014")
+  );
+}
+
 // SQLSTATE classes and codes that mean the server or the way to it failed, not the statement:
 // 08 connection exception, 53300 too many connections, 57P01–57P03 shutdown or cannot connect now,
 // 57014 query canceled (a statement or lock timeout: the deadline), 40001/40P01 serialization failure and

@@ -1,3 +1,5 @@
+import { isTransactionOverdue } from "../db/failures.ts";
+
 /** What one chunk of a batch's job came to: more rows left, the last one done, or the batch moved on. */
 export type ChunkOutcome = "more" | "done" | "stopped";
 
@@ -8,10 +10,52 @@ export type ChunkOutcome = "more" | "done" | "stopped";
  */
 export const JOB_BUDGET_MS = 30_000;
 
-/** Runs chunks until one leaves nothing more or `deadline` (epoch ms) has passed; whether work is left. */
-export async function chunksUntil(next: () => Promise<ChunkOutcome>, deadline: number): Promise<boolean> {
+/** The most and the fewest row numbers one chunk spans. */
+export const MAX_CHUNK_ROWS = 5000;
+export const MIN_CHUNK_ROWS = 100;
+
+export type ChunkPlan = {
+  /** Epoch ms after which no new chunk starts. */
+  deadline: number;
+  /** The span the first chunk tries: the last run's, or the most. */
+  span: number;
+  /** The database deadline of one transaction (ms): each chunk aims at a quarter of it. */
+  transactionMs: number;
+  now?: () => number;
+};
+
+/** What a run of chunks left: whether work is left, and the span the next run should start with. */
+export type ChunksRun = { left: boolean; span: number };
+
+const clampSpan = (span: number) => Math.min(MAX_CHUNK_ROWS, Math.max(MIN_CHUNK_ROWS, Math.round(span)));
+
+/**
+ * Runs chunks until one leaves nothing more or the plan's deadline has passed. Each chunk's span follows
+ * the time the one before took, aiming at a quarter of the database deadline (at most doubling), so a
+ * busy or large database makes smaller transactions instead of ones that run out of time. A chunk that
+ * still ran out of time was rolled back, kept nothing, and is tried again at half its span.
+ */
+export async function chunksUntil(
+  next: (span: number) => Promise<ChunkOutcome>,
+  plan: ChunkPlan,
+): Promise<ChunksRun> {
+  const now = plan.now ?? Date.now;
+  const aim = plan.transactionMs / 4;
+  let span = clampSpan(plan.span);
   for (;;) {
-    if ((await next()) !== "more") return false;
-    if (Date.now() >= deadline) return true;
+    const started = now();
+    let outcome: ChunkOutcome;
+    try {
+      outcome = await next(span);
+    } catch (error) {
+      if (!isTransactionOverdue(error) || span <= MIN_CHUNK_ROWS) throw error;
+      span = clampSpan(span / 2);
+      if (now() >= plan.deadline) return { left: true, span };
+      continue;
+    }
+    if (outcome !== "more") return { left: false, span };
+    const took = Math.max(1, now() - started);
+    span = clampSpan(Math.min(span * 2, (span * aim) / took));
+    if (now() >= plan.deadline) return { left: true, span };
   }
 }

@@ -1,17 +1,22 @@
 import { z } from "zod";
-import type { Env } from "../config/env.ts";
 import { defineJob, type JobRuntime } from "../queue/define-job.ts";
 import { QUEUE_OF_KIND } from "../queue/enqueue.ts";
 import type { JobEnvelope } from "../queue/envelope.ts";
 import { transition } from "./batches.ts";
-import { chunksUntil, JOB_BUDGET_MS } from "./chunk-budget.ts";
+import { chunksUntil, JOB_BUDGET_MS, MAX_CHUNK_ROWS, MIN_CHUNK_ROWS } from "./chunk-budget.ts";
 import { readFile } from "./file.ts";
 import { promoteNextChunk } from "./promote.ts";
 import type { BatchState } from "./tables.ts";
 import { validateNextChunk } from "./validate.ts";
 
-const BatchJobSchema = z.object({ tenant_id: z.uuid(), batch_id: z.uuid() });
+const BatchJobSchema = z.object({
+  tenant_id: z.uuid(),
+  batch_id: z.uuid(),
+  /** The chunk span the run before ended with, so this run does not learn the database's pace again. */
+  chunk_rows: z.int().min(MIN_CHUNK_ROWS).max(MAX_CHUNK_ROWS).optional(),
+});
 type BatchJob = z.infer<typeof BatchJobSchema> & JobEnvelope;
+type ChunkedStep = "imports.validate" | "imports.promote";
 
 /** Giving up on a batch's job leaves the batch failed, saying which step ran out of retries. */
 const failBatch =
@@ -24,19 +29,31 @@ const failBatch =
     );
   };
 
-/** Puts the batch's `type` job on the queue: the work this run left continues in a new one. */
-const continueAs = (env: Env, type: "imports.validate" | "imports.promote", job: BatchJob) =>
-  env[QUEUE_OF_KIND.long].send({
-    type,
+const NEXT_CHUNK: Record<ChunkedStep, typeof validateNextChunk> = {
+  "imports.validate": validateNextChunk,
+  "imports.promote": promoteNextChunk,
+};
+
+/**
+ * Runs the step's chunks until the batch is through it or the run's budget is spent; the rest goes on the
+ * queue as a new message of the same step, with the chunk span this run ended with.
+ */
+async function chunkedStep(step: ChunkedStep, job: BatchJob, runtime: JobRuntime, deadline: number) {
+  const { session, env, config } = runtime;
+  const next = (span: number) => NEXT_CHUNK[step](session, job.tenant_id, job.batch_id, span);
+  const run = await chunksUntil(next, {
+    deadline,
+    span: job.chunk_rows ?? MAX_CHUNK_ROWS,
+    transactionMs: config.databaseTimeoutMs,
+  });
+  if (!run.left) return;
+  await env[QUEUE_OF_KIND.long].send({
+    type: step,
     tenant_id: job.tenant_id,
     batch_id: job.batch_id,
+    chunk_rows: run.span,
     ...(job.context && { context: job.context }),
   });
-
-/** Validates chunks until the batch is validated or the run's budget is spent, then hands on the rest. */
-async function validateWithin(job: BatchJob, { session, env }: JobRuntime, deadline: number) {
-  const next = () => validateNextChunk(session, job.tenant_id, job.batch_id);
-  if (await chunksUntil(next, deadline)) await continueAs(env, "imports.validate", job);
 }
 
 /** Reads an uploaded CSV file into the batch's rows, then validates them (in this run while it lasts). */
@@ -47,7 +64,7 @@ export const importReadFileJob = defineJob({
   run: async (job, runtime) => {
     const deadline = Date.now() + JOB_BUDGET_MS;
     if (await readFile(runtime.session, runtime.env.FILES, job.tenant_id, job.batch_id))
-      await validateWithin(job, runtime, deadline);
+      await chunkedStep("imports.validate", job, runtime, deadline);
   },
   giveUp: failBatch("ingesting", "file"),
 });
@@ -56,7 +73,7 @@ export const importValidateJob = defineJob({
   type: "imports.validate",
   kind: "long",
   payload: BatchJobSchema,
-  run: (job, runtime) => validateWithin(job, runtime, Date.now() + JOB_BUDGET_MS),
+  run: (job, runtime) => chunkedStep("imports.validate", job, runtime, Date.now() + JOB_BUDGET_MS),
   giveUp: failBatch("validating", "validation"),
 });
 
@@ -64,10 +81,7 @@ export const importPromoteJob = defineJob({
   type: "imports.promote",
   kind: "long",
   payload: BatchJobSchema,
-  run: async (job, { session, env }) => {
-    const next = () => promoteNextChunk(session, job.tenant_id, job.batch_id);
-    if (await chunksUntil(next, Date.now() + JOB_BUDGET_MS)) await continueAs(env, "imports.promote", job);
-  },
+  run: (job, runtime) => chunkedStep("imports.promote", job, runtime, Date.now() + JOB_BUDGET_MS),
   giveUp: failBatch("promoting", "promotion"),
 });
 

@@ -6,13 +6,6 @@ import { type Batch, lockBatch, setBatch, throughAfter } from "./batches.ts";
 import type { ChunkOutcome } from "./chunk-budget.ts";
 import { importRows } from "./tables.ts";
 
-/**
- * Rows promoted per transaction: a chunk is written whole or not at all. The chunk is one statement that
- * works on the batch's rows where they are stored (nothing travels but the counts), so its cost is the
- * database's: under a second for 5,000 rows on the local database, far inside the database deadline.
- */
-export const PROMOTE_CHUNK_ROWS = 5000;
-
 type ChunkCounts = {
   created: number;
   updated: number;
@@ -102,7 +95,8 @@ async function promoteRows(db: Database, batch: Batch, limit: number): Promise<C
 }
 
 /**
- * Promotes the next chunk of a promoting batch in one transaction: its valid rows upserted on the match
+ * Promotes the next `span` row numbers of a promoting batch in one transaction, as one statement that works
+ * on the rows where they are stored (nothing travels but the counts): its valid rows upserted on the match
  * key, and the batch's `promoted_through` and counts moved past them in the same transaction. A retried or
  * repeated job therefore starts after the last chunk that committed: no row is written twice, none is
  * skipped. Records are looked up again here, since the catalog may have changed since validation.
@@ -111,7 +105,7 @@ export async function promoteNextChunk(
   session: DatabaseSession,
   tenantId: string,
   batchId: string,
-  chunkRows = PROMOTE_CHUNK_ROWS,
+  span: number,
 ): Promise<ChunkOutcome> {
   return session.tenant(tenantId, async (db) => {
     const batch = await lockBatch(db, tenantId, batchId);
@@ -120,10 +114,10 @@ export async function promoteNextChunk(
       await setBatch(db, batchId, { state: "promoted" });
       return "done";
     }
-    const counts = await promoteRows(db, batch, chunkRows);
+    const counts = await promoteRows(db, batch, span);
     const { result } = batch;
     await setBatch(db, batchId, {
-      promotedThrough: throughAfter(batch, batch.promotedThrough, chunkRows),
+      promotedThrough: throughAfter(batch, batch.promotedThrough, span),
       result: {
         created: result.created + counts.created,
         updated: result.updated + counts.updated,

@@ -15,13 +15,6 @@ import {
   type SourceIssue,
 } from "./tables.ts";
 
-/**
- * Row numbers validated per transaction: one lookup of existing records and one write of verdicts each.
- * Larger chunks spread each transaction's fixed round trips thinner; 5,000 keeps one well inside the
- * database deadline (under a second and a half on the local database).
- */
-export const VALIDATE_CHUNK_ROWS = 5000;
-
 export type RowIssue = SourceIssue;
 
 /** What validation made of one row. */
@@ -224,7 +217,8 @@ export async function summarize(db: Database, batch: Batch) {
 }
 
 /**
- * Validates the next chunk of a validating batch in one transaction, and records how far it got in the
+ * Validates the next `span` row numbers of a validating batch in one transaction (one lookup of existing
+ * records and one write of verdicts), and records how far it got in the
  * same transaction: a retried job resumes after the last chunk that committed. The last call finds no
  * rows left and makes the batch `validated`, with its preview.
  */
@@ -232,7 +226,7 @@ export async function validateNextChunk(
   session: DatabaseSession,
   tenantId: string,
   batchId: string,
-  chunkRows = VALIDATE_CHUNK_ROWS,
+  span: number,
 ): Promise<ChunkOutcome> {
   return session.tenant(tenantId, async (db) => {
     const batch = await lockBatch(db, tenantId, batchId);
@@ -241,7 +235,7 @@ export async function validateNextChunk(
       await setBatch(db, batchId, { state: "validated", ...(await summarize(db, batch)) });
       return "done";
     }
-    const rows = await rowsAfter(db, batchId, batch.validatedThrough, chunkRows);
+    const rows = await rowsAfter(db, batchId, batch.validatedThrough, span);
     const settings = await readFieldSettings(db, tenantId, batch.entity);
     const read = rows.map((row) => readRow(batch, settings, row));
     const keys = keysOf(read);
@@ -250,7 +244,7 @@ export async function validateNextChunk(
       firstRowOf: await firstRowsOf(db, batchId, keys, batch.validatedThrough),
     };
     await saveVerdicts(db, batch, judgeInOrder(batch, read, context));
-    await setBatch(db, batchId, { validatedThrough: throughAfter(batch, batch.validatedThrough, chunkRows) });
+    await setBatch(db, batchId, { validatedThrough: throughAfter(batch, batch.validatedThrough, span) });
     return "more";
   });
 }
