@@ -72,9 +72,21 @@ export async function benchImports(workerUrl: string, workerPid: number | undefi
   }, 250);
   /** When each state was first seen: the read job's end is the batch's move to `validating`. */
   const seenAt = new Map<string, number>();
+  /** Status reads answered 503: the local database is one process, busy with the batch's transactions. */
+  let refusedReads = 0;
   const waitFor = async (batchId: string, state: string) => {
     for (;;) {
-      const batch = await okJson<Batch>(await call("GET", `/api/v1/imports/batches/${batchId}`));
+      const response = await call("GET", `/api/v1/imports/batches/${batchId}`);
+      if (response.status === 503) {
+        // As a client should: wait as long as Retry-After says, then ask again.
+        refusedReads++;
+        await response.body?.cancel();
+        await new Promise((resolve) =>
+          setTimeout(resolve, Number(response.headers.get("retry-after") ?? 1) * 1000),
+        );
+        continue;
+      }
+      const batch = await okJson<Batch>(response);
       if (!seenAt.has(batch.state)) seenAt.set(batch.state, performance.now());
       if (batch.state === state) return batch;
       if (batch.state === "failed") throw new Error(`import failed: ${batch.failure_reason}`);
@@ -120,6 +132,7 @@ export async function benchImports(workerUrl: string, workerPid: number | undefi
       rows_per_second: Math.round(rows / seconds),
       preview: validated.preview,
       result: promoted.result,
+      status_reads_refused: refusedReads,
       worker_rss_baseline_mb: Math.round(baselineRss / 2 ** 20),
       worker_rss_peak_mb: Math.round(peakRss / 2 ** 20),
     };

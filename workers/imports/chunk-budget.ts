@@ -13,11 +13,16 @@ export const JOB_BUDGET_MS = 30_000;
 /** The most and the fewest row numbers one chunk spans. */
 export const MAX_CHUNK_ROWS = 5000;
 export const MIN_CHUNK_ROWS = 100;
+/**
+ * A step's first span, before any chunk has shown the database's pace: small enough to finish on a busy
+ * database, and doubling from there reaches the most in three chunks.
+ */
+export const FIRST_CHUNK_ROWS = 1000;
 
 export type ChunkPlan = {
   /** Epoch ms after which no new chunk starts. */
   deadline: number;
-  /** The span the first chunk tries: the last run's, or the most. */
+  /** The span the first chunk tries: the one the last run ended with, or FIRST_CHUNK_ROWS. */
   span: number;
   /** The database deadline of one transaction (ms): each chunk aims at a quarter of it. */
   transactionMs: number;

@@ -3,7 +3,13 @@ import { defineJob, type JobRuntime } from "../queue/define-job.ts";
 import { QUEUE_OF_KIND } from "../queue/enqueue.ts";
 import type { JobEnvelope } from "../queue/envelope.ts";
 import { transition } from "./batches.ts";
-import { chunksUntil, JOB_BUDGET_MS, MAX_CHUNK_ROWS, MIN_CHUNK_ROWS } from "./chunk-budget.ts";
+import {
+  chunksUntil,
+  FIRST_CHUNK_ROWS,
+  JOB_BUDGET_MS,
+  MAX_CHUNK_ROWS,
+  MIN_CHUNK_ROWS,
+} from "./chunk-budget.ts";
 import { readFile } from "./file.ts";
 import { promoteNextChunk } from "./promote.ts";
 import type { BatchState } from "./tables.ts";
@@ -43,7 +49,7 @@ async function chunkedStep(step: ChunkedStep, job: BatchJob, runtime: JobRuntime
   const next = (span: number) => NEXT_CHUNK[step](session, job.tenant_id, job.batch_id, span);
   const run = await chunksUntil(next, {
     deadline,
-    span: job.chunk_rows ?? MAX_CHUNK_ROWS,
+    span: job.chunk_rows ?? FIRST_CHUNK_ROWS,
     transactionMs: config.databaseTimeoutMs,
   });
   if (!run.left) return;
