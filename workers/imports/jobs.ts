@@ -45,8 +45,13 @@ const NEXT_CHUNK: Record<ChunkedStep, typeof validateNextChunk> = {
  * queue as a new message of the same step, with the chunk span this run ended with.
  */
 async function chunkedStep(step: ChunkedStep, job: BatchJob, runtime: JobRuntime, deadline: number) {
-  const { session, env, config } = runtime;
-  const next = (span: number) => NEXT_CHUNK[step](session, job.tenant_id, job.batch_id, span);
+  const { session, env, config, log } = runtime;
+  const next = async (span: number) => {
+    const started = Date.now();
+    const outcome = await NEXT_CHUNK[step](session, job.tenant_id, job.batch_id, span);
+    log.info("batch chunk", { step, span, outcome, duration_ms: Date.now() - started });
+    return outcome;
+  };
   const run = await chunksUntil(next, {
     deadline,
     span: job.chunk_rows ?? FIRST_CHUNK_ROWS,
