@@ -2,8 +2,7 @@
 // promote, on wrangler dev's local queue and R2 and the bench's database, timed end to end, with the
 // resident memory of the Worker's processes sampled throughout (the file is streamed, so it should not
 // grow with the file).
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
 import { okJson, registerBenchTenant } from "./bench-tenant.ts";
 
 /** A products file of `rows` rows, in the shape Spanish spreadsheets export: `;` and decimal commas. */
@@ -18,26 +17,22 @@ export function productsCsv(rows: number): Blob {
   return new Blob([`\ufeff${lines.join("\r\n")}\r\n`]);
 }
 
-/** Resident memory (bytes) of a process and all its descendants, from /proc. */
-function treeRss(pid: number): number {
-  const children = (() => {
-    try {
-      return execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" })
-        .split("\n")
-        .map((line) => Number(line.trim()))
-        .filter((child) => child > 0);
-    } catch {
-      return [];
-    }
-  })();
-  let rss = 0;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    rss = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) * 1024;
-  } catch {
-    // gone
-  }
-  return rss + children.reduce((sum, child) => sum + treeRss(child), 0);
+/**
+ * Resident memory (bytes) of a process and all its descendants, read from /proc without blocking: the
+ * bench's event loop also serves the embedded database, so a synchronous sample (a `ps` per child, four
+ * times a second) would stall every query while it ran.
+ */
+async function treeRss(pid: number): Promise<number> {
+  const read = (path: string) => readFile(path, "utf8").catch(() => "");
+  const status = await read(`/proc/${pid}/status`);
+  const rss = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) * 1024;
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => []);
+  const children = (await Promise.all(tasks.map((task) => read(`/proc/${pid}/task/${task}/children`))))
+    .flatMap((list) => list.split(" "))
+    .map(Number)
+    .filter((child) => child > 0);
+  const below = await Promise.all(children.map(treeRss));
+  return below.reduce((sum, childRss) => sum + childRss, rss);
 }
 
 type Batch = { id: string; state: string; failure_reason: string | null; preview: unknown; result: unknown };
@@ -65,10 +60,10 @@ export async function benchImports(workerUrl: string, workerPid: number | undefi
     }),
   );
   const file = productsCsv(rows);
-  const baselineRss = workerPid ? treeRss(workerPid) : 0;
+  const baselineRss = workerPid ? await treeRss(workerPid) : 0;
   let peakRss = baselineRss;
-  const sampler = setInterval(() => {
-    if (workerPid) peakRss = Math.max(peakRss, treeRss(workerPid));
+  const sampler = setInterval(async () => {
+    if (workerPid) peakRss = Math.max(peakRss, await treeRss(workerPid));
   }, 250);
   /** When each state was first seen: the read job's end is the batch's move to `validating`. */
   const seenAt = new Map<string, number>();
