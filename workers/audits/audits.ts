@@ -1,6 +1,6 @@
 import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { findTenantRow } from "../db/tenant-rows.ts";
+import { findTenantRow, tenantRow, tenantRows } from "../db/tenant-rows.ts";
 import { HttpProblem } from "../http/problem.ts";
 import { projects } from "../projects/tables.ts";
 import type { AuditResult } from "./result.ts";
@@ -29,7 +29,7 @@ export async function createAudit(
   const [project] = await db
     .select({ id: projects.id })
     .from(projects)
-    .where(and(eq(projects.tenantId, tenantId), eq(projects.id, projectId)))
+    .where(tenantRow(projects, tenantId, projectId))
     .limit(1);
   if (!project) return null;
   if (idempotencyKey !== null) {
@@ -38,8 +38,9 @@ export async function createAudit(
       .update(audits)
       .set({ idempotencyKey: null })
       .where(
-        and(
-          eq(audits.tenantId, tenantId),
+        tenantRows(
+          audits,
+          tenantId,
           eq(audits.idempotencyKey, idempotencyKey),
           lt(audits.createdAt, sql`now() - make_interval(hours => ${IDEMPOTENCY_HOURS})`),
         ),
@@ -54,7 +55,7 @@ export async function createAudit(
   const [existing] = await db
     .select()
     .from(audits)
-    .where(and(eq(audits.tenantId, tenantId), eq(audits.idempotencyKey, idempotencyKey ?? "")))
+    .where(tenantRows(audits, tenantId, eq(audits.idempotencyKey, idempotencyKey ?? "")))
     .limit(1);
   if (!existing) throw new Error("idempotency key conflicted but no audit holds it");
   if (existing.projectId !== projectId) {

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gte, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
+import { tenantRows } from "../db/tenant-rows.ts";
 import { keysetPage, type Page, tenantPage } from "../http/pagination.ts";
 import { projects } from "../projects/tables.ts";
 import type { AuditResult, Severity } from "./result.ts";
@@ -15,7 +16,7 @@ export async function auditSummary(db: Database, tenantId: string, days: number)
     db
       .select({ status: audits.status, total: count() })
       .from(audits)
-      .where(and(eq(audits.tenantId, tenantId), gte(audits.createdAt, from)))
+      .where(tenantRows(audits, tenantId, gte(audits.createdAt, from)))
       .groupBy(audits.status),
     db
       .select({
@@ -102,8 +103,9 @@ export async function auditPerformance(db: Database, tenantId: string, days: num
     })
     .from(audits)
     .where(
-      and(
-        eq(audits.tenantId, tenantId),
+      tenantRows(
+        audits,
+        tenantId,
         inArray(audits.status, ["completed", "failed"]),
         gte(audits.finishedAt, since(days)),
         isNotNull(audits.startedAt),

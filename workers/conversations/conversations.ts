@@ -1,6 +1,6 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { equalTo, findTenantRow, tenantRow } from "../db/tenant-rows.ts";
+import { equalTo, findTenantRow, tenantRow, tenantRows } from "../db/tenant-rows.ts";
 import { listTenantRows, type Page } from "../http/pagination.ts";
 import {
   type Channel,
@@ -64,8 +64,9 @@ export async function openPhoneConversation(
         .select()
         .from(conversations)
         .where(
-          and(
-            eq(conversations.tenantId, tenantId),
+          tenantRows(
+            conversations,
+            tenantId,
             eq(conversations.contactId, row.id),
             eq(conversations.channel, channel),
             eq(conversations.status, "open"),

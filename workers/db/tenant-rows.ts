@@ -16,9 +16,16 @@ export type TenantRowInput<T extends PgTable> = Omit<
   "id" | "tenantId" | "createdAt" | "updatedAt"
 >;
 
+/** The tenant's rows matching `filters` (each left out when undefined): the filter of its other queries. */
+export const tenantRows = (
+  table: Pick<TenantColumns, "tenantId">,
+  tenantId: string,
+  ...filters: (SQL | undefined)[]
+) => and(eq(table.tenantId, tenantId), ...filters);
+
 /** The row `id` of the tenant (and matching `filters`): the filter of every by-id read, change and delete. */
 export const tenantRow = (table: TenantColumns, tenantId: string, id: string, ...filters: SQL[]) =>
-  and(eq(table.tenantId, tenantId), eq(table.id, id), ...filters);
+  tenantRows(table, tenantId, eq(table.id, id), ...filters);
 
 // drizzle types a query from its table's literal type; on a table type left generic here it cannot, so
 // the queries below run on PgTable and their rows are typed back as the table's own.

@@ -1,7 +1,7 @@
-import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
+import { asc, count, eq, isNull, sql } from "drizzle-orm";
 import type { Role } from "../access/roles.ts";
 import type { Database } from "../db/client.ts";
-import { tenantRow } from "../db/tenant-rows.ts";
+import { tenantRow, tenantRows } from "../db/tenant-rows.ts";
 import { type Page, tenantPage } from "../http/pagination.ts";
 import { memberships, refreshTokens, tenants, users } from "./tables.ts";
 
@@ -63,7 +63,7 @@ export async function findMemberByEmail(
   email: string,
 ): Promise<Member | undefined> {
   const [member] = await selectMembers(db)
-    .where(and(eq(memberships.tenantId, tenantId), sql`lower(${users.email}) = lower(${email})`))
+    .where(tenantRows(memberships, tenantId, sql`lower(${users.email}) = lower(${email})`))
     .limit(1);
   return member;
 }
@@ -77,22 +77,23 @@ export async function setMemberRole(
   await db
     .update(memberships)
     .set({ role })
-    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.id, memberId)));
+    .where(tenantRow(memberships, tenantId, memberId));
 }
 
 /** Removes a member and ends their sessions in this tenant (an access token lapses within 15 minutes). */
 export async function removeMember(db: Database, tenantId: string, memberId: string): Promise<void> {
   const [removed] = await db
     .delete(memberships)
-    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.id, memberId)))
+    .where(tenantRow(memberships, tenantId, memberId))
     .returning({ userId: memberships.userId });
   if (!removed) return;
   await db
     .update(refreshTokens)
     .set({ revokedAt: new Date() })
     .where(
-      and(
-        eq(refreshTokens.tenantId, tenantId),
+      tenantRows(
+        refreshTokens,
+        tenantId,
         eq(refreshTokens.userId, removed.userId),
         isNull(refreshTokens.revokedAt),
       ),
@@ -103,6 +104,6 @@ export async function countOwners(db: Database, tenantId: string): Promise<numbe
   const [row] = await db
     .select({ owners: count() })
     .from(memberships)
-    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.role, "owner")));
+    .where(tenantRows(memberships, tenantId, eq(memberships.role, "owner")));
   return row?.owners ?? 0;
 }

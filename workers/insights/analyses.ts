@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { findTenantRow } from "../db/tenant-rows.ts";
+import { findTenantRow, tenantRows } from "../db/tenant-rows.ts";
 import { type Page, rowsToFetch } from "../http/pagination.ts";
 import { sha256Hex } from "../lib/crypto.ts";
 import type { BrandContext } from "./analysis/modules.ts";
@@ -29,7 +29,7 @@ export async function brandContext(
       : await db
           .select({ name: brands.name })
           .from(brands)
-          .where(and(eq(brands.tenantId, tenantId), inArray(brands.id, brand.competitorIds)));
+          .where(tenantRows(brands, tenantId, inArray(brands.id, brand.competitorIds)));
   return {
     name: brand.name,
     handles: Object.values(brand.handles).map((handle) => handle.toLowerCase()),
@@ -56,8 +56,9 @@ async function inputHash(
     })
     .from(posts)
     .where(
-      and(
-        eq(posts.tenantId, tenantId),
+      tenantRows(
+        posts,
+        tenantId,
         eq(posts.brandId, window.brandId),
         sql`${posts.publishedAt} >= ${window.from.toISOString()} AND ${posts.publishedAt} < ${window.to.toISOString()}`,
       ),
@@ -102,8 +103,9 @@ export async function createAnalysis(
       .select()
       .from(analyses)
       .where(
-        and(
-          eq(analyses.tenantId, tenantId),
+        tenantRows(
+          analyses,
+          tenantId,
           eq(analyses.brandId, window.brandId),
           eq(analyses.inputHash, hash),
           sql`NOT EXISTS (SELECT 1 FROM ${analysisResults} WHERE ${analysisResults.analysisId} = ${analyses.id} AND ${analysisResults.status} = 'failed')`,
@@ -164,8 +166,9 @@ export async function latestInsights(
     .selectDistinctOn([analysisResults.module])
     .from(analysisResults)
     .where(
-      and(
-        eq(analysisResults.tenantId, tenantId),
+      tenantRows(
+        analysisResults,
+        tenantId,
         eq(analysisResults.brandId, brandId),
         eq(analysisResults.status, "completed"),
       ),
@@ -185,8 +188,9 @@ export function insightHistory(
     .select()
     .from(analysisResults)
     .where(
-      and(
-        eq(analysisResults.tenantId, tenantId),
+      tenantRows(
+        analysisResults,
+        tenantId,
         eq(analysisResults.brandId, brandId),
         inArray(analysisResults.status, ["completed", "failed"]),
         page.module ? eq(analysisResults.module, page.module) : undefined,

@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, ilike, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
+import { tenantRows } from "../db/tenant-rows.ts";
 import { keysetPage, type Page } from "../http/pagination.ts";
 import { HttpProblem } from "../http/problem.ts";
 import type { Point } from "./aggregate.ts";
@@ -109,8 +110,9 @@ export async function seriesPoints(
       .from(metricSeries)
       .innerJoin(metricPoints, eq(metricPoints.seriesId, metricSeries.id))
       .where(
-        and(
-          eq(metricSeries.tenantId, tenantId),
+        tenantRows(
+          metricSeries,
+          tenantId,
           selectorFilter(selector, seriesColumns),
           gte(metricPoints.time, new Date(range.startMs)),
           lte(metricPoints.time, new Date(range.endMs)),

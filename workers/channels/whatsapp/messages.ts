@@ -1,7 +1,8 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { eq, isNull } from "drizzle-orm";
 import { nextMessageId } from "../../conversations/messages.ts";
 import { contacts, conversations, type MediaReference, messages } from "../../conversations/tables.ts";
 import type { Database } from "../../db/client.ts";
+import { tenantRow, tenantRows } from "../../db/tenant-rows.ts";
 import { nextStatus } from "./status.ts";
 import { MESSAGE_STATUSES, type MessageStatus } from "./wire.ts";
 
@@ -34,7 +35,7 @@ export async function storeInboundMessage(
   await db
     .update(conversations)
     .set({ lastMessageAt: now })
-    .where(and(eq(conversations.tenantId, tenantId), eq(conversations.id, conversationId)));
+    .where(tenantRow(conversations, tenantId, conversationId));
   return stored;
 }
 
@@ -49,8 +50,9 @@ export async function messageByClientId(
     .select({ id: messages.id })
     .from(messages)
     .where(
-      and(
-        eq(messages.tenantId, tenantId),
+      tenantRows(
+        messages,
+        tenantId,
         eq(messages.conversationId, conversationId),
         eq(messages.clientMessageId, clientMessageId),
       ),
@@ -85,7 +87,7 @@ export async function outboundMessage(
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .where(and(eq(messages.tenantId, tenantId), eq(messages.id, messageId)));
+    .where(tenantRow(messages, tenantId, messageId));
   return row ?? null;
 }
 
@@ -99,7 +101,7 @@ export async function recordSent(
   await db
     .update(messages)
     .set({ externalId: sent.sid, externalStatus: sent.status })
-    .where(and(eq(messages.tenantId, tenantId), eq(messages.id, messageId)));
+    .where(tenantRow(messages, tenantId, messageId));
 }
 
 /** Twilio refused the message, or never took it: it is marked failed (unless it was sent after all). */
@@ -107,7 +109,7 @@ export async function markUnsent(db: Database, tenantId: string, messageId: stri
   await db
     .update(messages)
     .set({ externalStatus: "failed" })
-    .where(and(eq(messages.tenantId, tenantId), eq(messages.id, messageId), isNull(messages.externalId)));
+    .where(tenantRow(messages, tenantId, messageId, isNull(messages.externalId)));
 }
 
 const isMessageStatus = (status: string | null): status is MessageStatus =>
