@@ -1,5 +1,6 @@
-import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
+import { claimableRun } from "../db/run-leases.ts";
 import { findTenantRow, tenantRow, tenantRows } from "../db/tenant-rows.ts";
 import { HttpProblem } from "../http/problem.ts";
 import { projects } from "../projects/tables.ts";
@@ -84,18 +85,7 @@ export async function claimAudit(db: Database, id: string): Promise<ClaimedAudit
   const [audit] = await db
     .update(audits)
     .set({ status: "running", startedAt: new Date(), attempts: sql`${audits.attempts} + 1`, pagesDone: 0 })
-    .where(
-      and(
-        eq(audits.id, id),
-        or(
-          eq(audits.status, "queued"),
-          and(
-            eq(audits.status, "running"),
-            lt(audits.startedAt, sql`now() - make_interval(mins => ${RUN_LEASE_MINUTES})`),
-          ),
-        ),
-      ),
-    )
+    .where(and(eq(audits.id, id), claimableRun(audits, RUN_LEASE_MINUTES)))
     .returning();
   if (!audit) return null;
   const [project] = await db

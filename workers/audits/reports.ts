@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gte, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { tenantRows } from "../db/tenant-rows.ts";
-import { keysetPage, type Page, tenantPage } from "../http/pagination.ts";
+import { type Page, tenantPage } from "../http/pagination.ts";
 import { projects } from "../projects/tables.ts";
 import type { AuditResult, Severity } from "./result.ts";
 import { type AuditStatus, audits } from "./tables.ts";
@@ -59,15 +59,15 @@ export function auditHistory(db: Database, tenantId: string, projectId: string, 
 }
 
 export function activeAudits(db: Database, tenantId: string, page: Page) {
-  return keysetPage(
+  return tenantPage(
     db
       .select({ audit: audits, projectName: projects.name })
       .from(audits)
       .innerJoin(projects, eq(projects.id, audits.projectId))
       .$dynamic(),
-    audits.id,
+    audits,
+    tenantId,
     page,
-    eq(audits.tenantId, tenantId),
     inArray(audits.status, ["queued", "running"]),
   ).then((rows) => rows.map((row) => ({ ...row.audit, projectName: row.projectName })));
 }

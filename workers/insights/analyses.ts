@@ -1,5 +1,6 @@
-import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
+import { claimableRun } from "../db/run-leases.ts";
 import { findTenantRow, tenantRows } from "../db/tenant-rows.ts";
 import { type Page, rowsToFetch } from "../http/pagination.ts";
 import { sha256Hex } from "../lib/crypto.ts";
@@ -215,18 +216,7 @@ export async function claimResult(db: Database, id: string): Promise<AnalysisRes
   const [result] = await db
     .update(analysisResults)
     .set({ status: "running", startedAt: new Date() })
-    .where(
-      and(
-        eq(analysisResults.id, id),
-        or(
-          eq(analysisResults.status, "queued"),
-          and(
-            eq(analysisResults.status, "running"),
-            lt(analysisResults.startedAt, sql`now() - make_interval(mins => ${RUN_LEASE_MINUTES})`),
-          ),
-        ),
-      ),
-    )
+    .where(and(eq(analysisResults.id, id), claimableRun(analysisResults, RUN_LEASE_MINUTES)))
     .returning();
   return result ?? null;
 }
