@@ -1,6 +1,7 @@
-import { asc, count, eq, isNull, sql } from "drizzle-orm";
+import { asc, count, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { Role } from "../access/roles.ts";
 import type { Database } from "../db/client.ts";
+import { firstRow } from "../db/first-row.ts";
 import { tenantRow, tenantRows } from "../db/tenant-rows.ts";
 import { type Page, tenantPage } from "../http/pagination.ts";
 import { memberships, refreshTokens, tenants, users } from "./tables.ts";
@@ -37,36 +38,28 @@ export function tenantsOfUser(db: Database, userId: string) {
     .orderBy(asc(memberships.createdAt));
 }
 
-export async function addMembership(db: Database, values: { tenantId: string; userId: string; role: Role }) {
-  const [membership] = await db.insert(memberships).values(values).onConflictDoNothing().returning();
-  return membership;
-}
+/** The new membership; null when the user is a member already. */
+export const addMembership = (db: Database, values: { tenantId: string; userId: string; role: Role }) =>
+  firstRow(db.insert(memberships).values(values).onConflictDoNothing().returning());
 
 export function listMembers(db: Database, tenantId: string, page: Page): Promise<Member[]> {
   return tenantPage(selectMembers(db).$dynamic(), memberships, tenantId, page);
 }
 
-export async function getMember(
-  db: Database,
-  tenantId: string,
-  memberId: string,
-): Promise<Member | undefined> {
-  const [member] = await selectMembers(db)
-    .where(tenantRow(memberships, tenantId, memberId))
-    .limit(1);
-  return member;
-}
+/** The tenant's member matching `filter`; null when it has none. */
+const findMember = (db: Database, tenantId: string, filter: SQL): Promise<Member | null> =>
+  firstRow(
+    selectMembers(db)
+      .where(tenantRows(memberships, tenantId, filter))
+      .limit(1),
+  );
 
-export async function findMemberByEmail(
-  db: Database,
-  tenantId: string,
-  email: string,
-): Promise<Member | undefined> {
-  const [member] = await selectMembers(db)
-    .where(tenantRows(memberships, tenantId, sql`lower(${users.email}) = lower(${email})`))
-    .limit(1);
-  return member;
-}
+export const getMember = (db: Database, tenantId: string, memberId: string) =>
+  findMember(db, tenantId, eq(memberships.id, memberId));
+
+/** Emails match whatever their case. */
+export const findMemberByEmail = (db: Database, tenantId: string, email: string) =>
+  findMember(db, tenantId, sql`lower(${users.email}) = lower(${email})`);
 
 export async function setMemberRole(
   db: Database,
