@@ -1,6 +1,6 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { desc, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { equalTo, findTenantRow, tenantRow, tenantRows } from "../db/tenant-rows.ts";
+import { equalTo, findTenantRow, tenantRow, tenantRowsWith } from "../db/tenant-rows.ts";
 import { listTenantRows, type Page } from "../http/pagination.ts";
 import {
   type Channel,
@@ -63,15 +63,7 @@ export async function openPhoneConversation(
     : await db
         .select()
         .from(conversations)
-        .where(
-          tenantRows(
-            conversations,
-            tenantId,
-            eq(conversations.contactId, row.id),
-            eq(conversations.channel, channel),
-            eq(conversations.status, "open"),
-          ),
-        )
+        .where(tenantRowsWith(conversations, tenantId, { contactId: row.id, channel, status: "open" }))
         .orderBy(desc(conversations.id))
         .limit(1);
   if (open) return open;

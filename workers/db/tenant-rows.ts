@@ -1,4 +1,4 @@
-import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, isNull, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "./client.ts";
 
@@ -22,6 +22,24 @@ export const tenantRows = (
   tenantId: string,
   ...filters: (SQL | undefined)[]
 ) => and(eq(table.tenantId, tenantId), ...filters);
+
+/**
+ * The tenant's rows whose columns hold `values` (and matching `filters`): a lookup by its own columns,
+ * `{ brandId, inputHash }`, one equality each in the order given.
+ */
+export const tenantRowsWith = <
+  T extends PgTable & Pick<TenantColumns, "tenantId">,
+  K extends keyof T["$inferSelect"] & string,
+>(
+  table: T,
+  tenantId: string,
+  values: { [P in K]: NonNullable<T["$inferSelect"][P]> },
+  ...filters: (SQL | undefined)[]
+) => {
+  const columns: Record<string, PgColumn> = getTableColumns(table);
+  const equalities = Object.entries(values).map(([key, value]) => eq(columns[key] as PgColumn, value));
+  return tenantRows(table, tenantId, ...equalities, ...filters);
+};
 
 /** The row `id` of the tenant (and matching `filters`): the filter of every by-id read, change and delete. */
 export const tenantRow = (table: TenantColumns, tenantId: string, id: string, ...filters: SQL[]) =>

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { type Assistant, enabledAssistant, getAssistant } from "../../assistants/assistants.ts";
 import { assistants } from "../../assistants/tables.ts";
 import type { Database } from "../../db/client.ts";
-import { deleteTenantRow, findTenantRow, tenantRow, tenantRows } from "../../db/tenant-rows.ts";
+import { deleteTenantRow, findTenantRow, tenantRow, tenantRowsWith } from "../../db/tenant-rows.ts";
 import { listTenantRows, type Page } from "../../http/pagination.ts";
 import { channelNumbers, type NumberChannel } from "./tables.ts";
 
@@ -111,13 +111,7 @@ export async function answeringAssistant(
       .from(channelNumbers)
       .innerJoin(assistants, eq(assistants.id, channelNumbers.assistantId))
       .where(
-        tenantRows(
-          channelNumbers,
-          tenantId,
-          eq(channelNumbers.channel, channel),
-          eq(channelNumbers.phoneNumber, phoneNumber),
-          eq(assistants.enabled, true),
-        ),
+        tenantRowsWith(channelNumbers, tenantId, { channel, phoneNumber }, eq(assistants.enabled, true)),
       );
     if (own) return own.assistant;
   }

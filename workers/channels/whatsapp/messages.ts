@@ -2,7 +2,7 @@ import { eq, isNull } from "drizzle-orm";
 import { nextMessageId } from "../../conversations/messages.ts";
 import { contacts, conversations, type MediaReference, messages } from "../../conversations/tables.ts";
 import type { Database } from "../../db/client.ts";
-import { tenantRow, tenantRows } from "../../db/tenant-rows.ts";
+import { tenantRow, tenantRowsWith } from "../../db/tenant-rows.ts";
 import { nextStatus } from "./status.ts";
 import { MESSAGE_STATUSES, type MessageStatus } from "./wire.ts";
 
@@ -49,14 +49,7 @@ export async function messageByClientId(
   const [row] = await db
     .select({ id: messages.id })
     .from(messages)
-    .where(
-      tenantRows(
-        messages,
-        tenantId,
-        eq(messages.conversationId, conversationId),
-        eq(messages.clientMessageId, clientMessageId),
-      ),
-    );
+    .where(tenantRowsWith(messages, tenantId, { conversationId, clientMessageId }));
   return row ?? null;
 }
 
