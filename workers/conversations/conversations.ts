@@ -81,20 +81,11 @@ export const getConversation = (db: Database, tenantId: string, id: string): Pro
 
 export type ConversationFilter = { status?: ConversationStatus | undefined; channel?: Channel | undefined };
 
-export function listConversations(
-  db: Database,
-  tenantId: string,
-  filter: ConversationFilter,
-  page: Page,
-): Promise<Conversation[]> {
-  return listTenantRows(
-    db,
-    conversations,
-    tenantId,
-    page,
-    ...equalTo({ status: conversations.status, channel: conversations.channel }, filter),
-  );
-}
+/** The columns a list of conversations may be filtered on. */
+const filteredColumns = { status: conversations.status, channel: conversations.channel };
+
+export const listConversations = (db: Database, tenantId: string, filter: ConversationFilter, page: Page) =>
+  listTenantRows(db, conversations, tenantId, page, ...equalTo(filteredColumns, filter));
 
 /**
  * Hands an open conversation to a person: from now on the assistant stays quiet. Returns the conversation,

@@ -137,3 +137,16 @@ export const equalTo = <K extends string>(
     const value = values[key];
     return value === undefined ? undefined : eq(columns[key], value);
   });
+
+/**
+ * The by-id work on one tenant table, for a domain whose rows need nothing more, exported under its own
+ * names: `export const { find: findChannel, ... } = byIdWork(alertChannels)`.
+ */
+export const byIdWork = <T extends TenantTable>(table: T) => ({
+  find: (db: Database, tenantId: string, id: string) => findTenantRow(db, table, tenantId, id),
+  insert: (db: Database, tenantId: string, values: TenantRowInput<T>) =>
+    insertTenantRow(db, table, tenantId, values),
+  update: (db: Database, tenantId: string, id: string, changes: Partial<TenantRowInput<T>>) =>
+    updateTenantRow(db, table, tenantId, id, changes as Partial<T["$inferInsert"]>),
+  delete: (db: Database, tenantId: string, id: string) => deleteTenantRow(db, table, tenantId, id),
+});

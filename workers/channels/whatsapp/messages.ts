@@ -2,6 +2,7 @@ import { eq, isNull } from "drizzle-orm";
 import { nextMessageId } from "../../conversations/messages.ts";
 import { contacts, conversations, type MediaReference, messages } from "../../conversations/tables.ts";
 import type { Database } from "../../db/client.ts";
+import { firstRow } from "../../db/first-row.ts";
 import { tenantRow, tenantRowsWith } from "../../db/tenant-rows.ts";
 import { nextStatus } from "./status.ts";
 import { MESSAGE_STATUSES, type MessageStatus } from "./wire.ts";
@@ -64,25 +65,21 @@ export type OutboundMessage = {
 };
 
 /** A stored message with the numbers it travels between, to send it through Twilio. */
-export async function outboundMessage(
-  db: Database,
-  tenantId: string,
-  messageId: string,
-): Promise<OutboundMessage | null> {
-  const [row] = await db
-    .select({
-      text: messages.text,
-      externalId: messages.externalId,
-      channel: conversations.channel,
-      from: conversations.localAddress,
-      to: contacts.address,
-    })
-    .from(messages)
-    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .where(tenantRow(messages, tenantId, messageId));
-  return row ?? null;
-}
+export const outboundMessage = (db: Database, tenantId: string, messageId: string) =>
+  firstRow<OutboundMessage>(
+    db
+      .select({
+        text: messages.text,
+        externalId: messages.externalId,
+        channel: conversations.channel,
+        from: conversations.localAddress,
+        to: contacts.address,
+      })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+      .where(tenantRow(messages, tenantId, messageId)),
+  );
 
 /** What Twilio answered when the message was handed to it: its sid and first status. */
 export async function recordSent(
