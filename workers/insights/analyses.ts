@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { claimableRun } from "../db/run-leases.ts";
-import { findTenantRow, tenantRows } from "../db/tenant-rows.ts";
+import { findTenantRow, tenantRows, tenantRowsWith } from "../db/tenant-rows.ts";
 import { type Page, rowsToFetch } from "../http/pagination.ts";
 import { sha256Hex } from "../lib/crypto.ts";
 import type { BrandContext } from "./analysis/modules.ts";
@@ -166,14 +166,7 @@ export async function latestInsights(
   const rows = await db
     .selectDistinctOn([analysisResults.module])
     .from(analysisResults)
-    .where(
-      tenantRows(
-        analysisResults,
-        tenantId,
-        eq(analysisResults.brandId, brandId),
-        eq(analysisResults.status, "completed"),
-      ),
-    )
+    .where(tenantRowsWith(analysisResults, tenantId, { brandId, status: "completed" }))
     .orderBy(analysisResults.module, desc(analysisResults.finishedAt), desc(analysisResults.id));
   return rows.sort((a, b) => MODULE_ORDER[a.module] - MODULE_ORDER[b.module]);
 }
@@ -189,10 +182,10 @@ export function insightHistory(
     .select()
     .from(analysisResults)
     .where(
-      tenantRows(
+      tenantRowsWith(
         analysisResults,
         tenantId,
-        eq(analysisResults.brandId, brandId),
+        { brandId },
         inArray(analysisResults.status, ["completed", "failed"]),
         page.module ? eq(analysisResults.module, page.module) : undefined,
         page.cursor ? lt(analysisResults.id, page.cursor) : undefined,

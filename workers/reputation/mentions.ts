@@ -1,6 +1,6 @@
 import { desc, eq, getTableColumns, gte, ilike, lt, type SQL, sql } from "drizzle-orm";
 import type { Database, HttpDatabase } from "../db/client.ts";
-import { tenantRows } from "../db/tenant-rows.ts";
+import { tenantRowsWith } from "../db/tenant-rows.ts";
 import { rowsToFetch } from "../http/pagination.ts";
 import { brands, NETWORKS, type Network, posts, type SentimentLabel } from "../insights/tables.ts";
 import { emptyTally, type MentionWindow, type Tally } from "./mention-figures.ts";
@@ -185,10 +185,10 @@ export function listMentions(
     .select({ ...getTableColumns(posts), sortKey: SORT_KEY[sort] })
     .from(posts)
     .where(
-      tenantRows(
+      tenantRowsWith(
         posts,
         tenantId,
-        eq(posts.brandId, brandId),
+        { brandId },
         filters.network ? eq(posts.network, filters.network) : undefined,
         filters.sentiment ? eq(posts.sentimentLabel, filters.sentiment) : undefined,
         filters.author ? sql`lower(${posts.authorHandle}) = lower(${filters.author})` : undefined,
