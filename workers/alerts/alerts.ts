@@ -1,6 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { keysetPage, type Page } from "../http/pagination.ts";
+import { listTenantRows, type Page, tenantPage } from "../http/pagination.ts";
 import { alertRules, alerts, alertTransitions, type StoredAlertState } from "./tables.ts";
 
 export type AlertRow = typeof alerts.$inferSelect;
@@ -18,15 +18,15 @@ export async function listAlerts(
   filters: AlertFilters,
   page: Page,
 ): Promise<AlertRow[]> {
-  const rows = await keysetPage(
+  const rows = await tenantPage(
     db
       .select({ alert: alerts })
       .from(alerts)
       .innerJoin(alertRules, eq(alertRules.id, alerts.ruleId))
       .$dynamic(),
-    alerts.id,
+    alerts,
+    tenantId,
     page,
-    eq(alerts.tenantId, tenantId),
     eq(alertRules.enabled, true),
     inArray(alerts.state, filters.states),
     filters.ruleId ? eq(alerts.ruleId, filters.ruleId) : undefined,
@@ -43,11 +43,11 @@ export function listTransitions(
   filters: HistoryFilters,
   page: Page,
 ): Promise<AlertTransition[]> {
-  return keysetPage(
-    db.select().from(alertTransitions).$dynamic(),
-    alertTransitions.id,
+  return listTenantRows(
+    db,
+    alertTransitions,
+    tenantId,
     page,
-    eq(alertTransitions.tenantId, tenantId),
     filters.state ? eq(alertTransitions.toState, filters.state) : undefined,
     filters.ruleId ? eq(alertTransitions.ruleId, filters.ruleId) : undefined,
   );

@@ -1,4 +1,4 @@
-import type { Point } from "../telemetry/aggregate.ts";
+import { aggregate, type Point } from "../telemetry/aggregate.ts";
 import { labelsKeyOf } from "../telemetry/samples.ts";
 import type { SeriesKind } from "../telemetry/tables.ts";
 
@@ -84,6 +84,14 @@ export function prometheusRate(samples: Point[], t: number, windowMs: number): n
   return (result * (extrapolateTo / sampledInterval)) / (windowMs / 1000);
 }
 
+/** The range functions that reduce a window's values as a query reduces a bucket's. */
+const BUCKET_AGGREGATION_OF = {
+  sum_over_time: "sum",
+  min_over_time: "min",
+  max_over_time: "max",
+  count_over_time: "count",
+} as const;
+
 /** `fn(series[window])` at t; null when Prometheus would give no sample. */
 export function rangeValue(
   fn: RangeFunction,
@@ -104,17 +112,14 @@ export function rangeValue(
       return mean;
     }
     case "sum_over_time":
-      return values.reduce((sum, value) => sum + value, 0);
     case "min_over_time":
-      return Math.min(...values);
     case "max_over_time":
-      return Math.max(...values);
     case "count_over_time":
-      return values.length;
+      return aggregate(values, BUCKET_AGGREGATION_OF[fn]);
     case "rate":
       // A delta series holds each interval's increase: its rate is their sum over the window.
       return series.kind === "delta"
-        ? values.reduce((sum, value) => sum + value, 0) / (windowMs / 1000)
+        ? aggregate(values, "sum") / (windowMs / 1000)
         : prometheusRate(samples, t, windowMs);
   }
 }

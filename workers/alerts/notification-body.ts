@@ -1,4 +1,4 @@
-import { hexOf } from "../lib/crypto.ts";
+import { hexOf, hmacSha256 } from "../lib/crypto.ts";
 import type { alertChannels, notifications } from "./tables.ts";
 
 type Channel = Pick<typeof alertChannels.$inferSelect, "name" | "type">;
@@ -50,17 +50,8 @@ export function notificationBody(channel: Channel, notification: Notification): 
   });
 }
 
-const encoder = new TextEncoder();
-
 /** The signature header's value for `body` sent at `unixSeconds`. */
 export async function signature(secret: string, unixSeconds: number, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(`${unixSeconds}.${body}`)));
+  const mac = await hmacSha256(secret, `${unixSeconds}.${body}`);
   return `t=${unixSeconds},v1=${hexOf(mac)}`;
 }

@@ -1,5 +1,7 @@
-import { and, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
+import { eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Database, DatabaseSession } from "../db/client.ts";
+import { type TenantColumns, tenantRow, tenantRows } from "../db/tenant-rows.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 import { labelsKeyOf } from "../telemetry/samples.ts";
 import { iso } from "./api-schemas.ts";
@@ -124,15 +126,16 @@ export async function planNotifications(db: Database, tenantId: string, at: Date
   const channels = await db
     .select()
     .from(alertChannels)
-    .where(and(eq(alertChannels.tenantId, tenantId), eq(alertChannels.enabled, true)));
+    .where(tenantRows(alertChannels, tenantId, eq(alertChannels.enabled, true)));
   if (channels.length === 0) return [];
   const candidates = await db
     .select({ alert: alerts })
     .from(alerts)
     .innerJoin(alertRules, eq(alertRules.id, alerts.ruleId))
     .where(
-      and(
-        eq(alerts.tenantId, tenantId),
+      tenantRows(
+        alerts,
+        tenantId,
         eq(alertRules.enabled, true),
         inArray(alerts.state, ["firing", "resolved"]),
       ),
@@ -142,11 +145,7 @@ export async function planNotifications(db: Database, tenantId: string, at: Date
     .select({ matchers: alertSilences.matchers })
     .from(alertSilences)
     .where(
-      and(
-        eq(alertSilences.tenantId, tenantId),
-        lte(alertSilences.startsAt, at),
-        gt(alertSilences.endsAt, at),
-      ),
+      tenantRows(alertSilences, tenantId, lte(alertSilences.startsAt, at), gt(alertSilences.endsAt, at)),
     );
   const groups = await db.select().from(notificationGroups).where(eq(notificationGroups.tenantId, tenantId));
   const notifiable = candidates
@@ -214,39 +213,52 @@ export async function postSigned(
   }
 }
 
+/** A log of sends, a row each, which counts its attempts and records its outcome: notifications, reports. */
+type SendLog = PgTable & TenantColumns & { attempts: PgColumn; sentAt: PgColumn; lastError: PgColumn };
+
+/** What one logged send posts, and where. */
+type SignedSend = { channel: Pick<Channel, "url" | "secret">; body: string };
+
 /**
- * Sends one logged notification, signed, unless it was already sent (a redelivered message sends nothing).
- * The send is outside any transaction; its outcome is recorded after.
+ * Sends the tenant's logged send `id` of `log`, signed, unless it was already sent (a redelivered message
+ * sends nothing): the row is claimed (one more attempt) and `prepare` reads what to send, in one
+ * transaction. The send is outside any transaction; its outcome is recorded after, and a refused send
+ * throws so the queue retries it with its backoff.
  */
-export async function sendNotification(
+export async function sendLoggedOnce<T extends SendLog>(
   session: DatabaseSession,
   tenantId: string,
-  notificationId: string,
+  log: T,
+  id: string,
+  prepare: (db: Database, logged: T["$inferSelect"]) => Promise<SignedSend | null>,
 ): Promise<"sent" | "already sent"> {
-  const claimed = await session.tenant(tenantId, async (db) => {
-    const [row] = await db
-      .update(notifications)
-      .set({ attempts: sql`${notifications.attempts} + 1` })
-      .where(
-        and(
-          eq(notifications.tenantId, tenantId),
-          eq(notifications.id, notificationId),
-          isNull(notifications.sentAt),
-        ),
-      )
+  const send = await session.tenant(tenantId, async (db) => {
+    // Typed back from PgTable for the reason given in db/tenant-rows.ts.
+    const [logged] = await db
+      .update(log as PgTable)
+      .set({ attempts: sql`${log.attempts} + 1` })
+      .where(tenantRow(log, tenantId, id, isNull(log.sentAt)))
       .returning();
-    if (!row) return null;
-    const [channel] = await db.select().from(alertChannels).where(eq(alertChannels.id, row.channelId));
-    return channel ? { notification: row, channel } : null;
+    return logged ? prepare(db, logged as T["$inferSelect"]) : null;
   });
-  if (!claimed) return "already sent";
-  const failure = await postSigned(claimed.channel, notificationBody(claimed.channel, claimed.notification));
+  if (!send) return "already sent";
+  const failure = await postSigned(send.channel, send.body);
   await session.tenant(tenantId, (db) =>
     db
-      .update(notifications)
+      .update(log as PgTable)
       .set(failure === null ? { sentAt: new Date(), lastError: null } : { lastError: failure })
-      .where(and(eq(notifications.tenantId, tenantId), eq(notifications.id, notificationId))),
+      .where(tenantRow(log, tenantId, id)),
   );
   if (failure !== null) throw new NotificationNotDelivered(failure);
   return "sent";
 }
+
+/** Sends one logged notification to its channel (see `sendLoggedOnce`). */
+export const sendNotification = (session: DatabaseSession, tenantId: string, notificationId: string) =>
+  sendLoggedOnce(session, tenantId, notifications, notificationId, async (db, notification) => {
+    const [channel] = await db
+      .select()
+      .from(alertChannels)
+      .where(eq(alertChannels.id, notification.channelId));
+    return channel ? { channel, body: notificationBody(channel, notification) } : null;
+  });

@@ -1,5 +1,6 @@
 import { and, between, eq, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
+import { tenantRows } from "../db/tenant-rows.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 import { seriesPointsOfEach } from "../telemetry/queries.ts";
 import { parseSelector } from "../telemetry/selector.ts";
@@ -62,7 +63,7 @@ function storedAlerts(db: Database, tenantId: string, ruleIds: string[]): Promis
   return db
     .select()
     .from(alerts)
-    .where(and(eq(alerts.tenantId, tenantId), inArray(alerts.ruleId, ruleIds), ne(alerts.state, "inactive")));
+    .where(tenantRows(alerts, tenantId, inArray(alerts.ruleId, ruleIds), ne(alerts.state, "inactive")));
 }
 
 /**

@@ -1,6 +1,12 @@
-import { and, asc, eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { deleteTenantRow, findTenantRow, insertTenantRow, updateTenantRow } from "../db/tenant-rows.ts";
+import {
+  deleteTenantRow,
+  findTenantRow,
+  insertTenantRow,
+  tenantRows,
+  updateTenantRow,
+} from "../db/tenant-rows.ts";
 import { listTenantRows, type Page } from "../http/pagination.ts";
 import { assistants } from "./tables.ts";
 
@@ -35,7 +41,7 @@ export async function enabledAssistant(db: Database, tenantId: string): Promise<
   const [assistant] = await db
     .select()
     .from(assistants)
-    .where(and(eq(assistants.tenantId, tenantId), eq(assistants.enabled, true)))
+    .where(tenantRows(assistants, tenantId, eq(assistants.enabled, true)))
     .orderBy(asc(assistants.id))
     .limit(1);
   return assistant ?? null;

@@ -1,6 +1,7 @@
-import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { findTenantRow } from "../db/tenant-rows.ts";
+import { claimableRun } from "../db/run-leases.ts";
+import { findTenantRow, tenantRow, tenantRows } from "../db/tenant-rows.ts";
 import { HttpProblem } from "../http/problem.ts";
 import { projects } from "../projects/tables.ts";
 import type { AuditResult } from "./result.ts";
@@ -29,7 +30,7 @@ export async function createAudit(
   const [project] = await db
     .select({ id: projects.id })
     .from(projects)
-    .where(and(eq(projects.tenantId, tenantId), eq(projects.id, projectId)))
+    .where(tenantRow(projects, tenantId, projectId))
     .limit(1);
   if (!project) return null;
   if (idempotencyKey !== null) {
@@ -38,8 +39,9 @@ export async function createAudit(
       .update(audits)
       .set({ idempotencyKey: null })
       .where(
-        and(
-          eq(audits.tenantId, tenantId),
+        tenantRows(
+          audits,
+          tenantId,
           eq(audits.idempotencyKey, idempotencyKey),
           lt(audits.createdAt, sql`now() - make_interval(hours => ${IDEMPOTENCY_HOURS})`),
         ),
@@ -54,7 +56,7 @@ export async function createAudit(
   const [existing] = await db
     .select()
     .from(audits)
-    .where(and(eq(audits.tenantId, tenantId), eq(audits.idempotencyKey, idempotencyKey ?? "")))
+    .where(tenantRows(audits, tenantId, eq(audits.idempotencyKey, idempotencyKey ?? "")))
     .limit(1);
   if (!existing) throw new Error("idempotency key conflicted but no audit holds it");
   if (existing.projectId !== projectId) {
@@ -83,18 +85,7 @@ export async function claimAudit(db: Database, id: string): Promise<ClaimedAudit
   const [audit] = await db
     .update(audits)
     .set({ status: "running", startedAt: new Date(), attempts: sql`${audits.attempts} + 1`, pagesDone: 0 })
-    .where(
-      and(
-        eq(audits.id, id),
-        or(
-          eq(audits.status, "queued"),
-          and(
-            eq(audits.status, "running"),
-            lt(audits.startedAt, sql`now() - make_interval(mins => ${RUN_LEASE_MINUTES})`),
-          ),
-        ),
-      ),
-    )
+    .where(and(eq(audits.id, id), claimableRun(audits, RUN_LEASE_MINUTES)))
     .returning();
   if (!audit) return null;
   const [project] = await db

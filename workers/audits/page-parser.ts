@@ -29,29 +29,33 @@ export const emptyFacts = (): PageFacts => ({
 
 const squash = (text: string) => text.replace(/\s+/g, " ").trim();
 
+/** Handlers that add each matched element's text, squashed, to `into` when the element ends. */
+function textOf(into: string[]): HTMLRewriterElementContentHandlers {
+  let text: string | null = null;
+  return {
+    element(element) {
+      text = "";
+      element.onEndTag(() => {
+        into.push(squash(text ?? ""));
+        text = null;
+      });
+    },
+    text(chunk) {
+      if (text !== null) text += chunk.text;
+    },
+  };
+}
+
 /** Streams `body` through HTMLRewriter and returns the facts; the output is drained, never buffered. */
 export async function parsePage(body: ReadableStream<Uint8Array>): Promise<PageFacts> {
   const facts = emptyFacts();
-  let title: string | null = null;
-  let h1: string | null = null;
   const rewriter = new HTMLRewriter()
     .on("html", {
       element(element) {
         facts.lang ??= element.getAttribute("lang");
       },
     })
-    .on("head title", {
-      element(element) {
-        title = "";
-        element.onEndTag(() => {
-          facts.titles.push(squash(title ?? ""));
-          title = null;
-        });
-      },
-      text(chunk) {
-        if (title !== null) title += chunk.text;
-      },
-    })
+    .on("head title", textOf(facts.titles))
     .on("meta", {
       element(element) {
         const name = element.getAttribute("name")?.toLowerCase();
@@ -64,18 +68,7 @@ export async function parsePage(body: ReadableStream<Uint8Array>): Promise<PageF
         if (property?.startsWith("og:")) facts.openGraph[property] ??= squash(content);
       },
     })
-    .on("h1", {
-      element(element) {
-        h1 = "";
-        element.onEndTag(() => {
-          facts.h1s.push(squash(h1 ?? ""));
-          h1 = null;
-        });
-      },
-      text(chunk) {
-        if (h1 !== null) h1 += chunk.text;
-      },
-    })
+    .on("h1", textOf(facts.h1s))
     .on("link", {
       element(element) {
         const rel = element.getAttribute("rel")?.toLowerCase().split(/\s+/) ?? [];

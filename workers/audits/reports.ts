@@ -1,6 +1,7 @@
 import { and, asc, count, eq, gte, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { keysetPage, type Page, tenantPage } from "../http/pagination.ts";
+import { tenantRows } from "../db/tenant-rows.ts";
+import { type Page, tenantPage } from "../http/pagination.ts";
 import { projects } from "../projects/tables.ts";
 import type { AuditResult, Severity } from "./result.ts";
 import { type AuditStatus, audits } from "./tables.ts";
@@ -15,7 +16,7 @@ export async function auditSummary(db: Database, tenantId: string, days: number)
     db
       .select({ status: audits.status, total: count() })
       .from(audits)
-      .where(and(eq(audits.tenantId, tenantId), gte(audits.createdAt, from)))
+      .where(tenantRows(audits, tenantId, gte(audits.createdAt, from)))
       .groupBy(audits.status),
     db
       .select({
@@ -58,15 +59,15 @@ export function auditHistory(db: Database, tenantId: string, projectId: string, 
 }
 
 export function activeAudits(db: Database, tenantId: string, page: Page) {
-  return keysetPage(
+  return tenantPage(
     db
       .select({ audit: audits, projectName: projects.name })
       .from(audits)
       .innerJoin(projects, eq(projects.id, audits.projectId))
       .$dynamic(),
-    audits.id,
+    audits,
+    tenantId,
     page,
-    eq(audits.tenantId, tenantId),
     inArray(audits.status, ["queued", "running"]),
   ).then((rows) => rows.map((row) => ({ ...row.audit, projectName: row.projectName })));
 }
@@ -102,8 +103,9 @@ export async function auditPerformance(db: Database, tenantId: string, days: num
     })
     .from(audits)
     .where(
-      and(
-        eq(audits.tenantId, tenantId),
+      tenantRows(
+        audits,
+        tenantId,
         inArray(audits.status, ["completed", "failed"]),
         gte(audits.finishedAt, since(days)),
         isNotNull(audits.startedAt),

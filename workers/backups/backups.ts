@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, isNull, lt, notInArray, or, type SQL } from "drizzle-orm";
+import { desc, eq, inArray, isNull, lt, notInArray, or, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { findTenantRow, tenantRow, updateTenantRow } from "../db/tenant-rows.ts";
+import { findTenantRow, tenantRow, tenantRows, updateTenantRow } from "../db/tenant-rows.ts";
 import { listTenantRows, type Page } from "../http/pagination.ts";
 import { SCHEMA_VERSION } from "./schema-version.ts";
 import { type BACKUP_TRIGGERS, type BackupState, backups, type RestoreState } from "./tables.ts";
@@ -102,7 +102,7 @@ export async function backupsPastKept(db: Database, tenantId: string, keep: numb
   const kept = await db
     .select({ id: backups.id })
     .from(backups)
-    .where(and(eq(backups.tenantId, tenantId), eq(backups.state, "completed")))
+    .where(tenantRows(backups, tenantId, eq(backups.state, "completed")))
     .orderBy(desc(backups.id))
     .limit(keep);
   const oldestKept = kept[kept.length - 1];
@@ -111,8 +111,9 @@ export async function backupsPastKept(db: Database, tenantId: string, keep: numb
     .select({ id: backups.id })
     .from(backups)
     .where(
-      and(
-        eq(backups.tenantId, tenantId),
+      tenantRows(
+        backups,
+        tenantId,
         lt(backups.id, oldestKept.id),
         notInArray(backups.state, ["queued", "running"]),
         or(isNull(backups.restoreState), notInArray(backups.restoreState, RESTORING)),

@@ -1,3 +1,4 @@
+import { joinedBytes } from "../lib/bytes.ts";
 import { hexOf } from "../lib/crypto.ts";
 
 /**
@@ -17,17 +18,6 @@ const sha256Stream = () =>
 
 /** What was written: the object's size and the SHA-256 of its bytes, as the manifest records them. */
 export type WrittenFile = { bytes: number; sha256: string };
-
-function joined(chunks: Uint8Array[], length: number): Uint8Array {
-  if (chunks.length === 1 && chunks[0]) return chunks[0];
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
-}
 
 /** Uploads a stream as it comes, in parts, hashing it on the way; never holds more than one part. */
 async function upload(bucket: R2Bucket, key: string, body: ReadableStream<Uint8Array>): Promise<WrittenFile> {
@@ -49,7 +39,7 @@ async function upload(bucket: R2Bucket, key: string, body: ReadableStream<Uint8A
       pending.push(value);
       pendingBytes += value.length;
       while (pendingBytes >= PART_BYTES) {
-        const bytes = joined(pending, pendingBytes);
+        const bytes = joinedBytes(pending, pendingBytes);
         const rest = bytes.slice(PART_BYTES);
         pending = rest.length > 0 ? [rest] : [];
         pendingBytes = rest.length;
@@ -57,7 +47,7 @@ async function upload(bucket: R2Bucket, key: string, body: ReadableStream<Uint8A
         parts.push(await multipart.uploadPart(parts.length + 1, bytes.subarray(0, PART_BYTES)));
       }
     }
-    const last = joined(pending, pendingBytes);
+    const last = joinedBytes(pending, pendingBytes);
     if (multipart) {
       parts.push(await multipart.uploadPart(parts.length + 1, last));
       await multipart.complete(parts);

@@ -1,5 +1,6 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import type { DatabaseSession } from "../db/client.ts";
+import { tenantRows } from "../db/tenant-rows.ts";
 import type { Logger } from "../lib/log.ts";
 import { backupPrefixOf, backupsPastKept } from "./backups.ts";
 import { backups } from "./tables.ts";
@@ -30,7 +31,7 @@ export async function pruneBackups(
   for (const backup of old) await deleteObjects(bucket, backupPrefixOf(tenantId, backup.id));
   const ids = old.map((backup) => backup.id);
   await session.tenant(tenantId, (db) =>
-    db.delete(backups).where(and(eq(backups.tenantId, tenantId), inArray(backups.id, ids))),
+    db.delete(backups).where(tenantRows(backups, tenantId, inArray(backups.id, ids))),
   );
   log.info("old backups deleted", { count: ids.length, kept: keep });
 }

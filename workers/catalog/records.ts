@@ -1,6 +1,7 @@
 import { and, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client.ts";
+import { tenantRows } from "../db/tenant-rows.ts";
 import type { Entity, RecordValues } from "./entities.ts";
 import { type PartyKind, parties, products } from "./tables.ts";
 
@@ -79,7 +80,7 @@ export function storeOf(entity: Entity): EntityStore {
   return {
     table: parties,
     columns: PARTY_COLUMNS,
-    scope: (tenantId) => and(eq(parties.tenantId, tenantId), eq(parties.kind, kind)),
+    scope: (tenantId) => tenantRows(parties, tenantId, eq(parties.kind, kind)),
     row: (tenantId, values) => ({ ...rowOf(PARTY_COLUMNS, parties, values), tenantId, kind }) as PartyRow,
     owner: (tenantId) => ({ [parties.tenantId.name]: tenantId, [parties.kind.name]: kind }),
   };

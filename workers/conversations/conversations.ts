@@ -1,6 +1,6 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { desc, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { equalTo, findTenantRow, tenantRow } from "../db/tenant-rows.ts";
+import { equalTo, findTenantRow, tenantRow, tenantRowsWith } from "../db/tenant-rows.ts";
 import { listTenantRows, type Page } from "../http/pagination.ts";
 import {
   type Channel,
@@ -63,14 +63,7 @@ export async function openPhoneConversation(
     : await db
         .select()
         .from(conversations)
-        .where(
-          and(
-            eq(conversations.tenantId, tenantId),
-            eq(conversations.contactId, row.id),
-            eq(conversations.channel, channel),
-            eq(conversations.status, "open"),
-          ),
-        )
+        .where(tenantRowsWith(conversations, tenantId, { contactId: row.id, channel, status: "open" }))
         .orderBy(desc(conversations.id))
         .limit(1);
   if (open) return open;
@@ -88,20 +81,11 @@ export const getConversation = (db: Database, tenantId: string, id: string): Pro
 
 export type ConversationFilter = { status?: ConversationStatus | undefined; channel?: Channel | undefined };
 
-export function listConversations(
-  db: Database,
-  tenantId: string,
-  filter: ConversationFilter,
-  page: Page,
-): Promise<Conversation[]> {
-  return listTenantRows(
-    db,
-    conversations,
-    tenantId,
-    page,
-    ...equalTo({ status: conversations.status, channel: conversations.channel }, filter),
-  );
-}
+/** The columns a list of conversations may be filtered on. */
+const filteredColumns = { status: conversations.status, channel: conversations.channel };
+
+export const listConversations = (db: Database, tenantId: string, filter: ConversationFilter, page: Page) =>
+  listTenantRows(db, conversations, tenantId, page, ...equalTo(filteredColumns, filter));
 
 /**
  * Hands an open conversation to a person: from now on the assistant stays quiet. Returns the conversation,

@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gt, lte, ne, type SQL } from "drizzle-orm";
+import { asc, desc, eq, gt, lte, ne, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
+import { tenantRow, tenantRows } from "../db/tenant-rows.ts";
 import { type Page, rowsToFetch } from "../http/pagination.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 import type { Conversation } from "./conversations.ts";
@@ -15,7 +16,7 @@ export type Message = typeof messages.$inferSelect;
 
 /** The messages of one conversation of the tenant (and matching `filters`). */
 const inConversation = (tenantId: string, conversationId: string, ...filters: (SQL | undefined)[]) =>
-  and(eq(messages.tenantId, tenantId), eq(messages.conversationId, conversationId), ...filters);
+  tenantRows(messages, tenantId, eq(messages.conversationId, conversationId), ...filters);
 
 let lastIdTime = 0;
 
@@ -60,19 +61,13 @@ export async function storeMessage(
   const [conversation] = await db
     .update(conversations)
     .set({ lastMessageAt: now })
-    .where(
-      and(
-        eq(conversations.tenantId, tenantId),
-        eq(conversations.id, conversationId),
-        eq(conversations.status, "open"),
-      ),
-    )
+    .where(tenantRow(conversations, tenantId, conversationId, eq(conversations.status, "open")))
     .returning();
   if (!conversation) {
     const [existing] = await db
       .select({ id: conversations.id })
       .from(conversations)
-      .where(and(eq(conversations.tenantId, tenantId), eq(conversations.id, conversationId)));
+      .where(tenantRow(conversations, tenantId, conversationId));
     return { outcome: existing ? "closed" : "not_found" };
   }
   const [inserted] = await db

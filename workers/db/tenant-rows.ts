@@ -1,4 +1,4 @@
-import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, isNull, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "./client.ts";
 
@@ -16,9 +16,34 @@ export type TenantRowInput<T extends PgTable> = Omit<
   "id" | "tenantId" | "createdAt" | "updatedAt"
 >;
 
+/** The tenant's rows matching `filters` (each left out when undefined): the filter of its other queries. */
+export const tenantRows = (
+  table: Pick<TenantColumns, "tenantId">,
+  tenantId: string,
+  ...filters: (SQL | undefined)[]
+) => and(eq(table.tenantId, tenantId), ...filters);
+
+/**
+ * The tenant's rows whose columns hold `values` (and matching `filters`): a lookup by its own columns,
+ * `{ brandId, inputHash }`, one equality each in the order given.
+ */
+export const tenantRowsWith = <
+  T extends PgTable & Pick<TenantColumns, "tenantId">,
+  K extends keyof T["$inferSelect"] & string,
+>(
+  table: T,
+  tenantId: string,
+  values: { [P in K]: NonNullable<T["$inferSelect"][P]> },
+  ...filters: (SQL | undefined)[]
+) => {
+  const columns: Record<string, PgColumn> = getTableColumns(table);
+  const equalities = Object.entries(values).map(([key, value]) => eq(columns[key] as PgColumn, value));
+  return tenantRows(table, tenantId, ...equalities, ...filters);
+};
+
 /** The row `id` of the tenant (and matching `filters`): the filter of every by-id read, change and delete. */
 export const tenantRow = (table: TenantColumns, tenantId: string, id: string, ...filters: SQL[]) =>
-  and(eq(table.tenantId, tenantId), eq(table.id, id), ...filters);
+  tenantRows(table, tenantId, eq(table.id, id), ...filters);
 
 // drizzle types a query from its table's literal type; on a table type left generic here it cannot, so
 // the queries below run on PgTable and their rows are typed back as the table's own.
@@ -112,3 +137,16 @@ export const equalTo = <K extends string>(
     const value = values[key];
     return value === undefined ? undefined : eq(columns[key], value);
   });
+
+/**
+ * The by-id work on one tenant table, for a domain whose rows need nothing more, exported under its own
+ * names: `export const { find: findChannel, ... } = byIdWork(alertChannels)`.
+ */
+export const byIdWork = <T extends TenantTable>(table: T) => ({
+  find: (db: Database, tenantId: string, id: string) => findTenantRow(db, table, tenantId, id),
+  insert: (db: Database, tenantId: string, values: TenantRowInput<T>) =>
+    insertTenantRow(db, table, tenantId, values),
+  update: (db: Database, tenantId: string, id: string, changes: Partial<TenantRowInput<T>>) =>
+    updateTenantRow(db, table, tenantId, id, changes as Partial<T["$inferInsert"]>),
+  delete: (db: Database, tenantId: string, id: string) => deleteTenantRow(db, table, tenantId, id),
+});

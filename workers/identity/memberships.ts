@@ -1,7 +1,8 @@
-import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
+import { asc, count, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { Role } from "../access/roles.ts";
 import type { Database } from "../db/client.ts";
-import { tenantRow } from "../db/tenant-rows.ts";
+import { firstRow } from "../db/first-row.ts";
+import { tenantRow, tenantRows } from "../db/tenant-rows.ts";
 import { type Page, tenantPage } from "../http/pagination.ts";
 import { memberships, refreshTokens, tenants, users } from "./tables.ts";
 
@@ -37,36 +38,28 @@ export function tenantsOfUser(db: Database, userId: string) {
     .orderBy(asc(memberships.createdAt));
 }
 
-export async function addMembership(db: Database, values: { tenantId: string; userId: string; role: Role }) {
-  const [membership] = await db.insert(memberships).values(values).onConflictDoNothing().returning();
-  return membership;
-}
+/** The new membership; null when the user is a member already. */
+export const addMembership = (db: Database, values: { tenantId: string; userId: string; role: Role }) =>
+  firstRow(db.insert(memberships).values(values).onConflictDoNothing().returning());
 
 export function listMembers(db: Database, tenantId: string, page: Page): Promise<Member[]> {
   return tenantPage(selectMembers(db).$dynamic(), memberships, tenantId, page);
 }
 
-export async function getMember(
-  db: Database,
-  tenantId: string,
-  memberId: string,
-): Promise<Member | undefined> {
-  const [member] = await selectMembers(db)
-    .where(tenantRow(memberships, tenantId, memberId))
-    .limit(1);
-  return member;
-}
+/** The tenant's member matching `filter`; null when it has none. */
+const findMember = (db: Database, tenantId: string, filter: SQL): Promise<Member | null> =>
+  firstRow(
+    selectMembers(db)
+      .where(tenantRows(memberships, tenantId, filter))
+      .limit(1),
+  );
 
-export async function findMemberByEmail(
-  db: Database,
-  tenantId: string,
-  email: string,
-): Promise<Member | undefined> {
-  const [member] = await selectMembers(db)
-    .where(and(eq(memberships.tenantId, tenantId), sql`lower(${users.email}) = lower(${email})`))
-    .limit(1);
-  return member;
-}
+export const getMember = (db: Database, tenantId: string, memberId: string) =>
+  findMember(db, tenantId, eq(memberships.id, memberId));
+
+/** Emails match whatever their case. */
+export const findMemberByEmail = (db: Database, tenantId: string, email: string) =>
+  findMember(db, tenantId, sql`lower(${users.email}) = lower(${email})`);
 
 export async function setMemberRole(
   db: Database,
@@ -77,22 +70,23 @@ export async function setMemberRole(
   await db
     .update(memberships)
     .set({ role })
-    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.id, memberId)));
+    .where(tenantRow(memberships, tenantId, memberId));
 }
 
 /** Removes a member and ends their sessions in this tenant (an access token lapses within 15 minutes). */
 export async function removeMember(db: Database, tenantId: string, memberId: string): Promise<void> {
   const [removed] = await db
     .delete(memberships)
-    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.id, memberId)))
+    .where(tenantRow(memberships, tenantId, memberId))
     .returning({ userId: memberships.userId });
   if (!removed) return;
   await db
     .update(refreshTokens)
     .set({ revokedAt: new Date() })
     .where(
-      and(
-        eq(refreshTokens.tenantId, tenantId),
+      tenantRows(
+        refreshTokens,
+        tenantId,
         eq(refreshTokens.userId, removed.userId),
         isNull(refreshTokens.revokedAt),
       ),
@@ -103,6 +97,6 @@ export async function countOwners(db: Database, tenantId: string): Promise<numbe
   const [row] = await db
     .select({ owners: count() })
     .from(memberships)
-    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.role, "owner")));
+    .where(tenantRows(memberships, tenantId, eq(memberships.role, "owner")));
   return row?.owners ?? 0;
 }

@@ -118,7 +118,7 @@ export async function joinByInvitation(
       role: invitation.role,
     });
     if (!membership) throw new HttpProblem("conflict", "You are already a member of this tenant.");
-    return (await getMember(db, invitation.tenantId, membership.id)) ?? null;
+    return getMember(db, invitation.tenantId, membership.id);
   });
 }
 

@@ -1,6 +1,7 @@
-import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { findTenantRow } from "../db/tenant-rows.ts";
+import { claimableRun } from "../db/run-leases.ts";
+import { findTenantRow, tenantRows, tenantRowsWith } from "../db/tenant-rows.ts";
 import { type Page, rowsToFetch } from "../http/pagination.ts";
 import { sha256Hex } from "../lib/crypto.ts";
 import type { BrandContext } from "./analysis/modules.ts";
@@ -29,7 +30,7 @@ export async function brandContext(
       : await db
           .select({ name: brands.name })
           .from(brands)
-          .where(and(eq(brands.tenantId, tenantId), inArray(brands.id, brand.competitorIds)));
+          .where(tenantRows(brands, tenantId, inArray(brands.id, brand.competitorIds)));
   return {
     name: brand.name,
     handles: Object.values(brand.handles).map((handle) => handle.toLowerCase()),
@@ -56,8 +57,9 @@ async function inputHash(
     })
     .from(posts)
     .where(
-      and(
-        eq(posts.tenantId, tenantId),
+      tenantRows(
+        posts,
+        tenantId,
         eq(posts.brandId, window.brandId),
         sql`${posts.publishedAt} >= ${window.from.toISOString()} AND ${posts.publishedAt} < ${window.to.toISOString()}`,
       ),
@@ -102,8 +104,9 @@ export async function createAnalysis(
       .select()
       .from(analyses)
       .where(
-        and(
-          eq(analyses.tenantId, tenantId),
+        tenantRows(
+          analyses,
+          tenantId,
           eq(analyses.brandId, window.brandId),
           eq(analyses.inputHash, hash),
           sql`NOT EXISTS (SELECT 1 FROM ${analysisResults} WHERE ${analysisResults.analysisId} = ${analyses.id} AND ${analysisResults.status} = 'failed')`,
@@ -163,13 +166,7 @@ export async function latestInsights(
   const rows = await db
     .selectDistinctOn([analysisResults.module])
     .from(analysisResults)
-    .where(
-      and(
-        eq(analysisResults.tenantId, tenantId),
-        eq(analysisResults.brandId, brandId),
-        eq(analysisResults.status, "completed"),
-      ),
-    )
+    .where(tenantRowsWith(analysisResults, tenantId, { brandId, status: "completed" }))
     .orderBy(analysisResults.module, desc(analysisResults.finishedAt), desc(analysisResults.id));
   return rows.sort((a, b) => MODULE_ORDER[a.module] - MODULE_ORDER[b.module]);
 }
@@ -185,9 +182,10 @@ export function insightHistory(
     .select()
     .from(analysisResults)
     .where(
-      and(
-        eq(analysisResults.tenantId, tenantId),
-        eq(analysisResults.brandId, brandId),
+      tenantRowsWith(
+        analysisResults,
+        tenantId,
+        { brandId },
         inArray(analysisResults.status, ["completed", "failed"]),
         page.module ? eq(analysisResults.module, page.module) : undefined,
         page.cursor ? lt(analysisResults.id, page.cursor) : undefined,
@@ -211,18 +209,7 @@ export async function claimResult(db: Database, id: string): Promise<AnalysisRes
   const [result] = await db
     .update(analysisResults)
     .set({ status: "running", startedAt: new Date() })
-    .where(
-      and(
-        eq(analysisResults.id, id),
-        or(
-          eq(analysisResults.status, "queued"),
-          and(
-            eq(analysisResults.status, "running"),
-            lt(analysisResults.startedAt, sql`now() - make_interval(mins => ${RUN_LEASE_MINUTES})`),
-          ),
-        ),
-      ),
-    )
+    .where(and(eq(analysisResults.id, id), claimableRun(analysisResults, RUN_LEASE_MINUTES)))
     .returning();
   return result ?? null;
 }

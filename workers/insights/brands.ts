@@ -1,6 +1,6 @@
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { inArray, ne, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { deleteTenantRow, findTenantRow, tenantRow, updateTenantRow } from "../db/tenant-rows.ts";
+import { deleteTenantRow, findTenantRow, tenantRow, tenantRows, updateTenantRow } from "../db/tenant-rows.ts";
 import { listTenantRows, type Page } from "../http/pagination.ts";
 import type { FieldError } from "../http/problem.ts";
 import { projects } from "../projects/tables.ts";
@@ -40,8 +40,9 @@ async function referenceErrors(
           .select({ id: brands.id })
           .from(brands)
           .where(
-            and(
-              eq(brands.tenantId, tenantId),
+            tenantRows(
+              brands,
+              tenantId,
               inArray(brands.id, competitors),
               brandId ? ne(brands.id, brandId) : undefined,
             ),
@@ -107,6 +108,6 @@ export async function deleteBrand(db: Database, tenantId: string, id: string): P
   await db
     .update(brands)
     .set({ competitorIds: sql`array_remove(${brands.competitorIds}, ${id}::uuid)` })
-    .where(and(eq(brands.tenantId, tenantId), sql`${id}::uuid = ANY(${brands.competitorIds})`));
+    .where(tenantRows(brands, tenantId, sql`${id}::uuid = ANY(${brands.competitorIds})`));
   return true;
 }

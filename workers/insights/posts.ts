@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { and, eq, gte, ilike, lt, type SQL, sql } from "drizzle-orm";
+import { eq, gte, ilike, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
+import { tenantRow } from "../db/tenant-rows.ts";
 import { type Page, tenantPage } from "../http/pagination.ts";
 import type { FieldError } from "../http/problem.ts";
 import { uuidv7 } from "../lib/uuid.ts";
@@ -285,7 +286,7 @@ export async function brandExists(db: Database, tenantId: string, brandId: strin
   const [brand] = await db
     .select({ id: brands.id })
     .from(brands)
-    .where(and(eq(brands.tenantId, tenantId), eq(brands.id, brandId)))
+    .where(tenantRow(brands, tenantId, brandId))
     .limit(1);
   return brand !== undefined;
 }

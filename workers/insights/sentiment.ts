@@ -1,10 +1,11 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { asc, gt, sql } from "drizzle-orm";
 import type OpenAI from "openai";
 import { z } from "zod";
 import { openAIClient } from "../ai/openai-client.ts";
 import { strictResponseFormat } from "../ai/structured-output.ts";
 import type { Config } from "../config/config.ts";
 import type { DatabaseSession } from "../db/client.ts";
+import { tenantRowsWith } from "../db/tenant-rows.ts";
 import { LANGUAGE_METHOD } from "./language/text-analysis.ts";
 import { posts, SENTIMENT_LABELS } from "./tables.ts";
 
@@ -115,10 +116,10 @@ export async function labelPendingSentiment(
           .select({ id: posts.id, text: posts.text, digest: sql<string>`md5(${posts.text})` })
           .from(posts)
           .where(
-            and(
-              eq(posts.tenantId, tenantId),
-              eq(posts.brandId, brandId),
-              eq(posts.sentimentSource, LANGUAGE_METHOD),
+            tenantRowsWith(
+              posts,
+              tenantId,
+              { brandId, sentimentSource: LANGUAGE_METHOD },
               cursor ? gt(posts.id, cursor) : undefined,
             ),
           )

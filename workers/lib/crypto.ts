@@ -28,6 +28,18 @@ export function randomAlphanumeric(length: number): string {
 export const hexOf = (bytes: Uint8Array) =>
   Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 
+/** HMAC-SHA256 of `data` under `key` (text, or the bytes of an earlier MAC when deriving a key). */
+export async function hmacSha256(
+  key: string | Uint8Array<ArrayBuffer>,
+  data: string,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const raw = typeof key === "string" ? encoder.encode(key) : key;
+  const hmacKey = await crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
+  return new Uint8Array(await crypto.subtle.sign("HMAC", hmacKey, encoder.encode(data)));
+}
+
 export async function sha256Hex(text: string): Promise<string> {
   return hexOf(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text))));
 }

@@ -43,16 +43,11 @@ export const findProject = (db: Database, tenantId: string, id: string): Promise
   findTenantRow(db, projects, tenantId, id);
 
 /** Applies the given fields; a new schedule moves next_audit_at to its next slot from now. */
-export async function updateProject(
-  db: Database,
-  tenantId: string,
-  id: string,
-  changes: Partial<ProjectInput>,
-): Promise<Project | null> {
-  const schedule =
-    changes.schedule === undefined ? {} : { nextAuditAt: nextRunAfter(changes.schedule, new Date()) };
-  return updateTenantRow(db, projects, tenantId, id, { ...changes, ...schedule });
-}
+export const updateProject = (db: Database, tenantId: string, id: string, changes: Partial<ProjectInput>) =>
+  updateTenantRow(db, projects, tenantId, id, {
+    ...changes,
+    ...(changes.schedule === undefined ? {} : { nextAuditAt: nextRunAfter(changes.schedule, new Date()) }),
+  });
 
 export async function deleteProject(db: Database, tenantId: string, id: string): Promise<boolean> {
   return deleteTenantRow(db, projects, tenantId, id);

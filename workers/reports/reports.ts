@@ -1,8 +1,9 @@
-import { and, desc, eq, gte, isNull, lte, type SQL, sql } from "drizzle-orm";
+import { desc, eq, gte, isNull, lte, type SQL, sql } from "drizzle-orm";
 import { alertChannels, alertRules, alertTransitions } from "../alerts/tables.ts";
 import { audits } from "../audits/tables.ts";
 import { conversations, messages } from "../conversations/tables.ts";
 import type { Database, QueryBuilder } from "../db/client.ts";
+import { tenantRow, tenantRows } from "../db/tenant-rows.ts";
 import { type Page, rowsToFetch } from "../http/pagination.ts";
 import { importBatches } from "../imports/tables.ts";
 import { uuidv7 } from "../lib/uuid.ts";
@@ -103,7 +104,7 @@ export async function findReport(db: Database, tenantId: string, id: string) {
   const [report] = await db
     .select()
     .from(dailyReports)
-    .where(and(eq(dailyReports.tenantId, tenantId), eq(dailyReports.id, id)));
+    .where(tenantRow(dailyReports, tenantId, id));
   return report;
 }
 
@@ -118,8 +119,9 @@ export function listReports(db: Database, tenantId: string, filters: ReportFilte
     .select()
     .from(dailyReports)
     .where(
-      and(
-        eq(dailyReports.tenantId, tenantId),
+      tenantRows(
+        dailyReports,
+        tenantId,
         filters.from ? gte(dailyReports.day, filters.from) : undefined,
         filters.to ? lte(dailyReports.day, filters.to) : undefined,
         page.cursor
@@ -140,7 +142,7 @@ export async function pendingDeliveries(db: Database, tenantId: string, reportId
   const channels = await db
     .select({ id: alertChannels.id })
     .from(alertChannels)
-    .where(and(eq(alertChannels.tenantId, tenantId), eq(alertChannels.enabled, true)));
+    .where(tenantRows(alertChannels, tenantId, eq(alertChannels.enabled, true)));
   if (channels.length > 0)
     await db
       .insert(reportDeliveries)
@@ -150,8 +152,9 @@ export async function pendingDeliveries(db: Database, tenantId: string, reportId
     .select({ id: reportDeliveries.id })
     .from(reportDeliveries)
     .where(
-      and(
-        eq(reportDeliveries.tenantId, tenantId),
+      tenantRows(
+        reportDeliveries,
+        tenantId,
         eq(reportDeliveries.reportId, reportId),
         isNull(reportDeliveries.sentAt),
       ),

@@ -1,5 +1,6 @@
-import { and, desc, eq, getTableColumns, gte, ilike, lt, type SQL, sql } from "drizzle-orm";
+import { desc, eq, getTableColumns, gte, ilike, lt, type SQL, sql } from "drizzle-orm";
 import type { Database, HttpDatabase } from "../db/client.ts";
+import { tenantRowsWith } from "../db/tenant-rows.ts";
 import { rowsToFetch } from "../http/pagination.ts";
 import { brands, NETWORKS, type Network, posts, type SentimentLabel } from "../insights/tables.ts";
 import { emptyTally, type MentionWindow, type Tally } from "./mention-figures.ts";
@@ -184,9 +185,10 @@ export function listMentions(
     .select({ ...getTableColumns(posts), sortKey: SORT_KEY[sort] })
     .from(posts)
     .where(
-      and(
-        eq(posts.tenantId, tenantId),
-        eq(posts.brandId, brandId),
+      tenantRowsWith(
+        posts,
+        tenantId,
+        { brandId },
         filters.network ? eq(posts.network, filters.network) : undefined,
         filters.sentiment ? eq(posts.sentimentLabel, filters.sentiment) : undefined,
         filters.author ? sql`lower(${posts.authorHandle}) = lower(${filters.author})` : undefined,

@@ -30,7 +30,8 @@ export function counterIncrease(points: Point[]): number {
   return increase;
 }
 
-function aggregate(values: number[], aggregation: Exclude<Aggregation, "rate">): number {
+/** The values of a bucket (or of a rule's window) reduced to one. */
+export function aggregate(values: number[], aggregation: Exclude<Aggregation, "rate">): number {
   switch (aggregation) {
     case "avg":
       return values.reduce((sum, value) => sum + value, 0) / values.length;

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { AppEnv } from "../http/app-env.ts";
 import { fieldErrors } from "../http/errors.ts";
 import { HttpProblem, validationProblem } from "../http/problem.ts";
+import { joinedBytes } from "../lib/bytes.ts";
 import { encodeExportResponse, ProtobufError } from "./protobuf.ts";
 
 export type OtlpEncoding = "json" | "protobuf";
@@ -44,13 +45,7 @@ async function gunzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
     if (error instanceof HttpProblem) throw error;
     throw new HttpProblem("bad-request", "The body is not valid gzip.");
   }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return joinedBytes(chunks, size);
 }
 
 /**

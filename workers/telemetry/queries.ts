@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, ilike, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { keysetPage, type Page } from "../http/pagination.ts";
+import { tenantRows } from "../db/tenant-rows.ts";
+import { listTenantRows, type Page } from "../http/pagination.ts";
 import { HttpProblem } from "../http/problem.ts";
 import type { Point } from "./aggregate.ts";
 import { type Selector, selectorFilter } from "./selector.ts";
@@ -67,11 +68,11 @@ export function listSeries(
   page: Page,
 ): Promise<Series[]> {
   return withMatchers(() =>
-    keysetPage(
-      db.select().from(metricSeries).$dynamic(),
-      metricSeries.id,
+    listTenantRows(
+      db,
+      metricSeries,
+      tenantId,
       page,
-      eq(metricSeries.tenantId, tenantId),
       selector ? selectorFilter(selector, seriesColumns) : undefined,
     ),
   );
@@ -109,8 +110,9 @@ export async function seriesPoints(
       .from(metricSeries)
       .innerJoin(metricPoints, eq(metricPoints.seriesId, metricSeries.id))
       .where(
-        and(
-          eq(metricSeries.tenantId, tenantId),
+        tenantRows(
+          metricSeries,
+          tenantId,
           selectorFilter(selector, seriesColumns),
           gte(metricPoints.time, new Date(range.startMs)),
           lte(metricPoints.time, new Date(range.endMs)),

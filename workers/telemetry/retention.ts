@@ -1,5 +1,6 @@
-import { and, eq, lt, sql } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
+import { tenantRows } from "../db/tenant-rows.ts";
 import { logRecords, metricPoints, telemetrySettings } from "./tables.ts";
 
 /** How long a tenant's telemetry is kept unless its settings say otherwise, and the bounds of a setting. */
@@ -56,12 +57,12 @@ export async function deleteExpired(db: Database, tenantId: string, now: Date, l
   const expiredPoints = db
     .select({ seriesId: metricPoints.seriesId, time: metricPoints.time })
     .from(metricPoints)
-    .where(and(eq(metricPoints.tenantId, tenantId), lt(metricPoints.time, pointsBefore)))
+    .where(tenantRows(metricPoints, tenantId, lt(metricPoints.time, pointsBefore)))
     .limit(limit);
   const expiredLogs = db
     .select({ id: logRecords.id })
     .from(logRecords)
-    .where(and(eq(logRecords.tenantId, tenantId), lt(logRecords.time, logsBefore)))
+    .where(tenantRows(logRecords, tenantId, lt(logRecords.time, logsBefore)))
     .limit(limit);
   const points = await db
     .delete(metricPoints)

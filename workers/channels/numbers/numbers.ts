@@ -2,7 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { type Assistant, enabledAssistant, getAssistant } from "../../assistants/assistants.ts";
 import { assistants } from "../../assistants/tables.ts";
 import type { Database } from "../../db/client.ts";
-import { deleteTenantRow, findTenantRow, tenantRow } from "../../db/tenant-rows.ts";
+import { firstRow } from "../../db/first-row.ts";
+import { deleteTenantRow, findTenantRow, tenantRow, tenantRowsWith } from "../../db/tenant-rows.ts";
 import { listTenantRows, type Page } from "../../http/pagination.ts";
 import { channelNumbers, type NumberChannel } from "./tables.ts";
 
@@ -77,23 +78,19 @@ export async function deleteChannelNumber(db: Database, tenantId: string, id: st
  * The enabled number a Twilio webhook was addressed to, whatever its tenant: system work, run before any
  * tenant is known (the number is what tells the tenant).
  */
-export async function routeNumber(
-  db: Database,
-  channel: NumberChannel,
-  phoneNumber: string,
-): Promise<ChannelNumber | null> {
-  const [number] = await db
-    .select()
-    .from(channelNumbers)
-    .where(
-      and(
-        eq(channelNumbers.channel, channel),
-        eq(channelNumbers.phoneNumber, phoneNumber),
-        eq(channelNumbers.enabled, true),
+export const routeNumber = (db: Database, channel: NumberChannel, phoneNumber: string) =>
+  firstRow(
+    db
+      .select()
+      .from(channelNumbers)
+      .where(
+        and(
+          eq(channelNumbers.channel, channel),
+          eq(channelNumbers.phoneNumber, phoneNumber),
+          eq(channelNumbers.enabled, true),
+        ),
       ),
-    );
-  return number ?? null;
-}
+  );
 
 /**
  * The assistant that answers on one of the tenant's numbers: the number's own, when it has one and it is
@@ -111,12 +108,7 @@ export async function answeringAssistant(
       .from(channelNumbers)
       .innerJoin(assistants, eq(assistants.id, channelNumbers.assistantId))
       .where(
-        and(
-          eq(channelNumbers.tenantId, tenantId),
-          eq(channelNumbers.channel, channel),
-          eq(channelNumbers.phoneNumber, phoneNumber),
-          eq(assistants.enabled, true),
-        ),
+        tenantRowsWith(channelNumbers, tenantId, { channel, phoneNumber }, eq(assistants.enabled, true)),
       );
     if (own) return own.assistant;
   }

@@ -1,11 +1,12 @@
 // What a voice call leaves behind, in the tenant's Postgres like every other conversation: the call is a
 // `voice` conversation of the caller's number, its events are conversation events (`call_started`,
 // `call_event`, `call_ended` with the duration), and its transcript is messages (the caller as `visitor`).
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { openPhoneConversation } from "../../conversations/conversations.ts";
 import { nextMessageId, storeMessage } from "../../conversations/messages.ts";
 import { conversationEvents } from "../../conversations/tables.ts";
 import type { Database } from "../../db/client.ts";
+import { tenantRows } from "../../db/tenant-rows.ts";
 
 export type EventDetail = Record<string, string | number | boolean | null>;
 export type CallEvent = { name: string; detail: EventDetail; at: Date };
@@ -36,8 +37,9 @@ export async function startCall(
     .select({ conversationId: conversationEvents.conversationId })
     .from(conversationEvents)
     .where(
-      and(
-        eq(conversationEvents.tenantId, tenantId),
+      tenantRows(
+        conversationEvents,
+        tenantId,
         eq(conversationEvents.type, "call_started"),
         sql`${conversationEvents.data}->>'call_sid' = ${call.call_sid}`,
       ),

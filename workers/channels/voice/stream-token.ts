@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Config } from "../../config/config.ts";
-import { base64url, constantTimeEqualText, fromBase64url } from "../../lib/crypto.ts";
+import { base64url, constantTimeEqualText, fromBase64url, hmacSha256 } from "../../lib/crypto.ts";
 import type { CallDetails } from "./call-record.ts";
 import type { StreamStart } from "./wire.ts";
 
@@ -28,21 +28,9 @@ export class InvalidStreamToken extends Error {
 
 // The token travels through Twilio and back, so it is signed with a key only Borde and Twilio hold, kept
 // apart from the webhook signatures by its own label: HMAC-SHA256(HMAC-SHA256(auth token, label), body).
-async function tokenKey(authToken: string): Promise<CryptoKey> {
-  const root = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(authToken),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const derived = await crypto.subtle.sign("HMAC", root, encoder.encode("borde voice stream token v1"));
-  return crypto.subtle.importKey("raw", derived, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-}
-
 async function mac(authToken: string, body: string): Promise<string> {
-  const signature = await crypto.subtle.sign("HMAC", await tokenKey(authToken), encoder.encode(body));
-  return base64url(new Uint8Array(signature));
+  const key = await hmacSha256(authToken, "borde voice stream token v1");
+  return base64url(await hmacSha256(key, body));
 }
 
 /** A short-lived token tying a media stream to the call (and tenant) whose webhook issued it. */

@@ -1,7 +1,9 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { eq, isNull } from "drizzle-orm";
 import { nextMessageId } from "../../conversations/messages.ts";
 import { contacts, conversations, type MediaReference, messages } from "../../conversations/tables.ts";
 import type { Database } from "../../db/client.ts";
+import { firstRow } from "../../db/first-row.ts";
+import { tenantRow, tenantRowsWith } from "../../db/tenant-rows.ts";
 import { nextStatus } from "./status.ts";
 import { MESSAGE_STATUSES, type MessageStatus } from "./wire.ts";
 
@@ -34,7 +36,7 @@ export async function storeInboundMessage(
   await db
     .update(conversations)
     .set({ lastMessageAt: now })
-    .where(and(eq(conversations.tenantId, tenantId), eq(conversations.id, conversationId)));
+    .where(tenantRow(conversations, tenantId, conversationId));
   return stored;
 }
 
@@ -48,13 +50,7 @@ export async function messageByClientId(
   const [row] = await db
     .select({ id: messages.id })
     .from(messages)
-    .where(
-      and(
-        eq(messages.tenantId, tenantId),
-        eq(messages.conversationId, conversationId),
-        eq(messages.clientMessageId, clientMessageId),
-      ),
-    );
+    .where(tenantRowsWith(messages, tenantId, { conversationId, clientMessageId }));
   return row ?? null;
 }
 
@@ -69,25 +65,21 @@ export type OutboundMessage = {
 };
 
 /** A stored message with the numbers it travels between, to send it through Twilio. */
-export async function outboundMessage(
-  db: Database,
-  tenantId: string,
-  messageId: string,
-): Promise<OutboundMessage | null> {
-  const [row] = await db
-    .select({
-      text: messages.text,
-      externalId: messages.externalId,
-      channel: conversations.channel,
-      from: conversations.localAddress,
-      to: contacts.address,
-    })
-    .from(messages)
-    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .where(and(eq(messages.tenantId, tenantId), eq(messages.id, messageId)));
-  return row ?? null;
-}
+export const outboundMessage = (db: Database, tenantId: string, messageId: string) =>
+  firstRow<OutboundMessage>(
+    db
+      .select({
+        text: messages.text,
+        externalId: messages.externalId,
+        channel: conversations.channel,
+        from: conversations.localAddress,
+        to: contacts.address,
+      })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+      .where(tenantRow(messages, tenantId, messageId)),
+  );
 
 /** What Twilio answered when the message was handed to it: its sid and first status. */
 export async function recordSent(
@@ -99,7 +91,7 @@ export async function recordSent(
   await db
     .update(messages)
     .set({ externalId: sent.sid, externalStatus: sent.status })
-    .where(and(eq(messages.tenantId, tenantId), eq(messages.id, messageId)));
+    .where(tenantRow(messages, tenantId, messageId));
 }
 
 /** Twilio refused the message, or never took it: it is marked failed (unless it was sent after all). */
@@ -107,7 +99,7 @@ export async function markUnsent(db: Database, tenantId: string, messageId: stri
   await db
     .update(messages)
     .set({ externalStatus: "failed" })
-    .where(and(eq(messages.tenantId, tenantId), eq(messages.id, messageId), isNull(messages.externalId)));
+    .where(tenantRow(messages, tenantId, messageId, isNull(messages.externalId)));
 }
 
 const isMessageStatus = (status: string | null): status is MessageStatus =>
