@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isoOrNull, timestamp } from "../http/api-schemas.ts";
+import { countsOf, isoOrNull, timestamp } from "../http/api-schemas.ts";
 import type { Project } from "../projects/projects.ts";
 import { RankMoverSchema } from "../reputation/api-schemas.ts";
 import type { Audit } from "./audits.ts";
@@ -102,22 +102,10 @@ export const WindowQuerySchema = z.object({
     .openapi({ description: "Look back this many days." }),
 });
 
-const SeverityCountsSchema = z.object(
-  Object.fromEntries(SEVERITIES.map((s) => [s, z.number().int()])) as Record<
-    (typeof SEVERITIES)[number],
-    z.ZodNumber
-  >,
-);
-
 export const AuditSummarySchema = z
   .object({
     window_days: z.number().int(),
-    counts: z.object({
-      queued: z.number().int(),
-      running: z.number().int(),
-      completed: z.number().int(),
-      failed: z.number().int(),
-    }),
+    counts: countsOf(AUDIT_STATUSES),
     projects: z.array(
       z.object({
         project_id: z.uuid(),
@@ -171,7 +159,7 @@ export const OverviewSchema = z
         audited_at: z.string().nullable(),
         score: z.number().int().nullable(),
         score_change: z.number().int().nullable(),
-        failing_checks: SeverityCountsSchema,
+        failing_checks: countsOf(SEVERITIES),
       }),
     ),
     top_issues: z.array(

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { changesOf, timestamp } from "../http/api-schemas.ts";
+import { changesOf, filterText, timestamp } from "../http/api-schemas.ts";
 import type { Party, Product } from "./records.ts";
 import { displayDecimal } from "./values.ts";
 
@@ -67,9 +67,6 @@ export const ProductSchema = z
     updated_at: timestamp(),
   })
   .openapi("Product");
-
-const filterText = (description: string) =>
-  z.string().trim().min(1).max(200).optional().openapi({ description });
 
 export const ProductFilterSchema = z.object({
   sku: filterText("Only the product with this exact sku."),

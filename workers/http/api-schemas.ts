@@ -1,11 +1,22 @@
 import { z } from "@hono/zod-openapi";
 
+/** The parameter `{name}` of a path, as the document declares it. */
+export const pathParam = <Name extends string, Schema extends z.ZodType>(
+  name: Name,
+  schema: Schema,
+  example: z.output<Schema>,
+) => z.object({ [name]: schema.openapi({ param: { name, in: "path" }, example }) } as Record<Name, Schema>);
+
 /** The `{id}` of a resource path; ids are UUIDs. */
-export const IdParamSchema = z.object({
-  id: z
-    .uuid()
-    .openapi({ param: { name: "id", in: "path" }, example: "0193b6c6-8f4e-7c1a-9f1e-5b3f7c2d1a00" }),
-});
+export const IdParamSchema = pathParam("id", z.uuid(), "0193b6c6-8f4e-7c1a-9f1e-5b3f7c2d1a00");
+
+/** A list's optional text filter: trimmed, and at least one character when sent. */
+export const filterText = (description: string, max = 200) =>
+  z.string().trim().min(1).max(max).optional().openapi({ description });
+
+/** Whole-number counts, one per key, in the keys' order. */
+export const countsOf = <Key extends string>(keys: readonly Key[]) =>
+  z.object(Object.fromEntries(keys.map((key) => [key, z.number().int()])) as Record<Key, z.ZodNumber>);
 
 /** An RFC 3339 timestamp in UTC, as every response writes them. */
 export const timestamp = () =>

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isoOrNull, timestamp } from "../http/api-schemas.ts";
+import { filterText, isoOrNull, timestamp } from "../http/api-schemas.ts";
 import { cursorParam, ListQuerySchema } from "../http/pagination.ts";
 import { PostFilterFields } from "../insights/api-schemas.ts";
 import { NETWORKS, SENTIMENT_LABELS } from "../insights/tables.ts";
@@ -268,13 +268,7 @@ export const MentionsQuerySchema = z.object({
   network: z.enum(NETWORKS).optional(),
   sentiment: z.enum(SENTIMENT_LABELS).optional(),
   ...PostFilterFields,
-  text: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .optional()
-    .openapi({ description: "Mentions whose text contains this (any case)." }),
+  text: filterText("Mentions whose text contains this (any case)."),
   sort: z.enum(MENTION_SORTS).default("recent").openapi({
     description: "`recent`: newest first; `reach`: most reached first. Ties in id order, newest first.",
   }),

@@ -51,19 +51,14 @@ const OriginSchema = z
   )
   .openapi({ example: "https://www.example.com" });
 
-export const WidgetKeyCreateSchema = z
-  .object({
-    name: z.string().trim().min(1).max(120),
-    allowed_origins: z.array(OriginSchema).min(1).max(50),
-  })
-  .openapi("WidgetKeyCreate");
+const WidgetKeyFieldsSchema = z.object({
+  name: z.string().trim().min(1).max(120),
+  allowed_origins: z.array(OriginSchema).min(1).max(50),
+});
 
-export const WidgetKeyUpdateSchema = changesOf(
-  z.object({
-    name: z.string().trim().min(1).max(120),
-    allowed_origins: z.array(OriginSchema).min(1).max(50),
-  }),
-).openapi("WidgetKeyUpdate");
+export const WidgetKeyCreateSchema = WidgetKeyFieldsSchema.openapi("WidgetKeyCreate");
+
+export const WidgetKeyUpdateSchema = changesOf(WidgetKeyFieldsSchema).openapi("WidgetKeyUpdate");
 
 export const renderWidgetKey = (widgetKey: WidgetKey) => ({
   id: widgetKey.id,
