@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { countsOf, isoOrNull, timestamp } from "../http/api-schemas.ts";
+import { countsOf, fieldsOf, timestamp } from "../http/api-schemas.ts";
 import type { Project } from "../projects/projects.ts";
 import { RankMoverSchema } from "../reputation/api-schemas.ts";
 import type { Audit } from "./audits.ts";
@@ -33,16 +33,11 @@ export const AuditStatusSchema = z
   .openapi("AuditStatus");
 
 export const renderAuditStatus = (audit: Audit) => ({
-  id: audit.id,
-  project_id: audit.projectId,
-  status: audit.status,
-  trigger: audit.trigger,
+  ...fieldsOf(audit, "id", "projectId", "status", "trigger"),
   progress: { pages_done: audit.pagesDone, pages_planned: audit.pagesPlanned },
   score: audit.score,
   error: audit.status === "failed" ? audit.error : null,
-  created_at: audit.createdAt.toISOString(),
-  started_at: isoOrNull(audit.startedAt),
-  finished_at: isoOrNull(audit.finishedAt),
+  ...fieldsOf(audit, "createdAt", "startedAt", "finishedAt"),
 });
 
 const CheckSchema = z

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { changesOf, filterText, timestamp } from "../http/api-schemas.ts";
+import { changesOf, fieldsOf, filterText, timestampFields } from "../http/api-schemas.ts";
 import type { Party, Product } from "./records.ts";
 import { displayDecimal } from "./values.ts";
 
@@ -42,19 +42,18 @@ const productFields = {
   external_id: nullableText(100),
 };
 
-export const ProductCreateSchema = z
-  .object({
-    ...productFields,
-    description: productFields.description.optional(),
-    category: productFields.category.optional(),
-    tax_rate: productFields.tax_rate.optional(),
-    stock: productFields.stock.optional(),
-    active: productFields.active.optional(),
-    external_id: productFields.external_id.optional(),
-  })
-  .openapi("ProductCreate");
+const ProductFieldsSchema = z.object(productFields);
 
-export const ProductUpdateSchema = changesOf(z.object(productFields)).openapi("ProductUpdate");
+export const ProductCreateSchema = ProductFieldsSchema.partial({
+  description: true,
+  category: true,
+  tax_rate: true,
+  stock: true,
+  active: true,
+  external_id: true,
+}).openapi("ProductCreate");
+
+export const ProductUpdateSchema = changesOf(ProductFieldsSchema).openapi("ProductUpdate");
 
 export const ProductSchema = z
   .object({
@@ -63,8 +62,7 @@ export const ProductSchema = z
     description: z.string(),
     category: z.string(),
     external_id: z.string().nullable(),
-    created_at: timestamp(),
-    updated_at: timestamp(),
+    ...timestampFields,
   })
   .openapi("Product");
 
@@ -109,25 +107,23 @@ const partyFields = {
   external_id: nullableText(100),
 };
 
-export const PartyCreateSchema = z
-  .object({
-    ...partyFields,
-    email: partyFields.email.optional(),
-    phone: partyFields.phone.optional(),
-    address: partyFields.address.optional(),
-    external_id: partyFields.external_id.optional(),
-  })
-  .openapi("PartyCreate");
+const PartyFieldsSchema = z.object(partyFields);
 
-export const PartyUpdateSchema = changesOf(z.object(partyFields)).openapi("PartyUpdate");
+export const PartyCreateSchema = PartyFieldsSchema.partial({
+  email: true,
+  phone: true,
+  address: true,
+  external_id: true,
+}).openapi("PartyCreate");
+
+export const PartyUpdateSchema = changesOf(PartyFieldsSchema).openapi("PartyUpdate");
 
 export const PartySchema = z
   .object({
     id: z.uuid(),
     ...partyFields,
     email: z.string().nullable(),
-    created_at: timestamp(),
-    updated_at: timestamp(),
+    ...timestampFields,
   })
   .openapi("Party");
 
@@ -137,15 +133,17 @@ export const PartyFilterSchema = z.object({
   q: filterText("Only those whose name contains this text (case-insensitive)."),
 });
 
-export const renderParty = (party: Party) => ({
-  id: party.id,
-  name: party.name,
-  tax_id: party.taxId,
-  country: party.country,
-  email: party.email,
-  phone: party.phone,
-  address: party.address,
-  external_id: party.externalId,
-  created_at: party.createdAt.toISOString(),
-  updated_at: party.updatedAt.toISOString(),
-});
+export const renderParty = (party: Party) =>
+  fieldsOf(
+    party,
+    "id",
+    "name",
+    "taxId",
+    "country",
+    "email",
+    "phone",
+    "address",
+    "externalId",
+    "createdAt",
+    "updatedAt",
+  );

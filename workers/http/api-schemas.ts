@@ -22,6 +22,9 @@ export const countsOf = <Key extends string>(keys: readonly Key[]) =>
 export const timestamp = () =>
   z.string().openapi({ format: "date-time", example: "2026-11-22T12:00:00.000Z" });
 
+/** A stored resource's creation and last change, as its response writes them (`timestamps()` of its table). */
+export const timestampFields = { created_at: timestamp(), updated_at: timestamp() };
+
 export const isoOrNull = (date: Date | null) => date?.toISOString() ?? null;
 
 /**
@@ -56,4 +59,34 @@ export function columnsOf<Body extends object>(body: Body): ColumnsOf<Body> {
     if (value !== undefined)
       columns[key.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase())] = value;
   return columns as ColumnsOf<Body>;
+}
+
+type SnakeCaseOf<Key extends string> = Key extends `${infer Head}${infer Tail}`
+  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCaseOf<Tail>}`
+  : Key;
+
+/** Some of a row's columns under their response names (`siteUrl` → `site_url`), dates as RFC 3339. */
+export type FieldsOf<Row, Key extends keyof Row & string> = {
+  [Column in Key as SnakeCaseOf<Column>]: Row[Column] extends infer Value
+    ? Value extends Date
+      ? string
+      : Value
+    : never;
+};
+
+/**
+ * The columns `keys` of a row as a response writes them, in that order: the reverse of `columnsOf`. Naming
+ * each column keeps what a response leaves out (tenant ids, hashes) out.
+ */
+export function fieldsOf<Row extends object, Key extends keyof Row & string>(
+  row: Row,
+  ...keys: Key[]
+): FieldsOf<Row, Key> {
+  const fields: Record<string, unknown> = {};
+  for (const key of keys) {
+    const value = row[key];
+    fields[key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)] =
+      value instanceof Date ? value.toISOString() : value;
+  }
+  return fields as FieldsOf<Row, Key>;
 }

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ENTITIES, MATCH_KEYS } from "../catalog/entities.ts";
-import { countsOf, IdParamSchema, pathParam, timestamp } from "../http/api-schemas.ts";
+import { countsOf, IdParamSchema, pathParam, timestampFields } from "../http/api-schemas.ts";
 import type { Batch, ImportError } from "./batches.ts";
 import { MAX_INGEST_ROWS } from "./batches.ts";
 import {
@@ -136,8 +136,7 @@ export const BatchSchema = z
     fields: z.array(FieldSettingSchema).optional().openapi({
       description: "The tenant's field settings that ingest and validation apply (on a single batch).",
     }),
-    created_at: timestamp(),
-    updated_at: timestamp(),
+    ...timestampFields,
   })
   .openapi("ImportBatch");
 

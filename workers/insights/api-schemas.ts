@@ -1,5 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { changesOf, filterText, isoOrNull, pathParam, timestamp } from "../http/api-schemas.ts";
+import {
+  changesOf,
+  filterText,
+  isoOrNull,
+  pathParam,
+  timestamp,
+  timestampFields,
+} from "../http/api-schemas.ts";
 import type { AnalysisResult, AnalysisWithResults } from "./analyses.ts";
 import { MODULES } from "./analysis/modules.ts";
 import type { Brand } from "./brands.ts";
@@ -78,8 +85,7 @@ export const BrandSchema = z
     languages: z.array(z.string()),
     competitor_ids: z.array(z.uuid()),
     desired_profile: AakerProfileSchema.nullable(),
-    created_at: timestamp(),
-    updated_at: timestamp(),
+    ...timestampFields,
   })
   .openapi("Brand");
 
@@ -131,8 +137,7 @@ export const PostSchema = z
       .nullable(),
     emotions: z.array(z.enum(EMOTIONS)),
     topics: z.array(z.enum(TOPICS)),
-    created_at: timestamp(),
-    updated_at: timestamp(),
+    ...timestampFields,
   })
   .openapi("Post");
 

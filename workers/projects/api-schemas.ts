@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { changesOf, filterText, timestamp } from "../http/api-schemas.ts";
+import { changesOf, fieldsOf, filterText, timestamp, timestampFields } from "../http/api-schemas.ts";
 import type { Project } from "./projects.ts";
 import { isValidSchedule } from "./schedule-expression.ts";
 
@@ -61,20 +61,21 @@ export const ProjectSchema = z
     max_pages: z.number().int(),
     last_audit_at: timestamp().nullable(),
     next_audit_at: timestamp().nullable(),
-    created_at: timestamp(),
-    updated_at: timestamp(),
+    ...timestampFields,
   })
   .openapi("Project");
 
-export const renderProject = (project: Project) => ({
-  id: project.id,
-  name: project.name,
-  site_url: project.siteUrl,
-  keywords: project.keywords,
-  schedule: project.schedule,
-  max_pages: project.maxPages,
-  last_audit_at: project.lastAuditAt?.toISOString() ?? null,
-  next_audit_at: project.nextAuditAt?.toISOString() ?? null,
-  created_at: project.createdAt.toISOString(),
-  updated_at: project.updatedAt.toISOString(),
-});
+export const renderProject = (project: Project) =>
+  fieldsOf(
+    project,
+    "id",
+    "name",
+    "siteUrl",
+    "keywords",
+    "schedule",
+    "maxPages",
+    "lastAuditAt",
+    "nextAuditAt",
+    "createdAt",
+    "updatedAt",
+  );
