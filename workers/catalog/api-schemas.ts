@@ -42,18 +42,19 @@ const productFields = {
   external_id: nullableText(100),
 };
 
-const ProductFieldsSchema = z.object(productFields);
+export const ProductCreateSchema = z
+  .object({
+    ...productFields,
+    description: productFields.description.optional(),
+    category: productFields.category.optional(),
+    tax_rate: productFields.tax_rate.optional(),
+    stock: productFields.stock.optional(),
+    active: productFields.active.optional(),
+    external_id: productFields.external_id.optional(),
+  })
+  .openapi("ProductCreate");
 
-export const ProductCreateSchema = ProductFieldsSchema.partial({
-  description: true,
-  category: true,
-  tax_rate: true,
-  stock: true,
-  active: true,
-  external_id: true,
-}).openapi("ProductCreate");
-
-export const ProductUpdateSchema = changesOf(ProductFieldsSchema).openapi("ProductUpdate");
+export const ProductUpdateSchema = changesOf(z.object(productFields)).openapi("ProductUpdate");
 
 export const ProductSchema = z
   .object({
@@ -107,16 +108,17 @@ const partyFields = {
   external_id: nullableText(100),
 };
 
-const PartyFieldsSchema = z.object(partyFields);
+export const PartyCreateSchema = z
+  .object({
+    ...partyFields,
+    email: partyFields.email.optional(),
+    phone: partyFields.phone.optional(),
+    address: partyFields.address.optional(),
+    external_id: partyFields.external_id.optional(),
+  })
+  .openapi("PartyCreate");
 
-export const PartyCreateSchema = PartyFieldsSchema.partial({
-  email: true,
-  phone: true,
-  address: true,
-  external_id: true,
-}).openapi("PartyCreate");
-
-export const PartyUpdateSchema = changesOf(PartyFieldsSchema).openapi("PartyUpdate");
+export const PartyUpdateSchema = changesOf(z.object(partyFields)).openapi("PartyUpdate");
 
 export const PartySchema = z
   .object({
