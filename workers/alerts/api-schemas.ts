@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { changesOf, isoOrNull, timestamp } from "../http/api-schemas.ts";
+import { changesOf, fieldsOf, timestamp, timestampFields } from "../http/api-schemas.ts";
 import { ListQuerySchema } from "../http/pagination.ts";
 import { MAX_STEPS } from "../telemetry/api-schemas.ts";
 import { parseSelector, SelectorError } from "../telemetry/selector.ts";
@@ -93,29 +93,30 @@ export const AlertRuleSchema = z
     evaluated_at: timestamp()
       .nullable()
       .openapi({ description: "The minute of the last evaluation (every minute while enabled)." }),
-    created_at: timestamp(),
-    updated_at: timestamp(),
+    ...timestampFields,
   })
   .openapi("AlertRule");
 
-export const renderRule = (rule: AlertRule) => ({
-  id: rule.id,
-  name: rule.name,
-  selector: rule.selector,
-  function: rule.function,
-  window_seconds: rule.windowSeconds,
-  comparator: rule.comparator,
-  threshold: rule.threshold,
-  for_seconds: rule.forSeconds,
-  keep_firing_for_seconds: rule.keepFiringForSeconds,
-  severity: rule.severity,
-  labels: rule.labels,
-  annotations: rule.annotations,
-  enabled: rule.enabled,
-  evaluated_at: isoOrNull(rule.evaluatedAt),
-  created_at: rule.createdAt.toISOString(),
-  updated_at: rule.updatedAt.toISOString(),
-});
+export const renderRule = (rule: AlertRule) =>
+  fieldsOf(
+    rule,
+    "id",
+    "name",
+    "selector",
+    "function",
+    "windowSeconds",
+    "comparator",
+    "threshold",
+    "forSeconds",
+    "keepFiringForSeconds",
+    "severity",
+    "labels",
+    "annotations",
+    "enabled",
+    "evaluatedAt",
+    "createdAt",
+    "updatedAt",
+  );
 
 const instant = z.iso
   .datetime({ offset: true })
@@ -205,18 +206,20 @@ export const StoredAlertSchema = z
   })
   .openapi("Alert");
 
-export const renderStoredAlert = (alert: AlertRow) => ({
-  id: alert.id,
-  rule_id: alert.ruleId,
-  labels: alert.labels,
-  annotations: alert.annotations,
-  state: alert.state,
-  active_at: alert.activeAt.toISOString(),
-  fired_at: isoOrNull(alert.firedAt),
-  resolved_at: isoOrNull(alert.resolvedAt),
-  value: alert.value,
-  updated_at: alert.updatedAt.toISOString(),
-});
+export const renderStoredAlert = (alert: AlertRow) =>
+  fieldsOf(
+    alert,
+    "id",
+    "ruleId",
+    "labels",
+    "annotations",
+    "state",
+    "activeAt",
+    "firedAt",
+    "resolvedAt",
+    "value",
+    "updatedAt",
+  );
 
 export const AlertHistoryQuerySchema = ListQuerySchema.extend({
   state: z.enum(ALERT_STATES).optional().openapi({ description: "Only transitions into this state." }),
@@ -236,16 +239,8 @@ export const AlertTransitionSchema = z
   })
   .openapi("AlertTransition");
 
-export const renderTransition = (transition: AlertTransition) => ({
-  id: transition.id,
-  alert_id: transition.alertId,
-  rule_id: transition.ruleId,
-  labels: transition.labels,
-  from_state: transition.fromState,
-  to_state: transition.toState,
-  value: transition.value,
-  at: transition.at.toISOString(),
-});
+export const renderTransition = (transition: AlertTransition) =>
+  fieldsOf(transition, "id", "alertId", "ruleId", "labels", "fromState", "toState", "value", "at");
 
 const DEFAULT_GROUP_BY = ["alertname"];
 
@@ -321,8 +316,7 @@ export const AlertChannelSchema = z
     repeat_interval_seconds: z.number().int(),
     send_resolved: z.boolean(),
     enabled: z.boolean(),
-    created_at: timestamp(),
-    updated_at: timestamp(),
+    ...timestampFields,
   })
   .openapi("AlertChannel");
 
@@ -330,21 +324,23 @@ export const CreatedAlertChannelSchema = AlertChannelSchema.extend({
   secret: z.string().openapi({ description: "The signing key: shown here once, never again." }),
 }).openapi("CreatedAlertChannel");
 
-export const renderChannel = (channel: AlertChannel) => ({
-  id: channel.id,
-  name: channel.name,
-  type: channel.type,
-  url: channel.url,
-  matchers: channel.matchers,
-  group_by: channel.groupBy,
-  group_wait_seconds: channel.groupWaitSeconds,
-  group_interval_seconds: channel.groupIntervalSeconds,
-  repeat_interval_seconds: channel.repeatIntervalSeconds,
-  send_resolved: channel.sendResolved,
-  enabled: channel.enabled,
-  created_at: channel.createdAt.toISOString(),
-  updated_at: channel.updatedAt.toISOString(),
-});
+export const renderChannel = (channel: AlertChannel) =>
+  fieldsOf(
+    channel,
+    "id",
+    "name",
+    "type",
+    "url",
+    "matchers",
+    "groupBy",
+    "groupWaitSeconds",
+    "groupIntervalSeconds",
+    "repeatIntervalSeconds",
+    "sendResolved",
+    "enabled",
+    "createdAt",
+    "updatedAt",
+  );
 
 export const AlertSilenceCreateSchema = z
   .object({
@@ -375,11 +371,5 @@ export const AlertSilenceSchema = z
   })
   .openapi("AlertSilence");
 
-export const renderSilence = (silence: AlertSilence) => ({
-  id: silence.id,
-  matchers: silence.matchers,
-  starts_at: silence.startsAt.toISOString(),
-  ends_at: silence.endsAt.toISOString(),
-  comment: silence.comment,
-  created_at: silence.createdAt.toISOString(),
-});
+export const renderSilence = (silence: AlertSilence) =>
+  fieldsOf(silence, "id", "matchers", "startsAt", "endsAt", "comment", "createdAt");

@@ -1,20 +1,9 @@
-import {
-  boolean,
-  doublePrecision,
-  index,
-  integer,
-  jsonb,
-  text,
-  timestamp,
-  unique,
-} from "drizzle-orm/pg-core";
-import { createdAt, ownerId, timestamps } from "../db/columns.ts";
+import { boolean, doublePrecision, index, integer, jsonb, text, unique } from "drizzle-orm/pg-core";
+import { createdAt, instant, ownerId, timestamps } from "../db/columns.ts";
 import { tenantTable } from "../identity/tables.ts";
 import { COMPARATORS, RANGE_FUNCTIONS } from "./evaluation.ts";
 
 export const SEVERITIES = ["info", "warning", "critical"] as const;
-
-const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
 /** `function(selector[window]) comparator threshold`, held `for`, as a Prometheus alerting rule. */
 export const alertRules = tenantTable(

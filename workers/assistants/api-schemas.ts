@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { changesOf, timestamp } from "../http/api-schemas.ts";
+import { changesOf, fieldsOf, timestampFields } from "../http/api-schemas.ts";
 import type { Assistant } from "./assistants.ts";
 
 export const AssistantSchema = z
@@ -10,8 +10,7 @@ export const AssistantSchema = z
     instructions: z.string(),
     temperature: z.number(),
     enabled: z.boolean(),
-    created_at: timestamp(),
-    updated_at: timestamp(),
+    ...timestampFields,
   })
   .openapi("Assistant");
 
@@ -40,13 +39,15 @@ export const AssistantUpdateSchema = changesOf(
   }),
 ).openapi("AssistantUpdate");
 
-export const renderAssistant = (assistant: Assistant) => ({
-  id: assistant.id,
-  name: assistant.name,
-  model: assistant.model,
-  instructions: assistant.instructions,
-  temperature: assistant.temperature,
-  enabled: assistant.enabled,
-  created_at: assistant.createdAt.toISOString(),
-  updated_at: assistant.updatedAt.toISOString(),
-});
+export const renderAssistant = (assistant: Assistant) =>
+  fieldsOf(
+    assistant,
+    "id",
+    "name",
+    "model",
+    "instructions",
+    "temperature",
+    "enabled",
+    "createdAt",
+    "updatedAt",
+  );

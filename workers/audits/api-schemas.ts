@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isoOrNull, timestamp } from "../http/api-schemas.ts";
+import { countsOf, fieldsOf, timestamp } from "../http/api-schemas.ts";
 import type { Project } from "../projects/projects.ts";
 import { RankMoverSchema } from "../reputation/api-schemas.ts";
 import type { Audit } from "./audits.ts";
@@ -33,16 +33,11 @@ export const AuditStatusSchema = z
   .openapi("AuditStatus");
 
 export const renderAuditStatus = (audit: Audit) => ({
-  id: audit.id,
-  project_id: audit.projectId,
-  status: audit.status,
-  trigger: audit.trigger,
+  ...fieldsOf(audit, "id", "projectId", "status", "trigger"),
   progress: { pages_done: audit.pagesDone, pages_planned: audit.pagesPlanned },
   score: audit.score,
   error: audit.status === "failed" ? audit.error : null,
-  created_at: audit.createdAt.toISOString(),
-  started_at: isoOrNull(audit.startedAt),
-  finished_at: isoOrNull(audit.finishedAt),
+  ...fieldsOf(audit, "createdAt", "startedAt", "finishedAt"),
 });
 
 const CheckSchema = z
@@ -102,22 +97,10 @@ export const WindowQuerySchema = z.object({
     .openapi({ description: "Look back this many days." }),
 });
 
-const SeverityCountsSchema = z.object(
-  Object.fromEntries(SEVERITIES.map((s) => [s, z.number().int()])) as Record<
-    (typeof SEVERITIES)[number],
-    z.ZodNumber
-  >,
-);
-
 export const AuditSummarySchema = z
   .object({
     window_days: z.number().int(),
-    counts: z.object({
-      queued: z.number().int(),
-      running: z.number().int(),
-      completed: z.number().int(),
-      failed: z.number().int(),
-    }),
+    counts: countsOf(AUDIT_STATUSES),
     projects: z.array(
       z.object({
         project_id: z.uuid(),
@@ -171,7 +154,7 @@ export const OverviewSchema = z
         audited_at: z.string().nullable(),
         score: z.number().int().nullable(),
         score_change: z.number().int().nullable(),
-        failing_checks: SeverityCountsSchema,
+        failing_checks: countsOf(SEVERITIES),
       }),
     ),
     top_issues: z.array(

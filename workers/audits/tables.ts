@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, text, timestamp, unique } from "drizzle-orm/pg-core";
-import { ownerId, timestamps } from "../db/columns.ts";
+import { index, integer, jsonb, text, unique } from "drizzle-orm/pg-core";
+import { at, ownerId, runTimes, timestamps } from "../db/columns.ts";
 import { tenantTable } from "../identity/tables.ts";
 import { projects } from "../projects/tables.ts";
 import type { AuditResult } from "./result.ts";
@@ -21,7 +21,7 @@ export const audits = tenantTable(
     status: text("status", { enum: AUDIT_STATUSES }).notNull().default("queued"),
     trigger: text("trigger", { enum: AUDIT_TRIGGERS }).notNull().default("manual"),
     idempotencyKey: text("idempotency_key"),
-    scheduledSlot: timestamp("scheduled_slot", { withTimezone: true }),
+    scheduledSlot: at("scheduled_slot"),
     pagesPlanned: integer("pages_planned").notNull().default(0),
     pagesDone: integer("pages_done").notNull().default(0),
     attempts: integer("attempts").notNull().default(0),
@@ -29,8 +29,7 @@ export const audits = tenantTable(
     /** Checks, category scores, page metrics, summary and suggestions, once completed. */
     result: jsonb("result").$type<AuditResult>(),
     error: text("error"),
-    startedAt: timestamp("started_at", { withTimezone: true }),
-    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    ...runTimes(),
     ...timestamps(),
   },
   (table) => [

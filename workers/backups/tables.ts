@@ -1,5 +1,5 @@
-import { bigint, index, jsonb, text, timestamp, unique } from "drizzle-orm/pg-core";
-import { timestamps } from "../db/columns.ts";
+import { bigint, index, jsonb, text, unique } from "drizzle-orm/pg-core";
+import { at, timestamps } from "../db/columns.ts";
 import { tenantTable } from "../identity/tables.ts";
 
 export const BACKUP_STATES = ["queued", "running", "completed", "failed"] as const;
@@ -33,7 +33,7 @@ export const backups = tenantTable(
   {
     trigger: text("trigger", { enum: BACKUP_TRIGGERS }).notNull(),
     /** The Cron tick a scheduled backup belongs to: one per tenant and tick, however often the tick runs. */
-    scheduledFor: timestamp("scheduled_for", { withTimezone: true }),
+    scheduledFor: at("scheduled_for"),
     state: text("state", { enum: BACKUP_STATES }).notNull().default("queued"),
     /** The latest migration's tag when the backup was taken; a restore needs the same. */
     schemaVersion: text("schema_version").notNull(),
@@ -41,10 +41,10 @@ export const backups = tenantTable(
     rows: bigint("rows", { mode: "number" }).notNull().default(0),
     bytes: bigint("bytes", { mode: "number" }).notNull().default(0),
     failureReason: text("failure_reason"),
-    completedAt: timestamp("completed_at", { withTimezone: true }),
+    completedAt: at("completed_at"),
     restoreState: text("restore_state", { enum: RESTORE_STATES }),
-    restoreRequestedAt: timestamp("restore_requested_at", { withTimezone: true }),
-    restoredAt: timestamp("restored_at", { withTimezone: true }),
+    restoreRequestedAt: at("restore_requested_at"),
+    restoredAt: at("restored_at"),
     restoreFailureReason: text("restore_failure_reason"),
     ...timestamps(),
   },

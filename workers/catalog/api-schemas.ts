@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { changesOf, timestamp } from "../http/api-schemas.ts";
+import { changesOf, fieldsOf, filterText, timestampFields } from "../http/api-schemas.ts";
 import type { Party, Product } from "./records.ts";
 import { displayDecimal } from "./values.ts";
 
@@ -63,13 +63,9 @@ export const ProductSchema = z
     description: z.string(),
     category: z.string(),
     external_id: z.string().nullable(),
-    created_at: timestamp(),
-    updated_at: timestamp(),
+    ...timestampFields,
   })
   .openapi("Product");
-
-const filterText = (description: string) =>
-  z.string().trim().min(1).max(200).optional().openapi({ description });
 
 export const ProductFilterSchema = z.object({
   sku: filterText("Only the product with this exact sku."),
@@ -129,8 +125,7 @@ export const PartySchema = z
     id: z.uuid(),
     ...partyFields,
     email: z.string().nullable(),
-    created_at: timestamp(),
-    updated_at: timestamp(),
+    ...timestampFields,
   })
   .openapi("Party");
 
@@ -140,15 +135,17 @@ export const PartyFilterSchema = z.object({
   q: filterText("Only those whose name contains this text (case-insensitive)."),
 });
 
-export const renderParty = (party: Party) => ({
-  id: party.id,
-  name: party.name,
-  tax_id: party.taxId,
-  country: party.country,
-  email: party.email,
-  phone: party.phone,
-  address: party.address,
-  external_id: party.externalId,
-  created_at: party.createdAt.toISOString(),
-  updated_at: party.updatedAt.toISOString(),
-});
+export const renderParty = (party: Party) =>
+  fieldsOf(
+    party,
+    "id",
+    "name",
+    "taxId",
+    "country",
+    "email",
+    "phone",
+    "address",
+    "externalId",
+    "createdAt",
+    "updatedAt",
+  );

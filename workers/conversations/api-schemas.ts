@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { timestamp } from "../http/api-schemas.ts";
+import { fieldsOf, timestamp, timestampFields } from "../http/api-schemas.ts";
 import type { Conversation } from "./conversations.ts";
 import type { Message } from "./messages.ts";
 import {
@@ -21,8 +21,7 @@ export const ConversationSchema = z
     assigned_user_id: z.uuid().nullable(),
     last_message_at: timestamp().nullable(),
     closed_at: timestamp().nullable(),
-    created_at: timestamp(),
-    updated_at: timestamp(),
+    ...timestampFields,
   })
   .openapi("Conversation");
 
@@ -66,24 +65,19 @@ export const AckSchema = z
   })
   .openapi("MessageAck");
 
-export const renderMessage = (message: Message): MessageView => ({
-  id: message.id,
-  role: message.role,
-  text: message.text,
-  source: message.source,
-  client_message_id: message.clientMessageId,
-  delivery: message.delivery,
-  created_at: message.createdAt.toISOString(),
-});
+export const renderMessage = (message: Message): MessageView =>
+  fieldsOf(message, "id", "role", "text", "source", "clientMessageId", "delivery", "createdAt");
 
-export const renderConversation = (conversation: Conversation) => ({
-  id: conversation.id,
-  contact_id: conversation.contactId,
-  channel: conversation.channel,
-  status: conversation.status,
-  assigned_user_id: conversation.assignedUserId,
-  last_message_at: conversation.lastMessageAt?.toISOString() ?? null,
-  closed_at: conversation.closedAt?.toISOString() ?? null,
-  created_at: conversation.createdAt.toISOString(),
-  updated_at: conversation.updatedAt.toISOString(),
-});
+export const renderConversation = (conversation: Conversation) =>
+  fieldsOf(
+    conversation,
+    "id",
+    "contactId",
+    "channel",
+    "status",
+    "assignedUserId",
+    "lastMessageAt",
+    "closedAt",
+    "createdAt",
+    "updatedAt",
+  );

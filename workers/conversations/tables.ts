@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { index, jsonb, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
-import { createdAt, ownerId, timestamps } from "../db/columns.ts";
+import { index, jsonb, text, unique, uuid } from "drizzle-orm/pg-core";
+import { at, createdAt, ownerId, timestamps } from "../db/columns.ts";
 import { tenantTable, users } from "../identity/tables.ts";
 
 /** Every way a contact reaches a tenant; the tables are shared so one inbox covers them all. */
@@ -61,8 +61,8 @@ export const conversations = tenantTable(
     assignedUserId: uuid("assigned_user_id").references(() => users.id, { onDelete: "set null" }),
     /** For whatsapp and voice: the tenant's own number the contact reached, which replies go out from. */
     localAddress: text("local_address"),
-    lastMessageAt: timestamp("last_message_at", { withTimezone: true }),
-    closedAt: timestamp("closed_at", { withTimezone: true }),
+    lastMessageAt: at("last_message_at"),
+    closedAt: at("closed_at"),
     ...timestamps(),
   },
   (table) => [

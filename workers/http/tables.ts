@@ -1,5 +1,5 @@
-import { index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { createdAt } from "../db/columns.ts";
+import { index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { at, createdAt } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
 
 /**
@@ -20,7 +20,7 @@ export const idempotencyKeys = pgTable(
     status: integer("status"),
     /** The response (body and Location), sealed with a key derived from the Idempotency-Key itself. */
     sealedResponse: text("sealed_response"),
-    lockedUntil: timestamp("locked_until", { withTimezone: true }).notNull(),
+    lockedUntil: at("locked_until").notNull(),
     createdAt: createdAt(),
   },
   (table) => [

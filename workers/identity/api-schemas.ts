@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { PLANS, ROLES, SCOPES } from "../access/roles.ts";
-import { isoOrNull, timestamp } from "../http/api-schemas.ts";
+import { fieldsOf, isoOrNull, timestamp, timestampFields } from "../http/api-schemas.ts";
 import type { ApiKey } from "./api-keys.ts";
 import type { Invitation } from "./invitations.ts";
 import type { Member } from "./memberships.ts";
@@ -26,12 +26,7 @@ export const ScopeSchema = z.enum(SCOPES).openapi("Scope");
 export const UserSchema = z
   .object({ id: z.uuid(), email: z.string(), name: z.string(), created_at: timestamp() })
   .openapi("User");
-export const renderUser = (user: User) => ({
-  id: user.id,
-  email: user.email,
-  name: user.name,
-  created_at: iso(user.createdAt),
-});
+export const renderUser = (user: User) => fieldsOf(user, "id", "email", "name", "createdAt");
 
 export const TenantSchema = z
   .object({
@@ -39,18 +34,11 @@ export const TenantSchema = z
     name: z.string(),
     slug: z.string(),
     plan: z.enum(PLANS),
-    created_at: timestamp(),
-    updated_at: timestamp(),
+    ...timestampFields,
   })
   .openapi("Tenant");
-export const renderTenant = (tenant: Tenant) => ({
-  id: tenant.id,
-  name: tenant.name,
-  slug: tenant.slug,
-  plan: tenant.plan,
-  created_at: iso(tenant.createdAt),
-  updated_at: iso(tenant.updatedAt),
-});
+export const renderTenant = (tenant: Tenant) =>
+  fieldsOf(tenant, "id", "name", "slug", "plan", "createdAt", "updatedAt");
 
 export const SessionSchema = z
   .object({
@@ -79,14 +67,8 @@ export const MemberSchema = z
     created_at: timestamp(),
   })
   .openapi("Member");
-export const renderMember = (member: Member) => ({
-  id: member.id,
-  user_id: member.userId,
-  email: member.email,
-  name: member.name,
-  role: member.role,
-  created_at: iso(member.createdAt),
-});
+export const renderMember = (member: Member) =>
+  fieldsOf(member, "id", "userId", "email", "name", "role", "createdAt");
 
 export const InvitationSchema = z
   .object({
@@ -98,14 +80,8 @@ export const InvitationSchema = z
     created_at: timestamp(),
   })
   .openapi("Invitation");
-export const renderInvitation = (invitation: Invitation) => ({
-  id: invitation.id,
-  email: invitation.email,
-  role: invitation.role,
-  expires_at: iso(invitation.expiresAt),
-  accepted_at: isoOrNull(invitation.acceptedAt),
-  created_at: iso(invitation.createdAt),
-});
+export const renderInvitation = (invitation: Invitation) =>
+  fieldsOf(invitation, "id", "email", "role", "expiresAt", "acceptedAt", "createdAt");
 
 export const ApiKeySchema = z
   .object({

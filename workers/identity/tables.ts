@@ -5,13 +5,12 @@ import {
   type PgTableExtraConfigValue,
   pgTable,
   text,
-  timestamp,
   unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { PLANS, ROLES } from "../access/roles.ts";
-import { createdAt, id, ownerId, timestamps } from "../db/columns.ts";
+import { at, createdAt, id, ownerId, timestamps } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
 
 export const tenants = pgTable(
@@ -84,9 +83,9 @@ export const invitations = tenantTable(
     role: text("role", { enum: ROLES }).notNull(),
     tokenHash: text("token_hash").notNull().unique(),
     invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
-    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    expiresAt: at("expires_at").notNull(),
+    acceptedAt: at("accepted_at"),
+    revokedAt: at("revoked_at"),
     createdAt: createdAt(),
   },
   (table) => [index("invitations_tenant_idx").on(table.tenantId)],
@@ -104,9 +103,9 @@ export const refreshTokens = pgTable(
     tenantId: tenantIdColumn(),
     familyId: uuid("family_id").notNull(),
     tokenHash: text("token_hash").notNull().unique(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    rotatedAt: timestamp("rotated_at", { withTimezone: true }),
-    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    expiresAt: at("expires_at").notNull(),
+    rotatedAt: at("rotated_at"),
+    revokedAt: at("revoked_at"),
     createdAt: createdAt(),
   },
   (table) => [
@@ -125,9 +124,9 @@ export const apiKeys = tenantTable(
     secretHash: text("secret_hash").notNull(),
     scopes: text("scopes").array().notNull(),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
-    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
-    expiresAt: timestamp("expires_at", { withTimezone: true }),
-    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    lastUsedAt: at("last_used_at"),
+    expiresAt: at("expires_at"),
+    revokedAt: at("revoked_at"),
     createdAt: createdAt(),
   },
   (table) => [index("api_keys_tenant_idx").on(table.tenantId)],

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ENTITIES, MATCH_KEYS } from "../catalog/entities.ts";
-import { IdParamSchema, timestamp } from "../http/api-schemas.ts";
+import { countsOf, IdParamSchema, pathParam, timestampFields } from "../http/api-schemas.ts";
 import type { Batch, ImportError } from "./batches.ts";
 import { MAX_INGEST_ROWS } from "./batches.ts";
 import {
@@ -76,9 +76,6 @@ export const IngestSchema = z
   .strict()
   .openapi("ImportIngest");
 
-const CountsSchema = (keys: readonly string[]) =>
-  z.object(Object.fromEntries(keys.map((key) => [key, z.number().int()])) as Record<string, z.ZodNumber>);
-
 export const FieldSettingSchema = z
   .object({
     field: z.string().min(1).max(64),
@@ -108,9 +105,7 @@ export const FieldSettingsUpdateSchema = z
   .strict()
   .openapi("FieldSettingsUpdate");
 
-export const EntityParamSchema = z.object({
-  entity: EntitySchema.openapi({ param: { name: "entity", in: "path" }, example: "products" }),
-});
+export const EntityParamSchema = pathParam("entity", EntitySchema, "products");
 
 export const BatchSchema = z
   .object({
@@ -134,15 +129,14 @@ export const BatchSchema = z
       file_bytes: z.number().int().nullable(),
     }),
     issues: z.object({ errors: z.number().int(), warnings: z.number().int() }),
-    preview: CountsSchema(ROW_ACTIONS).nullable().openapi({
+    preview: countsOf(ROW_ACTIONS).nullable().openapi({
       description: "Once validated: how many rows would be created, updated, unchanged, skipped.",
     }),
-    result: CountsSchema(["created", "updated", "unchanged", "failed"]),
+    result: countsOf(["created", "updated", "unchanged", "failed"]),
     fields: z.array(FieldSettingSchema).optional().openapi({
       description: "The tenant's field settings that ingest and validation apply (on a single batch).",
     }),
-    created_at: timestamp(),
-    updated_at: timestamp(),
+    ...timestampFields,
   })
   .openapi("ImportBatch");
 

@@ -1,5 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { changesOf, isoOrNull, timestamp } from "../http/api-schemas.ts";
+import {
+  changesOf,
+  filterText,
+  isoOrNull,
+  pathParam,
+  timestamp,
+  timestampFields,
+} from "../http/api-schemas.ts";
 import type { AnalysisResult, AnalysisWithResults } from "./analyses.ts";
 import { MODULES } from "./analysis/modules.ts";
 import type { Brand } from "./brands.ts";
@@ -78,8 +85,7 @@ export const BrandSchema = z
     languages: z.array(z.string()),
     competitor_ids: z.array(z.uuid()),
     desired_profile: AakerProfileSchema.nullable(),
-    created_at: timestamp(),
-    updated_at: timestamp(),
+    ...timestampFields,
   })
   .openapi("Brand");
 
@@ -131,8 +137,7 @@ export const PostSchema = z
       .nullable(),
     emotions: z.array(z.enum(EMOTIONS)),
     topics: z.array(z.enum(TOPICS)),
-    created_at: timestamp(),
-    updated_at: timestamp(),
+    ...timestampFields,
   })
   .openapi("Post");
 
@@ -208,13 +213,7 @@ const DateTimeQuery = z.iso.datetime({ offset: true });
 
 /** The filters every list of posts takes (insights' posts, reputation's mentions): author and when. */
 export const PostFilterFields = {
-  author: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .optional()
-    .openapi({ description: "An author handle (any case)." }),
+  author: filterText("An author handle (any case)."),
   from: DateTimeQuery.optional().openapi({ description: "Published at or after." }),
   to: DateTimeQuery.optional().openapi({ description: "Published before." }),
 };
@@ -223,13 +222,7 @@ export const PostListQuerySchema = z.object({
   network: z.enum(NETWORKS).optional(),
   kind: z.enum(POST_KINDS).optional(),
   ...PostFilterFields,
-  q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .optional()
-    .openapi({ description: "Text containing this (any case)." }),
+  q: filterText("Text containing this (any case)."),
 });
 
 export const MAX_WINDOW_DAYS = 731;
@@ -275,9 +268,7 @@ export const AnalyzeModuleSchema = z
   .superRefine(windowRefinement)
   .openapi("AnalyzeModule");
 
-export const ModuleParamSchema = z.object({
-  module: ModuleSchema.openapi({ param: { name: "module", in: "path" }, example: "q7" }),
-});
+export const ModuleParamSchema = pathParam("module", ModuleSchema, "q7");
 
 export const ModuleResultSchema = z
   .object({

@@ -1,18 +1,9 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  doublePrecision,
-  index,
-  integer,
-  jsonb,
-  text,
-  timestamp,
-  unique,
-  uuid,
-} from "drizzle-orm/pg-core";
-import { ownerId, timestamps } from "../db/columns.ts";
+import { bigint, doublePrecision, index, integer, jsonb, text, unique, uuid } from "drizzle-orm/pg-core";
+import { at, ownerId, runTimes, timestamps } from "../db/columns.ts";
 import { tenantTable } from "../identity/tables.ts";
 import { projects } from "../projects/tables.ts";
+import type { AakerDimension } from "./language/lexicon.ts";
 
 export const NETWORKS = ["instagram", "facebook", "tiktok", "x", "youtube", "linkedin"] as const;
 export type Network = (typeof NETWORKS)[number];
@@ -22,13 +13,7 @@ export const SENTIMENT_LABELS = ["positive", "negative", "neutral"] as const;
 export type SentimentLabel = (typeof SENTIMENT_LABELS)[number];
 
 /** Aaker's five dimensions of brand personality, each 0–1. */
-export type AakerProfile = {
-  sincerity: number;
-  excitement: number;
-  competence: number;
-  sophistication: number;
-  ruggedness: number;
-};
+export type AakerProfile = Record<AakerDimension, number>;
 
 export type BrandHandles = Partial<Record<Network, string>>;
 
@@ -70,7 +55,7 @@ export const posts = tenantTable(
     authorFollowers: bigint("author_followers", { mode: "number" }),
     text: text("text").notNull(),
     language: text("language"),
-    publishedAt: timestamp("published_at", { withTimezone: true }).notNull(),
+    publishedAt: at("published_at").notNull(),
     likes: bigint("likes", { mode: "number" }).notNull().default(0),
     comments: bigint("comments", { mode: "number" }).notNull().default(0),
     shares: bigint("shares", { mode: "number" }).notNull().default(0),
@@ -105,8 +90,8 @@ export const analyses = tenantTable(
   "analyses",
   {
     brandId: ownerId("brand_id", () => brands.id),
-    windowFrom: timestamp("window_from", { withTimezone: true }).notNull(),
-    windowTo: timestamp("window_to", { withTimezone: true }).notNull(),
+    windowFrom: at("window_from").notNull(),
+    windowTo: at("window_to").notNull(),
     modules: text("modules").array().notNull(),
     /** Hash of the brand, window, modules and the posts used: the same input returns this analysis. */
     inputHash: text("input_hash").notNull(),
@@ -141,8 +126,7 @@ export const analysisResults = tenantTable(
     errors: jsonb("errors").$type<string[]>(),
     sampleSize: integer("sample_size").notNull().default(0),
     postCount: integer("post_count").notNull().default(0),
-    startedAt: timestamp("started_at", { withTimezone: true }),
-    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    ...runTimes(),
     ...timestamps(),
   },
   (table) => [

@@ -1,5 +1,5 @@
-import { pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
-import { createdAt, id } from "../db/columns.ts";
+import { pgTable, text, unique } from "drizzle-orm/pg-core";
+import { at, createdAt, id } from "../db/columns.ts";
 
 /**
  * One row per cron tick. The unique (cron, scheduled_at) key makes a retried or overlapping tick a no-op,
@@ -10,8 +10,8 @@ export const schedulerRuns = pgTable(
   {
     id: id(),
     cron: text("cron").notNull(),
-    scheduledAt: timestamp("scheduled_at", { withTimezone: true }).notNull(),
-    consumedAt: timestamp("consumed_at", { withTimezone: true }),
+    scheduledAt: at("scheduled_at").notNull(),
+    consumedAt: at("consumed_at"),
     createdAt: createdAt(),
   },
   (table) => [unique("scheduler_runs_cron_slot_key").on(table.cron, table.scheduledAt)],

@@ -1,11 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { MODULES } from "../access/modules.ts";
+import { pathParam } from "../http/api-schemas.ts";
 
 export const ModuleKeySchema = z.enum(MODULES).openapi("ModuleKey");
 
-export const ModuleParamSchema = z.object({
-  key: ModuleKeySchema.openapi({ param: { name: "key", in: "path" }, example: "imports" }),
-});
+export const ModuleParamSchema = pathParam("key", ModuleKeySchema, "imports");
 
 export const ModuleSchema = z
   .object({

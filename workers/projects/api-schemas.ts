@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { changesOf, timestamp } from "../http/api-schemas.ts";
+import { changesOf, fieldsOf, filterText, timestamp, timestampFields } from "../http/api-schemas.ts";
 import type { Project } from "./projects.ts";
 import { isValidSchedule } from "./schedule-expression.ts";
 
@@ -25,35 +25,30 @@ const KeywordsSchema = z
   .max(20)
   .openapi({ example: ["running shoes"], description: "Words the site should rank for." });
 
+const projectFields = {
+  name: z.string().trim().min(1).max(120),
+  site_url: SiteUrlSchema,
+  keywords: KeywordsSchema,
+  schedule: ScheduleSchema,
+  max_pages: z.number().int().min(1).max(MAX_PAGES_LIMIT),
+};
+
 export const ProjectCreateSchema = z
   .object({
-    name: z.string().trim().min(1).max(120),
-    site_url: SiteUrlSchema,
-    keywords: KeywordsSchema.default([]),
-    schedule: ScheduleSchema.default("off"),
-    max_pages: z.number().int().min(1).max(MAX_PAGES_LIMIT).default(10),
+    ...projectFields,
+    keywords: projectFields.keywords.default([]),
+    schedule: projectFields.schedule.default("off"),
+    max_pages: projectFields.max_pages.default(10),
   })
   .openapi("ProjectCreate");
 
 export const ProjectUpdateSchema = changesOf(
-  z.object({
-    name: z.string().trim().min(1).max(120),
-    site_url: SiteUrlSchema,
-    keywords: KeywordsSchema,
-    schedule: ScheduleSchema,
-    max_pages: z.number().int().min(1).max(MAX_PAGES_LIMIT),
-  }),
+  z.object(projectFields),
   "send at least one field to change",
 ).openapi("ProjectUpdate");
 
 export const ProjectListQuerySchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(120)
-    .optional()
-    .openapi({ description: "Only projects whose name contains this text (case-insensitive)." }),
+  name: filterText("Only projects whose name contains this text (case-insensitive).", 120),
 });
 
 export const ProjectSchema = z
@@ -66,20 +61,21 @@ export const ProjectSchema = z
     max_pages: z.number().int(),
     last_audit_at: timestamp().nullable(),
     next_audit_at: timestamp().nullable(),
-    created_at: timestamp(),
-    updated_at: timestamp(),
+    ...timestampFields,
   })
   .openapi("Project");
 
-export const renderProject = (project: Project) => ({
-  id: project.id,
-  name: project.name,
-  site_url: project.siteUrl,
-  keywords: project.keywords,
-  schedule: project.schedule,
-  max_pages: project.maxPages,
-  last_audit_at: project.lastAuditAt?.toISOString() ?? null,
-  next_audit_at: project.nextAuditAt?.toISOString() ?? null,
-  created_at: project.createdAt.toISOString(),
-  updated_at: project.updatedAt.toISOString(),
-});
+export const renderProject = (project: Project) =>
+  fieldsOf(
+    project,
+    "id",
+    "name",
+    "siteUrl",
+    "keywords",
+    "schedule",
+    "maxPages",
+    "lastAuditAt",
+    "nextAuditAt",
+    "createdAt",
+    "updatedAt",
+  );

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { index, integer, text, timestamp } from "drizzle-orm/pg-core";
-import { timestamps } from "../db/columns.ts";
+import { index, integer, text } from "drizzle-orm/pg-core";
+import { at, timestamps } from "../db/columns.ts";
 import { tenantTable } from "../identity/tables.ts";
 
 /** A website a tenant audits, on demand and on its schedule. */
@@ -13,9 +13,9 @@ export const projects = tenantTable(
     /** off, daily, weekly, monthly, or a 5-field cron expression (UTC). */
     schedule: text("schedule").notNull().default("off"),
     maxPages: integer("max_pages").notNull().default(10),
-    lastAuditAt: timestamp("last_audit_at", { withTimezone: true }),
+    lastAuditAt: at("last_audit_at"),
     /** Null when the schedule is off; the cron trigger audits projects whose time has come. */
-    nextAuditAt: timestamp("next_audit_at", { withTimezone: true }),
+    nextAuditAt: at("next_audit_at"),
     ...timestamps(),
   },
   (table) => [

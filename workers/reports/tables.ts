@@ -1,6 +1,6 @@
-import { date, index, integer, jsonb, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { date, index, integer, jsonb, text, unique } from "drizzle-orm/pg-core";
 import { alertChannels } from "../alerts/tables.ts";
-import { createdAt, ownerId } from "../db/columns.ts";
+import { at, createdAt, ownerId } from "../db/columns.ts";
 import { tenantTable } from "../identity/tables.ts";
 
 /** One rule among a day's noisiest: how often its alerts started firing that day. */
@@ -28,7 +28,7 @@ export const dailyReports = tenantTable(
   "daily_reports",
   {
     day: date("day", { mode: "string" }).notNull(),
-    generatedAt: timestamp("generated_at", { withTimezone: true }).notNull(),
+    generatedAt: at("generated_at").notNull(),
     content: jsonb("content").$type<ReportContent>().notNull(),
   },
   (table) => [unique("daily_reports_tenant_day_key").on(table.tenantId, table.day)],
@@ -40,7 +40,7 @@ export const reportDeliveries = tenantTable(
   {
     reportId: ownerId("report_id", () => dailyReports.id),
     channelId: ownerId("channel_id", () => alertChannels.id),
-    sentAt: timestamp("sent_at", { withTimezone: true }),
+    sentAt: at("sent_at"),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
     createdAt: createdAt(),

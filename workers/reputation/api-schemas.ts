@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isoOrNull, timestamp } from "../http/api-schemas.ts";
+import { fieldsOf, filterText, isoOrNull, timestamp } from "../http/api-schemas.ts";
 import { cursorParam, ListQuerySchema } from "../http/pagination.ts";
 import { PostFilterFields } from "../insights/api-schemas.ts";
 import { NETWORKS, SENTIMENT_LABELS } from "../insights/tables.ts";
@@ -104,11 +104,8 @@ export const RanksSchema = z
   })
   .openapi("Ranks");
 
-export const renderUsage = (upstream: RankAnswer["upstream"]) => ({
-  daily_cap: upstream.dailyCap,
-  used_today: upstream.usedToday,
-  remaining_today: upstream.remainingToday,
-});
+export const renderUsage = (upstream: RankAnswer["upstream"]) =>
+  fieldsOf(upstream, "dailyCap", "usedToday", "remainingToday");
 
 export const renderRanks = (lookup: RankLookup, answer: RankAnswer, now: Date) => ({
   domain: lookup.domain,
@@ -207,16 +204,18 @@ export const RankMoverSchema = z
     description: `A tracked keyword that moved between its two latest lookups; at most ${MOVERS_LIMIT}, the biggest moves first (entering or dropping out of the first 100 counts as the biggest).`,
   });
 
-export const renderRankMover = (mover: RankMover) => ({
-  project_id: mover.projectId,
-  project_name: mover.projectName,
-  keyword: mover.keyword,
-  position: mover.position,
-  previous_position: mover.previousPosition,
-  change: mover.change,
-  movement: mover.movement,
-  fetched_at: mover.fetchedAt.toISOString(),
-});
+export const renderRankMover = (mover: RankMover) =>
+  fieldsOf(
+    mover,
+    "projectId",
+    "projectName",
+    "keyword",
+    "position",
+    "previousPosition",
+    "change",
+    "movement",
+    "fetchedAt",
+  );
 
 const DateTimeQuery = z.iso.datetime({ offset: true });
 
@@ -268,13 +267,7 @@ export const MentionsQuerySchema = z.object({
   network: z.enum(NETWORKS).optional(),
   sentiment: z.enum(SENTIMENT_LABELS).optional(),
   ...PostFilterFields,
-  text: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .optional()
-    .openapi({ description: "Mentions whose text contains this (any case)." }),
+  text: filterText("Mentions whose text contains this (any case)."),
   sort: z.enum(MENTION_SORTS).default("recent").openapi({
     description: "`recent`: newest first; `reach`: most reached first. Ties in id order, newest first.",
   }),

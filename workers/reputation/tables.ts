@@ -7,14 +7,21 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { at, createdAt } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
 import { tenantIdColumn, tenantTable } from "../identity/tables.ts";
 import { projects } from "../projects/tables.ts";
 import type { Device, OrganicResult } from "./serpapi-client.ts";
+
+/** Google's country and language codes and the device a search is made for, which change its results. */
+const searchSettings = () => ({
+  gl: text("gl").notNull(),
+  hl: text("hl").notNull(),
+  device: text("device").$type<Device>().notNull(),
+});
 
 /**
  * SHARED BY ALL TENANTS, HOLDS NO TENANT DATA: Google result pages as SerpApi returned them, one row per
@@ -28,17 +35,15 @@ export const serpResultPages = pgTable(
   "serp_result_pages",
   {
     query: text("query").notNull(),
-    gl: text("gl").notNull(),
-    hl: text("hl").notNull(),
-    device: text("device").$type<Device>().notNull(),
+    ...searchSettings(),
     /** 0-based: the page of `start = page × 10`. */
     page: integer("page").notNull(),
     results: jsonb("results").$type<OrganicResult[]>(),
     /** Google has no page after this one. */
     isLast: boolean("is_last").notNull().default(false),
-    fetchedAt: timestamp("fetched_at", { withTimezone: true }),
+    fetchedAt: at("fetched_at"),
     /** Someone is fetching the page until then; past it the claim is abandoned and may be taken. */
-    fetchingUntil: timestamp("fetching_until", { withTimezone: true }),
+    fetchingUntil: at("fetching_until"),
     /** Names the latest claim, so the callers waiting on it learn whether it was the one that failed. */
     claim: uuid("claim"),
     failure: text("failure"),
@@ -56,17 +61,15 @@ export const rankChecks = tenantTable(
   {
     domain: text("domain").notNull(),
     keyword: text("keyword").notNull(),
-    gl: text("gl").notNull(),
-    hl: text("hl").notNull(),
-    device: text("device").$type<Device>().notNull(),
+    ...searchSettings(),
     status: text("status", { enum: ["ranked", "not_found"] }).notNull(),
     position: integer("position"),
     url: text("url"),
     title: text("title"),
     pagesChecked: integer("pages_checked").notNull(),
     /** When the oldest result page the answer rests on was fetched from SerpApi. */
-    fetchedAt: timestamp("fetched_at", { withTimezone: true }).notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    fetchedAt: at("fetched_at").notNull(),
+    createdAt: createdAt(),
   },
   (table) => [
     uniqueIndex("rank_checks_observation_key").on(
@@ -100,8 +103,8 @@ export const rankTracking = pgTable(
       .primaryKey()
       .references(() => projects.id, { onDelete: "cascade" }),
     tenantId: tenantIdColumn(),
-    nextCheckAt: timestamp("next_check_at", { withTimezone: true }).notNull(),
-    lastCheckAt: timestamp("last_check_at", { withTimezone: true }),
+    nextCheckAt: at("next_check_at").notNull(),
+    lastCheckAt: at("last_check_at"),
   },
   (table) => [index("rank_tracking_next_check_idx").on(table.nextCheckAt), tenantIsolation()],
 );

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { timestamp } from "../http/api-schemas.ts";
+import { fieldsOf, timestamp } from "../http/api-schemas.ts";
 import { ListQuerySchema } from "../http/pagination.ts";
 import { base64url, fromBase64url } from "../lib/crypto.ts";
 import { AGGREGATIONS } from "./aggregate.ts";
@@ -148,14 +148,8 @@ export const SeriesSchema = z
     created_at: timestamp(),
   })
   .openapi("MetricSeries");
-export const renderSeries = (series: Series) => ({
-  id: series.id,
-  name: series.name,
-  labels: series.labels,
-  kind: series.kind,
-  unit: series.unit,
-  created_at: series.createdAt.toISOString(),
-});
+export const renderSeries = (series: Series) =>
+  fieldsOf(series, "id", "name", "labels", "kind", "unit", "createdAt");
 
 /** Prometheus refuses a range query of more than 11,000 steps; so does this one. */
 export const MAX_STEPS = 11_000;
@@ -270,19 +264,21 @@ export const LogRecordSchema = z
     span_id: z.string().nullable(),
   })
   .openapi("LogRecord");
-export const renderLogRecord = (record: LogRecord) => ({
-  id: record.id,
-  time: record.time.toISOString(),
-  observed_time: record.observedTime.toISOString(),
-  severity_number: record.severityNumber,
-  severity_text: record.severityText,
-  body: record.body,
-  event_name: record.eventName,
-  attributes: record.attributes,
-  resource: record.resource,
-  trace_id: record.traceId,
-  span_id: record.spanId,
-});
+export const renderLogRecord = (record: LogRecord) =>
+  fieldsOf(
+    record,
+    "id",
+    "time",
+    "observedTime",
+    "severityNumber",
+    "severityText",
+    "body",
+    "eventName",
+    "attributes",
+    "resource",
+    "traceId",
+    "spanId",
+  );
 
 const retentionDays = (what: string, defaultDays: number) =>
   z
@@ -313,7 +309,5 @@ export const RetentionUpdateSchema = z
   .strict()
   .openapi("TelemetryRetentionUpdate");
 
-export const renderRetention = (retention: Retention) => ({
-  metric_points_days: retention.metricPointsDays,
-  log_records_days: retention.logRecordsDays,
-});
+export const renderRetention = (retention: Retention) =>
+  fieldsOf(retention, "metricPointsDays", "logRecordsDays");

@@ -8,10 +8,9 @@ import {
   primaryKey,
   smallint,
   text,
-  timestamp,
   unique,
 } from "drizzle-orm/pg-core";
-import { createdAt, id, ownerId, timestamps } from "../db/columns.ts";
+import { at, createdAt, id, instant, ownerId, timestamps } from "../db/columns.ts";
 import { tenantIsolation } from "../db/policies.ts";
 import { tenantIdColumn, tenantTable } from "../identity/tables.ts";
 
@@ -40,7 +39,7 @@ export const metricPoints = pgTable(
   {
     tenantId: tenantIdColumn(),
     seriesId: ownerId("series_id", () => metricSeries.id),
-    time: timestamp("time", { withTimezone: true, precision: 3 }).notNull(),
+    time: instant("time").notNull(),
     value: doublePrecision("value").notNull(),
   },
   (table) => [
@@ -54,8 +53,8 @@ export const metricPoints = pgTable(
 export const logRecords = tenantTable(
   "log_records",
   {
-    time: timestamp("time", { withTimezone: true, precision: 3 }).notNull(),
-    observedTime: timestamp("observed_time", { withTimezone: true, precision: 3 }).notNull(),
+    time: instant("time").notNull(),
+    observedTime: instant("observed_time").notNull(),
     /** OpenTelemetry's severity number, 1 (TRACE) to 24 (FATAL4); 0 unspecified. */
     severityNumber: smallint("severity_number").notNull(),
     severityText: text("severity_text").notNull(),
@@ -74,7 +73,7 @@ export const telemetryUsage = pgTable(
   "telemetry_usage",
   {
     tenantId: tenantIdColumn(),
-    minute: timestamp("minute", { withTimezone: true }).notNull(),
+    minute: at("minute").notNull(),
     points: bigint("points", { mode: "number" }).notNull(),
     logRecords: bigint("log_records", { mode: "number" }).notNull(),
   },

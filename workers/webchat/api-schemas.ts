@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { changesOf, timestamp } from "../http/api-schemas.ts";
+import { changesOf, fieldsOf, timestampFields } from "../http/api-schemas.ts";
 import type { WidgetKey } from "./widget-keys.ts";
 import { WIDGET_KEY_PATTERN } from "./widget-keys.ts";
 
@@ -31,17 +31,6 @@ export const VisitorSessionSchema = z
   })
   .openapi("VisitorSession");
 
-export const WidgetKeySchema = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    key: z.string().openapi({ description: "Publishable: it goes in the page, in `<borde-chat key>`." }),
-    allowed_origins: z.array(z.string()),
-    created_at: timestamp(),
-    updated_at: timestamp(),
-  })
-  .openapi("WidgetKey");
-
 const OriginSchema = z
   .url()
   // The refinement also runs when z.url() has already refused the value, so it must not assume a URL.
@@ -51,25 +40,24 @@ const OriginSchema = z
   )
   .openapi({ example: "https://www.example.com" });
 
-export const WidgetKeyCreateSchema = z
-  .object({
-    name: z.string().trim().min(1).max(120),
-    allowed_origins: z.array(OriginSchema).min(1).max(50),
-  })
-  .openapi("WidgetKeyCreate");
-
-export const WidgetKeyUpdateSchema = changesOf(
-  z.object({
-    name: z.string().trim().min(1).max(120),
-    allowed_origins: z.array(OriginSchema).min(1).max(50),
-  }),
-).openapi("WidgetKeyUpdate");
-
-export const renderWidgetKey = (widgetKey: WidgetKey) => ({
-  id: widgetKey.id,
-  name: widgetKey.name,
-  key: widgetKey.key,
-  allowed_origins: widgetKey.allowedOrigins,
-  created_at: widgetKey.createdAt.toISOString(),
-  updated_at: widgetKey.updatedAt.toISOString(),
+const WidgetKeyFieldsSchema = z.object({
+  name: z.string().trim().min(1).max(120),
+  allowed_origins: z.array(OriginSchema).min(1).max(50),
 });
+
+export const WidgetKeyCreateSchema = WidgetKeyFieldsSchema.openapi("WidgetKeyCreate");
+
+export const WidgetKeyUpdateSchema = changesOf(WidgetKeyFieldsSchema).openapi("WidgetKeyUpdate");
+
+export const WidgetKeySchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    key: z.string().openapi({ description: "Publishable: it goes in the page, in `<borde-chat key>`." }),
+    allowed_origins: z.array(z.string()),
+    ...timestampFields,
+  })
+  .openapi("WidgetKey");
+
+export const renderWidgetKey = (widgetKey: WidgetKey) =>
+  fieldsOf(widgetKey, "id", "name", "key", "allowedOrigins", "createdAt", "updatedAt");

@@ -1,5 +1,5 @@
-import { index, text, timestamp } from "drizzle-orm/pg-core";
-import { timestamps } from "../db/columns.ts";
+import { index, text } from "drizzle-orm/pg-core";
+import { at, timestamps } from "../db/columns.ts";
 import { tenantTable } from "../identity/tables.ts";
 
 /**
@@ -12,7 +12,7 @@ export const widgetKeys = tenantTable(
     name: text("name").notNull(),
     key: text("key").notNull().unique(),
     allowedOrigins: text("allowed_origins").array().notNull(),
-    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedAt: at("revoked_at"),
     ...timestamps(),
   },
   (table) => [index("widget_keys_tenant_idx").on(table.tenantId)],

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { changesOf, timestamp } from "../../http/api-schemas.ts";
+import { changesOf, fieldsOf, timestampFields } from "../../http/api-schemas.ts";
 import type { ChannelNumber } from "./numbers.ts";
 import { NUMBER_CHANNELS } from "./tables.ts";
 
@@ -15,8 +15,7 @@ export const ChannelNumberSchema = z
     phone_number: E164Schema,
     assistant_id: z.uuid().nullable(),
     enabled: z.boolean(),
-    created_at: timestamp(),
-    updated_at: timestamp(),
+    ...timestampFields,
   })
   .openapi("ChannelNumber");
 
@@ -35,12 +34,5 @@ export const ChannelNumberUpdateSchema = changesOf(
   z.object({ phone_number: E164Schema, assistant_id: z.uuid().nullable(), enabled: z.boolean() }),
 ).openapi("ChannelNumberUpdate");
 
-export const renderChannelNumber = (number: ChannelNumber) => ({
-  id: number.id,
-  channel: number.channel,
-  phone_number: number.phoneNumber,
-  assistant_id: number.assistantId,
-  enabled: number.enabled,
-  created_at: number.createdAt.toISOString(),
-  updated_at: number.updatedAt.toISOString(),
-});
+export const renderChannelNumber = (number: ChannelNumber) =>
+  fieldsOf(number, "id", "channel", "phoneNumber", "assistantId", "enabled", "createdAt", "updatedAt");

@@ -1,10 +1,11 @@
 import { boolean, index, text, unique, uuid } from "drizzle-orm/pg-core";
 import { assistants } from "../../assistants/tables.ts";
+import type { Channel } from "../../conversations/tables.ts";
 import { timestamps } from "../../db/columns.ts";
 import { tenantTable } from "../../identity/tables.ts";
 
-/** The channels a Twilio number can serve. */
-export const NUMBER_CHANNELS = ["whatsapp", "voice"] as const;
+/** The channels a Twilio number can serve: the conversation channels that reach a phone number. */
+export const NUMBER_CHANNELS = ["whatsapp", "voice"] as const satisfies readonly Channel[];
 export type NumberChannel = (typeof NUMBER_CHANNELS)[number];
 
 /**
