@@ -1,8 +1,9 @@
 import { and, asc, between, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Entity } from "../catalog/entities.ts";
-import type { Database } from "../db/client.ts";
+import type { Database, DatabaseSession } from "../db/client.ts";
 import { equalTo, findTenantRow, tenantRow } from "../db/tenant-rows.ts";
 import { keysetPage, listTenantRows, type Page } from "../http/pagination.ts";
+import type { ChunkOutcome } from "./chunk-budget.ts";
 import { headerMatcher, readFieldSettings } from "./field-settings.ts";
 import {
   type BatchState,
@@ -229,4 +230,38 @@ export async function clearErrors(db: Database, batchId: string, rows: number[])
         inArray(importErrors.row, rows),
       ),
     );
+}
+
+/** One step of a batch worked a chunk at a time: validation or promotion. */
+export type ChunkedWork = {
+  /** The state the batch is in while the step runs; in any other, the step has nothing to do. */
+  state: BatchState;
+  /** The last row number the step has done. */
+  through: (batch: Batch) => number;
+  /** Once every row is done: the batch moves on. */
+  finish: (db: Database, batch: Batch) => Promise<void>;
+  /** The rows after `through`: their work, and the batch's progress moved past them. */
+  work: (db: Database, batch: Batch) => Promise<void>;
+};
+
+/**
+ * The next chunk of a batch's step in one transaction with the batch locked, its progress recorded in the
+ * same transaction: a retried job resumes after the last chunk that committed.
+ */
+export function nextChunkOf(
+  session: DatabaseSession,
+  tenantId: string,
+  batchId: string,
+  step: ChunkedWork,
+): Promise<ChunkOutcome> {
+  return session.tenant(tenantId, async (db) => {
+    const batch = await lockBatch(db, tenantId, batchId);
+    if (batch?.state !== step.state) return "stopped";
+    if (step.through(batch) >= batch.lastRow) {
+      await step.finish(db, batch);
+      return "done";
+    }
+    await step.work(db, batch);
+    return "more";
+  });
 }

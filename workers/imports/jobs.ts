@@ -80,20 +80,17 @@ export const importReadFileJob = defineJob({
   giveUp: failBatch("ingesting", "file"),
 });
 
-export const importValidateJob = defineJob({
-  type: "imports.validate",
-  kind: "long",
-  payload: BatchJobSchema,
-  run: (job, runtime) => chunkedStep("imports.validate", job, runtime, Date.now() + JOB_BUDGET_MS),
-  giveUp: failBatch("validating", "validation"),
-});
+/** A batch step worked in chunks; giving up leaves the batch failed, naming the step. */
+const chunkedJob = (type: ChunkedStep, during: BatchState, step: string) =>
+  defineJob({
+    type,
+    kind: "long",
+    payload: BatchJobSchema,
+    run: (job, runtime) => chunkedStep(type, job, runtime, Date.now() + JOB_BUDGET_MS),
+    giveUp: failBatch(during, step),
+  });
 
-export const importPromoteJob = defineJob({
-  type: "imports.promote",
-  kind: "long",
-  payload: BatchJobSchema,
-  run: (job, runtime) => chunkedStep("imports.promote", job, runtime, Date.now() + JOB_BUDGET_MS),
-  giveUp: failBatch("promoting", "promotion"),
-});
+export const importValidateJob = chunkedJob("imports.validate", "validating", "validation");
+export const importPromoteJob = chunkedJob("imports.promote", "promoting", "promotion");
 
 export const importJobs = [importReadFileJob, importValidateJob, importPromoteJob] as const;

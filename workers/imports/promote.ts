@@ -2,8 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { storeOf } from "../catalog/records.ts";
 import type { Database, DatabaseSession } from "../db/client.ts";
 import { uuidv7 } from "../lib/uuid.ts";
-import { type Batch, lockBatch, setBatch, throughAfter } from "./batches.ts";
-import type { ChunkOutcome } from "./chunk-budget.ts";
+import { type Batch, nextChunkOf, setBatch, throughAfter } from "./batches.ts";
 import { importRows } from "./tables.ts";
 
 type ChunkCounts = {
@@ -101,30 +100,24 @@ async function promoteRows(db: Database, batch: Batch, limit: number): Promise<C
  * repeated job therefore starts after the last chunk that committed: no row is written twice, none is
  * skipped. Records are looked up again here, since the catalog may have changed since validation.
  */
-export async function promoteNextChunk(
-  session: DatabaseSession,
-  tenantId: string,
-  batchId: string,
-  span: number,
-): Promise<ChunkOutcome> {
-  return session.tenant(tenantId, async (db) => {
-    const batch = await lockBatch(db, tenantId, batchId);
-    if (batch?.state !== "promoting") return "stopped";
-    if (batch.promotedThrough >= batch.lastRow) {
-      await setBatch(db, batchId, { state: "promoted" });
-      return "done";
-    }
-    const counts = await promoteRows(db, batch, span);
-    const { result } = batch;
-    await setBatch(db, batchId, {
-      promotedThrough: throughAfter(batch, batch.promotedThrough, span),
-      result: {
-        created: result.created + counts.created,
-        updated: result.updated + counts.updated,
-        unchanged: result.unchanged + counts.unchanged,
-        failed: result.failed + counts.failed,
-      },
-    });
-    return "more";
+export const promoteNextChunk = (session: DatabaseSession, tenantId: string, batchId: string, span: number) =>
+  nextChunkOf(session, tenantId, batchId, {
+    state: "promoting",
+    through: (batch) => batch.promotedThrough,
+    finish: async (db, batch) => {
+      await setBatch(db, batch.id, { state: "promoted" });
+    },
+    work: async (db, batch) => {
+      const counts = await promoteRows(db, batch, span);
+      const { result } = batch;
+      await setBatch(db, batch.id, {
+        promotedThrough: throughAfter(batch, batch.promotedThrough, span),
+        result: {
+          created: result.created + counts.created,
+          updated: result.updated + counts.updated,
+          unchanged: result.unchanged + counts.unchanged,
+          failed: result.failed + counts.failed,
+        },
+      });
+    },
   });
-}

@@ -2,8 +2,15 @@ import { and, eq, sql } from "drizzle-orm";
 import { type RecordValues, readRecord } from "../catalog/entities.ts";
 import { existingByKey, storeOf, unchanged } from "../catalog/records.ts";
 import type { Database, DatabaseSession } from "../db/client.ts";
-import { type Batch, clearErrors, lockBatch, rowsAfter, setBatch, throughAfter } from "./batches.ts";
-import type { ChunkOutcome } from "./chunk-budget.ts";
+import {
+  type Batch,
+  clearErrors,
+  lockBatch,
+  nextChunkOf,
+  rowsAfter,
+  setBatch,
+  throughAfter,
+} from "./batches.ts";
 import { readFieldSettings } from "./field-settings.ts";
 import {
   type BatchPreview,
@@ -217,37 +224,35 @@ export async function summarize(db: Database, batch: Batch) {
 }
 
 /**
- * Validates the next `span` row numbers of a validating batch in one transaction (one lookup of existing
- * records and one write of verdicts), and records how far it got in the
- * same transaction: a retried job resumes after the last chunk that committed. The last call finds no
- * rows left and makes the batch `validated`, with its preview.
+ * Validates the next `span` row numbers of a validating batch (one lookup of existing records and one
+ * write of verdicts) and records how far it got, in one transaction. The last call finds no rows left and
+ * makes the batch `validated`, with its preview.
  */
-export async function validateNextChunk(
+export const validateNextChunk = (
   session: DatabaseSession,
   tenantId: string,
   batchId: string,
   span: number,
-): Promise<ChunkOutcome> {
-  return session.tenant(tenantId, async (db) => {
-    const batch = await lockBatch(db, tenantId, batchId);
-    if (batch?.state !== "validating") return "stopped";
-    if (batch.validatedThrough >= batch.lastRow) {
-      await setBatch(db, batchId, { state: "validated", ...(await summarize(db, batch)) });
-      return "done";
-    }
-    const rows = await rowsAfter(db, batchId, batch.validatedThrough, span);
-    const settings = await readFieldSettings(db, tenantId, batch.entity);
-    const read = rows.map((row) => readRow(batch, settings, row));
-    const keys = keysOf(read);
-    const context: KeyContext = {
-      existing: await existingByKey(db, tenantId, storeOf(batch.entity), batch.matchOn, keys),
-      firstRowOf: await firstRowsOf(db, batchId, keys, batch.validatedThrough),
-    };
-    await saveVerdicts(db, batch, judgeInOrder(batch, read, context));
-    await setBatch(db, batchId, { validatedThrough: throughAfter(batch, batch.validatedThrough, span) });
-    return "more";
+) =>
+  nextChunkOf(session, tenantId, batchId, {
+    state: "validating",
+    through: (batch) => batch.validatedThrough,
+    finish: async (db, batch) => {
+      await setBatch(db, batch.id, { state: "validated", ...(await summarize(db, batch)) });
+    },
+    work: async (db, batch) => {
+      const rows = await rowsAfter(db, batch.id, batch.validatedThrough, span);
+      const settings = await readFieldSettings(db, tenantId, batch.entity);
+      const read = rows.map((row) => readRow(batch, settings, row));
+      const keys = keysOf(read);
+      const context: KeyContext = {
+        existing: await existingByKey(db, tenantId, storeOf(batch.entity), batch.matchOn, keys),
+        firstRowOf: await firstRowsOf(db, batch.id, keys, batch.validatedThrough),
+      };
+      await saveVerdicts(db, batch, judgeInOrder(batch, read, context));
+      await setBatch(db, batch.id, { validatedThrough: throughAfter(batch, batch.validatedThrough, span) });
+    },
   });
-}
 
 /**
  * `PATCH …/rows/{row}`: replaces cells of one row of a validated batch and judges it again against the
