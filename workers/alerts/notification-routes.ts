@@ -28,8 +28,6 @@ import {
 } from "./channels.ts";
 import { SIGNATURE_HEADER } from "./notification-body.ts";
 
-const { read: READ, write: WRITE } = areaAccess("alerts");
-
 const routes = new RouteGroup("Alerts", { module: "telemetry" });
 
 /** A channel's URL must be one Borde may send to: no private addresses outside development. */
@@ -43,19 +41,15 @@ const channel = routes.resource("alert channel", {
   path: "/api/v1/alerts/channels",
   schema: AlertChannelSchema,
   render: renderChannel,
+  access: areaAccess("alerts"),
 });
 
-channel.list(
-  { operationId: "listAlertChannels", summary: "The tenant's alert channels", access: READ },
-  listChannels,
-);
+channel.list({ summary: "The tenant's alert channels" }, listChannels);
 
 channel.create(
   {
-    operationId: "createAlertChannel",
     summary: "Create an alert channel: where matching alerts are sent, grouped, signed",
     description: `Each notification is a POST signed with HMAC-SHA256 under the channel's secret: the header \`${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex>\` carries the send time and the hex HMAC of \`<t>.<raw body>\`. A receiver recomputes it, compares in constant time and refuses old timestamps. The secret is in this response only.`,
-    access: WRITE,
     body: AlertChannelCreateSchema,
     check: (c, body) => assertSendable(body.url, c.get("config").webhookAllowPrivateTargets),
     responseDescription: "The channel, with its secret",
@@ -68,42 +62,34 @@ channel.create(
     createChannel(db, tenantId, { ...columnsOf(body), secret: body.secret ?? randomToken() }),
 );
 
-channel.get({ operationId: "getAlertChannel", summary: "One alert channel", access: READ }, findChannel);
+channel.get({ summary: "One alert channel" }, findChannel);
 
 channel.update(
   {
-    operationId: "updateAlertChannel",
     summary: "Change an alert channel (its secret stays)",
-    access: WRITE,
     body: AlertChannelUpdateSchema,
     check: (c, body) => assertSendable(body.url, c.get("config").webhookAllowPrivateTargets),
   },
   (db, tenantId, id, body) => updateChannel(db, tenantId, id, columnsOf(body)),
 );
 
-channel.delete(
-  { operationId: "deleteAlertChannel", summary: "Delete an alert channel", access: WRITE },
-  deleteChannel,
-);
+channel.delete({ summary: "Delete an alert channel" }, deleteChannel);
 
 const silence = routes.resource("silence", {
   path: "/api/v1/alerts/silences",
   schema: AlertSilenceSchema,
   render: renderSilence,
+  access: areaAccess("alerts"),
+  operationName: "alert silence",
 });
 
-silence.list(
-  { operationId: "listAlertSilences", summary: "The tenant's silences", access: READ },
-  listSilences,
-);
+silence.list({ summary: "The tenant's silences" }, listSilences);
 
 silence.create(
   {
-    operationId: "createAlertSilence",
     summary: "Silence the alerts matching every matcher from starts_at to ends_at",
     description:
       "A silenced alert still changes state (and is listed); it is not notified while the silence holds.",
-    access: WRITE,
     body: AlertSilenceCreateSchema,
   },
   (db, tenantId, body) =>
@@ -115,22 +101,17 @@ silence.create(
     }),
 );
 
-silence.get({ operationId: "getAlertSilence", summary: "One silence", access: READ }, findSilence);
+silence.get({ summary: "One silence" }, findSilence);
 
 silence.action(
   "expire",
   {
-    operationId: "expireAlertSilence",
     summary: "End a silence now; its alerts are notified again from the next evaluation",
-    access: WRITE,
     responseDescription: "The expired silence",
   },
   (db, tenantId, id) => expireSilence(db, tenantId, id, new Date()),
 );
 
-silence.delete(
-  { operationId: "deleteAlertSilence", summary: "Delete a silence", access: WRITE },
-  deleteSilence,
-);
+silence.delete({ summary: "Delete a silence" }, deleteSilence);
 
 export const registerAlertNotificationRoutes = routes.register;

@@ -1,8 +1,8 @@
 import { areaAccess } from "../access/authorize.ts";
 import { columnsOf, IdParamSchema } from "../http/api-schemas.ts";
-import { jsonBody, jsonResponse } from "../http/openapi.ts";
+import { jsonResponse } from "../http/openapi.ts";
 import { HttpProblem, notFound } from "../http/problem.ts";
-import { RouteGroup, tenantRead, tenantWrite } from "../http/route-kit.ts";
+import { RouteGroup, tenantRead } from "../http/route-kit.ts";
 import { ACTIVE_STATES, listAlerts, listTransitions } from "./alerts.ts";
 import {
   AlertHistoryQuerySchema,
@@ -29,7 +29,7 @@ import {
   updateRule,
 } from "./rules.ts";
 
-const { read: READ, write: WRITE } = areaAccess("alerts");
+const ACCESS = areaAccess("alerts");
 
 const routes = new RouteGroup("Alerts", { module: "telemetry" });
 
@@ -37,65 +37,28 @@ const alertRule = routes.resource("alert rule", {
   path: "/api/v1/alerts/rules",
   schema: AlertRuleSchema,
   render: renderRule,
+  access: ACCESS,
 });
 
-alertRule.list(
-  {
-    operationId: "listAlertRules",
-    summary: "The tenant's alert rules",
-    access: READ,
-  },
-  listRules,
-);
+alertRule.list({ summary: "The tenant's alert rules" }, listRules);
 
 alertRule.create(
   {
-    operationId: "createAlertRule",
     summary: "Create an alert rule: function(selector[window]) comparator threshold, held for a while",
-    access: WRITE,
     body: AlertRuleCreateSchema,
     responseDescription: "The rule",
   },
   (db, tenantId, body) => createRule(db, tenantId, columnsOf(body)),
 );
 
-alertRule.get(
-  {
-    operationId: "getAlertRule",
-    summary: "One alert rule",
-    access: READ,
-  },
-  findRule,
+alertRule.get({ summary: "One alert rule" }, findRule);
+
+alertRule.update(
+  { summary: "Change an alert rule", body: AlertRuleUpdateSchema, responseDescription: "The changed rule" },
+  (db, tenantId, id, changes) => updateRule(db, tenantId, id, columnsOf(changes)),
 );
 
-routes.add(
-  {
-    method: "patch",
-    path: "/api/v1/alerts/rules/{id}",
-    operationId: "updateAlertRule",
-    summary: "Change an alert rule",
-    access: WRITE,
-    request: { params: IdParamSchema, body: jsonBody(AlertRuleUpdateSchema) },
-    responses: { 200: jsonResponse(AlertRuleSchema, "The changed rule") },
-    problems: [404],
-  },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const changes = columnsOf(c.req.valid("json"));
-    const rule = await tenantWrite(c, (db, tenantId) => updateRule(db, tenantId, id, changes));
-    if (!rule) throw notFound("alert rule");
-    return c.json(renderRule(rule), 200);
-  },
-);
-
-alertRule.delete(
-  {
-    operationId: "deleteAlertRule",
-    summary: "Delete an alert rule",
-    access: WRITE,
-  },
-  deleteRule,
-);
+alertRule.delete({ summary: "Delete an alert rule" }, deleteRule);
 
 routes.add(
   {
@@ -104,14 +67,13 @@ routes.add(
     operationId: "previewAlertRule",
     summary: "The rule's alerts at each step over stored data, from no state, notifying nobody",
     description: `Evaluates the rule every step from start to end as Prometheus would (a disabled rule too, so one can be tried before it is enabled), and lists each step's alerts: pending, firing, or resolved (kept 15 minutes). Reads at most ${MAX_PREVIEW_POINTS} points.`,
-    access: READ,
-    request: { params: IdParamSchema, body: jsonBody(PreviewRequestSchema) },
+    access: ACCESS.read,
+    params: IdParamSchema,
+    body: PreviewRequestSchema,
     responses: { 200: jsonResponse(PreviewSchema, "The alerts at each step") },
     problems: [404],
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const body = c.req.valid("json");
+  async (c, { params: { id }, body }) => {
     const range = { startMs: body.start, endMs: body.end, stepMs: body.step_seconds * 1000 };
     const steps = await tenantRead(c, async (db, tenantId) => {
       const rule = await findRule(db, tenantId, id);
@@ -134,15 +96,14 @@ const alert = routes.resource("alert", {
   path: "/api/v1/alerts",
   schema: StoredAlertSchema,
   render: renderStoredAlert,
+  access: ACCESS,
 });
 
 alert.list(
   {
-    operationId: "listAlerts",
     summary: "The tenant's alerts as the last evaluation left them: the active ones unless a state is asked",
     description:
       "Every enabled rule is evaluated each minute; each series it matches is one alert, identified by its labels.",
-    access: READ,
     filters: AlertListQuerySchema,
   },
   (db, tenantId, query) =>
@@ -158,13 +119,13 @@ const transition = routes.resource("alert transition", {
   path: "/api/v1/alerts/history",
   schema: AlertTransitionSchema,
   render: renderTransition,
+  access: ACCESS,
 });
 
 transition.list(
   {
     operationId: "listAlertHistory",
     summary: "Every change of an alert's state, oldest first",
-    access: READ,
     filters: AlertHistoryQuerySchema,
     responseDescription: "A page of transitions",
   },

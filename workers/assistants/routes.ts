@@ -14,46 +14,35 @@ import {
   updateAssistant,
 } from "./assistants.ts";
 
-const { read: READ, write: WRITE } = areaAccess("assistants", { write: "admin" });
-
 const routes = new RouteGroup("Assistants");
 
 const assistant = routes.resource("assistant", {
   path: "/api/v1/assistants",
   schema: AssistantSchema,
   render: renderAssistant,
+  access: areaAccess("assistants", { write: "admin" }),
 });
 
-assistant.list(
-  { operationId: "listAssistants", summary: "The tenant's assistants", access: READ },
-  listAssistants,
-);
+assistant.list({ summary: "The tenant's assistants" }, listAssistants);
 
 assistant.create(
   {
-    operationId: "createAssistant",
     summary: "Create an assistant; the oldest enabled one answers webchat visitors",
-    access: WRITE,
     body: AssistantCreateSchema,
   },
   createAssistant,
 );
 
-assistant.get({ operationId: "getAssistant", summary: "One assistant", access: READ }, getAssistant);
+assistant.get({ summary: "One assistant" }, getAssistant);
 
 assistant.update(
   {
-    operationId: "updateAssistant",
     summary: "Change an assistant's name, model, instructions, temperature or whether it is enabled",
-    access: WRITE,
     body: AssistantUpdateSchema,
   },
   updateAssistant,
 );
 
-assistant.delete(
-  { operationId: "deleteAssistant", summary: "Delete an assistant", access: WRITE },
-  deleteAssistant,
-);
+assistant.delete({ summary: "Delete an assistant" }, deleteAssistant);
 
 export const registerAssistantRoutes = routes.register;

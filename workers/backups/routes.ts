@@ -16,7 +16,7 @@ import { createBackup, findBackup, listBackups, requestRestore } from "./backups
 import { backupRestoreJob, backupRunJob } from "./jobs.ts";
 
 // A backup is all of the tenant's data: admins take and read them; only owners put one back.
-const { read: READ, write: WRITE } = areaAccess("backups", { read: "admin", write: "admin" });
+const ACCESS = areaAccess("backups", { read: "admin", write: "admin" });
 const OWNER = { role: "owner" } as const;
 
 const routes = new RouteGroup("Backups", { module: "backups" });
@@ -25,17 +25,12 @@ const backups = routes.resource("backup", {
   path: "/api/v1/backups",
   schema: BackupSchema,
   render: renderBackup,
+  access: ACCESS,
 });
 
-backups.list(
-  { operationId: "listBackups", summary: "The tenant's backups, oldest first", access: READ },
-  listBackups,
-);
+backups.list({ summary: "The tenant's backups, oldest first" }, listBackups);
 
-backups.get(
-  { operationId: "getBackup", summary: "One backup: its state, files and last restore", access: READ },
-  findBackup,
-);
+backups.get({ summary: "One backup: its state, files and last restore" }, findBackup);
 
 routes.add(
   {
@@ -45,7 +40,7 @@ routes.add(
     summary: "Back up the tenant's data now, in the background",
     description:
       "Every six hours a backup is taken anyway. Poll the backup until its `state` is completed; send an Idempotency-Key so a retried call takes one backup.",
-    access: WRITE,
+    access: ACCESS.write,
     idempotent: true,
     responses: { 202: jsonResponse(BackupSchema, "The backup, queued") },
   },
@@ -65,8 +60,9 @@ routes.add(
     summary: "A completed backup's manifest, or with ?table= one table's gzipped NDJSON file",
     description:
       "The file is sent as stored (`application/gzip`), so its SHA-256 is the manifest's `sha256`; gunzipped, each line is one row as JSON.",
-    access: READ,
-    request: { params: IdParamSchema, query: DownloadQuerySchema },
+    access: ACCESS.read,
+    params: IdParamSchema,
+    query: DownloadQuerySchema,
     responses: {
       200: {
         description: "The manifest (no `table`), or the table's file",
@@ -78,9 +74,7 @@ routes.add(
     },
     problems: [404, 409],
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const { table } = c.req.valid("query");
+  async (c, { params: { id }, query: { table } }) => {
     const backup = await tenantRead(c, (db, tenantId) => findBackup(db, tenantId, id));
     if (!backup) throw notFound("backup");
     if (backup.state !== "completed" || !backup.manifest)
@@ -110,12 +104,11 @@ routes.add(
       "Every backed-up table's rows of the tenant are replaced by the backup's in one transaction: if any file fails its checksum or any row is refused, nothing changes. Members, API keys, sessions and usage counters are not part of a backup and stay as they are. Only a completed backup of the current `schema_version` can be restored. Poll the backup's `restore`.",
     access: OWNER,
     idempotent: true,
-    request: { params: IdParamSchema },
+    params: IdParamSchema,
     responses: { 202: jsonResponse(BackupSchema, "The backup, its restore queued") },
     problems: [404, 409],
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
+  async (c, { params: { id } }) => {
     const request = await tenantWrite(c, (db, tenantId) => requestRestore(db, tenantId, id));
     if (request.outcome === "not_found") throw notFound("backup");
     if (request.outcome === "not_completed")

@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import { areaAccess } from "../access/authorize.ts";
 import { IdParamSchema } from "../http/api-schemas.ts";
-import { jsonBody, jsonResponse } from "../http/openapi.ts";
+import { jsonResponse } from "../http/openapi.ts";
 import { HttpProblem, notFound, validationProblem } from "../http/problem.ts";
 import { RouteGroup, tenantWrite } from "../http/route-kit.ts";
 import {
@@ -82,19 +82,18 @@ function catalogRoutes<Row>(shape: Shape<Row>) {
   const Many = many[0]?.toUpperCase() + many.slice(1);
   const One = one[0]?.toUpperCase() + one.slice(1);
   const path = `/api/v1/${many}`;
-  const routes = new RouteGroup(shape.tag);
+  const routes = new RouteGroup(shape.tag, { module: "catalog" });
 
-  const record = routes.resource(one, { path, schema: shape.item, render });
+  const record = routes.resource(one, {
+    path,
+    schema: shape.item,
+    render,
+    access: { read: READ, write: WRITE },
+    plural: many,
+  });
 
   record.list(
-    {
-      operationId: `list${Many}`,
-      summary: `The tenant's ${many}, in creation order, with filters`,
-      access: READ,
-      module: "catalog",
-      filters: shape.filters,
-      responseDescription: `A page of ${many}`,
-    },
+    { summary: `The tenant's ${many}, in creation order, with filters`, filters: shape.filters },
     (db, tenantId, query) =>
       listRecords<Row & { id: string }>(
         db,
@@ -114,7 +113,6 @@ function catalogRoutes<Row>(shape: Shape<Row>) {
       description:
         "UTF-8 with a header line, comma-separated, RFC 4180 quoting; the same columns an import reads, so an export can be imported back. Filters as in the list.",
       access: READ,
-      module: "catalog",
       request: { query: shape.filters },
       responses: {
         200: { description: `The ${many}`, content: { "text/csv": { schema: { type: "string" } } } },
@@ -137,24 +135,14 @@ function catalogRoutes<Row>(shape: Shape<Row>) {
   );
 
   record.create(
-    {
-      operationId: `create${One}`,
-      summary: `Add a ${one}`,
-      access: WRITE,
-      module: "catalog",
-      body: shape.create,
-      problems: [409],
-    },
+    { summary: `Add a ${one}`, body: shape.create, problems: [409] },
     async (db, tenantId, body) => {
       const values = recordOf(entity, body as Record<string, unknown>);
       return savedRow(await createRecord<Row & { id: string }>(db, tenantId, entity, values), one, shape.key);
     },
   );
 
-  record.get(
-    { operationId: `get${One}`, summary: `One ${one}`, access: READ, module: "catalog" },
-    (db, tenantId, id) => findRecord<Row>(db, tenantId, entity, id),
-  );
+  record.get({ summary: `One ${one}` }, (db, tenantId, id) => findRecord<Row>(db, tenantId, entity, id));
 
   routes.add(
     {
@@ -163,14 +151,13 @@ function catalogRoutes<Row>(shape: Shape<Row>) {
       operationId: `update${One}`,
       summary: `Change a ${one}`,
       access: WRITE,
-      module: "catalog",
-      request: { params: IdParamSchema, body: jsonBody(shape.update) },
+      params: IdParamSchema,
+      body: shape.update,
       responses: { 200: jsonResponse(shape.item, `The ${one}`) },
       problems: [404, 409],
     },
-    async (c) => {
-      const { id } = c.req.valid("param");
-      const changes = c.req.valid("json") as Record<string, unknown>;
+    async (c, { params: { id }, body }) => {
+      const changes = body as Record<string, unknown>;
       const write = await tenantWrite(c, async (db, tenantId) => {
         const existing = await findRecord<Record<string, unknown>>(db, tenantId, entity, id);
         if (!existing) return { outcome: "not_found" } as const;
@@ -181,10 +168,7 @@ function catalogRoutes<Row>(shape: Shape<Row>) {
     },
   );
 
-  record.delete(
-    { operationId: `delete${One}`, summary: `Delete a ${one}`, access: WRITE, module: "catalog" },
-    (db, tenantId, id) => deleteRecord(db, tenantId, entity, id),
-  );
+  record.delete({ summary: `Delete a ${one}` }, (db, tenantId, id) => deleteRecord(db, tenantId, entity, id));
 
   return routes.register;
 }

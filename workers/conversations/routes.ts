@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { areaAccess, userOf } from "../access/authorize.ts";
 import { IdParamSchema } from "../http/api-schemas.ts";
 import type { AppEnv } from "../http/app-env.ts";
-import { jsonBody, jsonResponse } from "../http/openapi.ts";
+import { jsonResponse } from "../http/openapi.ts";
 import { ListQuerySchema, pageSchema, toPage } from "../http/pagination.ts";
 import { HttpProblem, notFound } from "../http/problem.ts";
 import { jobContext } from "../http/request-context.ts";
@@ -37,22 +37,18 @@ const conversation = routes.resource("conversation", {
   path: "/api/v1/conversations",
   schema: ConversationSchema,
   render: renderConversation,
+  access: { read: READ, write: AGENT },
 });
 
 conversation.list(
   {
-    operationId: "listConversations",
     summary: "The tenant's conversations, optionally by status and channel",
-    access: READ,
     filters: ConversationFilterSchema,
   },
   (db, tenantId, { status, channel, ...page }) => listConversations(db, tenantId, { status, channel }, page),
 );
 
-conversation.get(
-  { operationId: "getConversation", summary: "One conversation", access: READ },
-  getConversation,
-);
+conversation.get({ summary: "One conversation" }, getConversation);
 
 routes.add(
   {
@@ -61,13 +57,12 @@ routes.add(
     operationId: "listConversationMessages",
     summary: "A conversation's transcript, oldest first",
     access: READ,
-    request: { params: IdParamSchema, query: ListQuerySchema },
+    params: IdParamSchema,
+    query: ListQuerySchema,
     responses: { 200: jsonResponse(pageSchema(MessageSchema, "MessagePage"), "A page of messages") },
     problems: [404],
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const page = c.req.valid("query");
+  async (c, { params: { id }, query: page }) => {
     const result = await tenantRead(c, async (db, tenantId) => {
       const conversation = await getConversation(db, tenantId, id);
       return conversation ? transcriptPage(db, tenantId, id, page) : null;
@@ -85,18 +80,17 @@ routes.add(
     summary: "Answer as a person: this takes the conversation over, and the assistant stays quiet",
     description: "In a WhatsApp conversation the message also goes to the contact through Twilio.",
     access: AGENT,
-    request: { params: IdParamSchema, body: jsonBody(OutgoingMessageSchema) },
+    params: IdParamSchema,
+    body: OutgoingMessageSchema,
     responses: {
       201: jsonResponse(AckSchema, "Stored and sent to the conversation's sockets"),
       200: jsonResponse(AckSchema, "Already stored under this client message id"),
     },
     problems: [404, 409],
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const message = c.req.valid("json");
+  async (c, { params: { id }, body }) => {
     const agent = agentIn(c, id);
-    const outcome = await sessionStub(c.env.WEBCHAT_SESSION, id).sendMessage(agent, message, jobContext(c));
+    const outcome = await sessionStub(c.env.WEBCHAT_SESSION, id).sendMessage(agent, body, jobContext(c));
     if (outcome.type === "error") throw messageRefused(outcome);
     return c.json(outcome, outcome.duplicate ? 200 : 201);
   },
@@ -109,12 +103,11 @@ routes.add(
     operationId: "joinConversationLive",
     summary: "Join a conversation live over a WebSocket (same protocol as the widget); this takes it over",
     access: AGENT,
-    request: { params: IdParamSchema },
+    params: IdParamSchema,
     responses: { 101: { description: "Switching to the WebSocket protocol" } },
     problems: [404, 426],
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
+  async (c, { params: { id } }) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       throw new HttpProblem("upgrade-required", "Connect with a WebSocket.", {
         headers: { Upgrade: "websocket" },
@@ -141,9 +134,7 @@ routes.add(
 conversation.action(
   "close",
   {
-    operationId: "closeConversation",
     summary: "Close a conversation; its sockets are told and closed",
-    access: AGENT,
     responseDescription: "The closed conversation",
   },
   (db, tenantId, id, c) => closeConversation(db, tenantId, id, userOf(c).userId),

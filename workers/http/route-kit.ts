@@ -24,12 +24,43 @@ type RequestParts = NonNullable<RouteConfig["request"]>;
 type Responses = RouteConfig["responses"];
 type ProblemResponses = ReturnType<typeof problemResponses<ProblemStatus>>;
 
+/** The names a handler's validated inputs go by: `params`, `query`, `body` (JSON) and `form`. */
+type InputName<Target> = Target extends "param" ? "params" : Target extends "json" ? "body" : Target;
+
+/** A route's validated request parts, as its zod schemas parse them. */
+type ValidInput<C> =
+  C extends Context<AppEnv, infer _Path, infer I>
+    ? I extends { out: infer Out }
+      ? { [Target in keyof Out & ("param" | "query" | "json" | "form") as InputName<Target>]: Out[Target] }
+      : Record<never, never>
+    : never;
+
 /**
- * The handler type of a declared route. Conditional on Res so TypeScript waits for the route file's
- * responses before it decides whether a bare Response (a 204, an upgrade) may be returned; on the generic
- * route it decides too early and always refuses.
+ * The handler type of a declared route: the context, and the request parts the route validated.
+ * Conditional on Res so TypeScript waits for the route file's responses before it decides whether a bare
+ * Response (a 204, an upgrade) may be returned; on the generic route it decides too early and always refuses.
  */
-type HandlerOf<R extends RouteConfig, Res> = Res extends unknown ? RouteHandler<R, AppEnv> : never;
+type HandlerOf<R extends RouteConfig, Res> = Res extends unknown
+  ? (
+      c: Parameters<RouteHandler<R, AppEnv>>[0],
+      input: ValidInput<Parameters<RouteHandler<R, AppEnv>>[0]>,
+    ) => ReturnType<RouteHandler<R, AppEnv>>
+  : never;
+
+/** What the validators left for the handler; a part the route does not declare is undefined. */
+function validInput(c: Context<AppEnv>) {
+  const valid = (target: "param" | "query" | "json" | "form"): unknown => c.req.valid(target as never);
+  return { params: valid("param"), query: valid("query"), body: valid("json"), form: valid("form") };
+}
+
+type Schema = z.ZodType | undefined;
+type Parameters_ = z.ZodObject | undefined;
+
+/** The request a declaration describes: its `request`, with the parts it names directly. */
+type RequestOf<Req, B, Q, Pa> = (Req extends RequestParts ? Req : Record<never, never>) &
+  (B extends z.ZodType ? { body: ReturnType<typeof jsonBody<B>> } : Record<never, never>) &
+  (Q extends z.ZodObject ? { query: Q } : Record<never, never>) &
+  (Pa extends z.ZodObject ? { params: Pa } : Record<never, never>);
 
 /** What a route file states about one operation; the kit adds the tag, security, authorization and problems. */
 export type Declaration<
@@ -37,6 +68,9 @@ export type Declaration<
   P extends string,
   Req extends RequestParts | undefined,
   Res extends Responses,
+  B extends Schema = undefined,
+  Q extends Parameters_ = undefined,
+  Pa extends Parameters_ = undefined,
 > = {
   method: M;
   path: P;
@@ -46,7 +80,14 @@ export type Declaration<
   access: Access;
   /** Runs after authorization and before validation, e.g. a webhook's signature check. */
   middleware?: MiddlewareHandler<AppEnv>[];
+  /** The request parts beyond the common ones below (headers, a form, an optional or non-JSON body). */
   request?: Req;
+  /** A required JSON body. */
+  body?: B;
+  /** The query parameters. */
+  query?: Q;
+  /** The path parameters, e.g. `IdParamSchema`. */
+  params?: Pa;
   /** The success responses; problem responses come from `problems` and the kit. */
   responses: Res;
   /** The problem statuses particular to the route; those every route of its kind can answer are added. */
@@ -102,17 +143,32 @@ function declareRoute<
   P extends string,
   Req extends RequestParts | undefined,
   Res extends Responses,
->(tag: string, declaration: Declaration<M, P, Req, Res>) {
+  B extends Schema,
+  Q extends Parameters_,
+  Pa extends Parameters_,
+>(tag: string, declaration: Declaration<M, P, Req, Res, B, Q, Pa>) {
   const {
     access,
     middleware = [],
     problems = [],
     idempotent,
     module,
-    request,
+    request: parts,
+    body,
+    query,
+    params,
     responses,
     ...operation
   } = declaration;
+  const request: RequestParts | undefined =
+    body || query || params
+      ? {
+          ...parts,
+          ...(params && { params }),
+          ...(query && { query }),
+          ...(body && { body: jsonBody(body) }),
+        }
+      : parts;
   if (idempotent && access === "public")
     throw new Error(`${operation.operationId}: idempotency keys are per tenant`);
   if (module && access === "public") throw new Error(`${operation.operationId}: modules are per tenant`);
@@ -141,17 +197,22 @@ function declareRoute<
           ],
     // `request` is optional to write, so its type reads `Req | undefined`; when omitted, Req is undefined.
     // The Idempotency-Key header is validated by its middleware; it is added here for the document.
-    request: withStrictQuery(idempotent ? withIdempotencyKey(request) : request) as Req,
+    request: withStrictQuery(idempotent ? withIdempotencyKey(request) : request) as RequestOf<Req, B, Q, Pa>,
     responses: allResponses,
   });
 }
 
-/** What a standard operation states; the kit derives its method, request, responses and problems. */
+/**
+ * What a standard operation states; the kit derives its method, request, responses and problems, and its
+ * id and access unless the operation names its own.
+ */
 type StandardOperation = {
-  operationId: string;
+  /** `<verb><Name>` by default: listAssistants, createAssistant, getAssistant, updateAssistant, … */
+  operationId?: string;
   summary: string;
   description?: string;
-  access: Access;
+  /** The resource's read access for list and get, its write access for the others, by default. */
+  access?: Access;
   /** The module the route belongs to: when the caller's tenant has it off, the route answers 403. */
   module?: ModuleKey;
 };
@@ -162,11 +223,17 @@ type ResourceSpec<Row, S extends z.ZodType> = {
   /** One row in the document (`200`), rendered from a row by `render`. */
   schema: S;
   render: (row: Row) => z.output<S>;
+  /** Who may read (list, get) and who may change (the others) the rows; one Access for both. */
+  access: Access | { read: Access; write: Access };
+  /** The name of several, where adding "s" is wrong ("import batches"); in the list's id and description. */
+  plural?: string;
+  /** The name in the operation ids where it is not the resource's ("alert silence" for "silence"). */
+  operationName?: string;
   /** The page's component name; `<Name>Page` by default (e.g. "WidgetKeyPage" for "widget key"). */
   pageName?: string;
 };
 
-const pascalCase = (words: string) =>
+const pascalCase = (words: string): string =>
   words.replace(
     /(^|\s+)(\S)(\S*)/g,
     (_, _space, first: string, rest: string) => first.toUpperCase() + rest.toLowerCase(),
@@ -180,6 +247,7 @@ const pascalCase = (words: string) =>
 export class Resource<Row, S extends z.ZodType> {
   readonly #schema: z.ZodType;
   readonly #itemPath: string;
+  readonly #plural: string;
 
   constructor(
     readonly routes: RouteGroup,
@@ -188,6 +256,21 @@ export class Resource<Row, S extends z.ZodType> {
   ) {
     this.#schema = spec.schema;
     this.#itemPath = `${spec.path}/{id}`;
+    this.#plural = spec.plural ?? `${name}s`;
+  }
+
+  /**
+   * The operation as the route kit declares it: its id from the verb and the resource's name (the plural
+   * for `list`), its access from the resource's read or write access, each unless the operation has its own.
+   */
+  #declared<O extends StandardOperation>(verb: string, kind: "read" | "write", operation: O) {
+    const { access, plural, operationName = this.name } = this.spec;
+    const noun = verb === "list" ? (plural ?? `${operationName}s`) : operationName;
+    return {
+      ...operation,
+      operationId: operation.operationId ?? `${verb}${pascalCase(noun)}`,
+      access: operation.access ?? (typeof access === "string" || "role" in access ? access : access[kind]),
+    };
   }
 
   /** `GET path`: a page of the tenant's rows, in id order, narrowed by the query's `filters` if any. */
@@ -199,13 +282,13 @@ export class Resource<Row, S extends z.ZodType> {
       query: Page & z.output<Filters>,
     ) => Promise<(Row & { id: string })[]>,
   ): void {
-    const { filters, responseDescription = `A page of ${this.name}s`, ...declaration } = operation;
+    const { filters, responseDescription = `A page of ${this.#plural}`, ...declaration } = operation;
     const { render } = this.spec;
     const page: z.ZodType = pageSchema(this.#schema, this.spec.pageName ?? `${pascalCase(this.name)}Page`);
     const query: z.ZodObject = filters ? ListQuerySchema.extend(filters.shape) : ListQuerySchema;
     this.routes.add(
       {
-        ...declaration,
+        ...this.#declared("list", "read", declaration),
         method: "get",
         path: this.spec.path,
         request: { query },
@@ -241,7 +324,7 @@ export class Resource<Row, S extends z.ZodType> {
     const bodySchema: z.ZodType = body;
     this.routes.add(
       {
-        ...declaration,
+        ...this.#declared("create", "write", declaration),
         method: "post",
         path: this.spec.path,
         idempotent: true,
@@ -267,7 +350,7 @@ export class Resource<Row, S extends z.ZodType> {
     const { render } = this.spec;
     this.routes.add(
       {
-        ...operation,
+        ...this.#declared("get", "read", operation),
         method: "get",
         path: this.#itemPath,
         request: { params: IdParamSchema },
@@ -292,6 +375,8 @@ export class Resource<Row, S extends z.ZodType> {
       body: Body;
       problems?: ProblemStatus[];
       check?: (c: Context<AppEnv>, changes: z.output<Body>) => void;
+      /** The 200's description; `The updated <name>` by default. */
+      responseDescription?: string;
     },
     update: (
       db: Database,
@@ -300,16 +385,22 @@ export class Resource<Row, S extends z.ZodType> {
       changes: z.output<Body>,
     ) => Promise<Row | null | undefined>,
   ): void {
-    const { body, problems = [], check, ...declaration } = operation;
+    const {
+      body,
+      problems = [],
+      check,
+      responseDescription = `The updated ${this.name}`,
+      ...declaration
+    } = operation;
     const { render } = this.spec;
     const bodySchema: z.ZodType = body;
     this.routes.add(
       {
-        ...declaration,
+        ...this.#declared("update", "write", declaration),
         method: "patch",
         path: this.#itemPath,
         request: { params: IdParamSchema, body: jsonBody(bodySchema) },
-        responses: { 200: jsonResponse(this.#schema, `The updated ${this.name}`) },
+        responses: { 200: jsonResponse(this.#schema, responseDescription) },
         problems: [404, ...problems],
       },
       async (c) => {
@@ -343,7 +434,7 @@ export class Resource<Row, S extends z.ZodType> {
     const { render } = this.spec;
     this.routes.add(
       {
-        ...declaration,
+        ...this.#declared(verb, "write", declaration),
         method: "post",
         path: `${this.#itemPath}/${verb}`,
         request: { params: IdParamSchema },
@@ -368,7 +459,7 @@ export class Resource<Row, S extends z.ZodType> {
     const { responseDescription = "Deleted", ...declaration } = operation;
     this.routes.add(
       {
-        ...declaration,
+        ...this.#declared("delete", "write", declaration),
         method: "delete",
         path: this.#itemPath,
         request: { params: IdParamSchema },
@@ -407,13 +498,22 @@ export class RouteGroup {
     const P extends string,
     const Req extends RequestParts | undefined = undefined,
     Res extends Responses = Responses,
+    B extends Schema = undefined,
+    Q extends Parameters_ = undefined,
+    Pa extends Parameters_ = undefined,
   >(
-    declaration: Declaration<M, P, Req, Res>,
-    handler: HandlerOf<ReturnType<typeof declareRoute<M, P, Req, Res>>, Res>,
+    declaration: Declaration<M, P, Req, Res, B, Q, Pa>,
+    handler: HandlerOf<ReturnType<typeof declareRoute<M, P, Req, Res, B, Q, Pa>>, Res>,
   ): void {
     const module = declaration.module ?? (declaration.access === "public" ? undefined : this.options.module);
     const route = declareRoute(this.tag, { ...declaration, module });
-    this.#routes.push((app) => app.openapi(route, handler));
+    // The handler's input is what the route's validators parsed, as its declaration types it.
+    const run = handler as unknown as (c: Context<AppEnv>, input: ReturnType<typeof validInput>) => Response;
+    const withInput = ((c: Context<AppEnv>) => run(c, validInput(c))) as unknown as RouteHandler<
+      typeof route,
+      AppEnv
+    >;
+    this.#routes.push((app) => app.openapi(route, withInput));
   }
 
   /** The standard operations on one kind of the tenant's rows (see Resource). */

@@ -3,7 +3,7 @@ import { areaAccess } from "../access/authorize.ts";
 import { ENTITY_FIELDS, MATCH_KEYS } from "../catalog/entities.ts";
 import type { Database } from "../db/client.ts";
 import { IdParamSchema } from "../http/api-schemas.ts";
-import { jsonBody, jsonResponse } from "../http/openapi.ts";
+import { jsonResponse } from "../http/openapi.ts";
 import { ListQuerySchema, pageSchema, toPage } from "../http/pagination.ts";
 import { HttpProblem, notFound, validationProblem } from "../http/problem.ts";
 import { jobContext } from "../http/request-context.ts";
@@ -63,21 +63,20 @@ function changed(change: BatchChange, action: string) {
   return change.batch;
 }
 
-const routes = new RouteGroup("Imports");
+const routes = new RouteGroup("Imports", { module: "imports" });
 
 const batch = routes.resource("import batch", {
   path: BATCHES,
   schema: BatchSchema,
   // Not renderBatch itself: a page maps its rows, and the index would be taken for the field settings.
   render: (row: Batch) => renderBatch(row),
+  access: { read: READ, write: WRITE },
+  plural: "import batches",
 });
 
 batch.create(
   {
-    operationId: "createImportBatch",
     summary: "Start an import of products, clients or suppliers",
-    access: WRITE,
-    module: "imports",
     body: BatchCreateSchema,
     responseDescription: "The batch, in state created",
   },
@@ -95,10 +94,7 @@ batch.create(
 
 batch.list(
   {
-    operationId: "listImportBatches",
     summary: "The tenant's import batches, newest last, by state and entity",
-    access: READ,
-    module: "imports",
     filters: BatchListQuerySchema,
     responseDescription: "A page of batches",
   },
@@ -112,13 +108,11 @@ routes.add(
     operationId: "getImportBatch",
     summary: "One batch: its state, progress, preview and the field settings it applies",
     access: READ,
-    module: "imports",
-    request: { params: IdParamSchema },
+    params: IdParamSchema,
     responses: { 200: jsonResponse(BatchSchema, "The batch") },
     problems: [404],
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
+  async (c, { params: { id } }) => {
     const found = await tenantRead(c, async (db, tenantId) => {
       const batch = await findBatch(db, tenantId, id);
       return batch ? { batch, fields: await readFieldSettings(db, tenantId, batch.entity) } : null;
@@ -135,13 +129,11 @@ routes.add(
     operationId: "cancelImportBatch",
     summary: "Cancel a batch: its rows are never promoted (chunks already promoted stay)",
     access: WRITE,
-    module: "imports",
-    request: { params: IdParamSchema },
+    params: IdParamSchema,
     responses: { 204: { description: "Cancelled" } },
     problems: [404, 409],
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
+  async (c, { params: { id } }) => {
     const live = ["created", "ingesting", "validating", "validated", "promoting", "failed"] as const;
     changed(
       await tenantWrite(c, (db, tenantId) => transition(db, tenantId, id, live, "cancelled")),
@@ -160,15 +152,13 @@ routes.add(
     description:
       "Columns are matched to fields by name or by the tenant's aliases; columns no field claims are ignored with a warning. Send an Idempotency-Key so a retried call adds its rows once.",
     access: WRITE,
-    module: "imports",
     idempotent: true,
-    request: { params: IdParamSchema, body: jsonBody(IngestSchema) },
+    params: IdParamSchema,
+    body: IngestSchema,
     responses: { 200: jsonResponse(BatchSchema, "The batch, in state ingesting") },
     problems: [404, 409],
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const { rows, defaults = {} } = c.req.valid("json");
+  async (c, { params: { id }, body: { rows, defaults = {} } }) => {
     const change = await tenantWrite(c, (db, tenantId) => ingestRows(db, tenantId, id, rows, defaults));
     return c.json(renderBatch(changed(change, "take rows")), 200);
   },
@@ -182,16 +172,14 @@ routes.add(
     summary: "Upload a csv batch's file; it is read and validated in the background",
     description: `The body is the file itself (\`text/csv\`, up to ${MAX_FILE_BYTES} bytes, with its Content-Length), streamed into storage as it arrives. A job then reads it: UTF-8 with or without BOM or Windows-1252, comma, semicolon or tab, quoted fields with line breaks. Poll the batch until it is \`validated\`.`,
     access: WRITE,
-    module: "imports",
+    params: IdParamSchema,
     request: {
-      params: IdParamSchema,
       body: { required: true, content: { "text/csv": { schema: z.string().openapi({ format: "binary" }) } } },
     },
     responses: { 202: jsonResponse(BatchSchema, "The batch, in state ingesting") },
     problems: [404, 409, 411],
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
+  async (c, { params: { id } }) => {
     if (!c.req.header("content-type")?.toLowerCase().startsWith("text/csv"))
       throw new HttpProblem("unsupported-media-type", "Send the file as text/csv.");
     const length = Number(c.req.header("content-length"));
@@ -246,14 +234,12 @@ function batchStep(
       summary: step.summary,
       description: step.description,
       access: WRITE,
-      module: "imports",
       idempotent: true,
-      request: { params: IdParamSchema },
+      params: IdParamSchema,
       responses: { 202: jsonResponse(BatchSchema, step.answer) },
       problems: [404, 409],
     },
-    async (c) => {
-      const { id } = c.req.valid("param");
+    async (c, { params: { id } }) => {
       const batch = changed(await tenantWrite(c, (db, tenantId) => move(db, tenantId, id)), step.action);
       await enqueue(c.env, step.job, { tenant_id: batch.tenantId, batch_id: id }, jobContext(c));
       return c.json(renderBatch(batch), 202);
@@ -296,14 +282,12 @@ routes.add(
     operationId: "listImportErrors",
     summary: "The batch's row errors and warnings, each naming its row, column and value",
     access: READ,
-    module: "imports",
-    request: { params: IdParamSchema, query: ListQuerySchema.extend(ErrorListQuerySchema.shape) },
+    params: IdParamSchema,
+    query: ListQuerySchema.extend(ErrorListQuerySchema.shape),
     responses: { 200: jsonResponse(pageSchema(ErrorSchema, "ImportErrorPage"), "A page of errors") },
     problems: [404],
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const query = c.req.valid("query");
+  async (c, { params: { id }, query }) => {
     const rows = await tenantRead(c, (db, tenantId) => listErrors(db, tenantId, id, query));
     if (!rows) throw notFound("import batch");
     return c.json(toPage(rows, query, renderError), 200);
@@ -317,14 +301,12 @@ routes.add(
     operationId: "correctImportRow",
     summary: "Correct cells of one row of a validated batch; it is validated again at once",
     access: WRITE,
-    module: "imports",
-    request: { params: RowParamSchema, body: jsonBody(RowPatchSchema) },
+    params: RowParamSchema,
+    body: RowPatchSchema,
     responses: { 200: jsonResponse(RowSchema, "The row as now validated") },
     problems: [404, 409],
   },
-  async (c) => {
-    const { id, row } = c.req.valid("param");
-    const { cells } = c.req.valid("json");
+  async (c, { params: { id, row }, body: { cells } }) => {
     const result = await tenantWrite(c, async (db, tenantId) => {
       const batch = await findBatch(db, tenantId, id);
       if (!batch) return { outcome: "not_found" } as const;
@@ -355,7 +337,7 @@ batchStep(
   (db, tenantId, id) => transition(db, tenantId, id, ["validated", "promoting"], "promoting"),
 );
 
-const settings = new RouteGroup("Imports");
+const settings = new RouteGroup("Imports", { module: "imports" });
 
 settings.add(
   {
@@ -364,12 +346,10 @@ settings.add(
     operationId: "getFieldSettings",
     summary: "The tenant's settings of an entity's fields: aliases, required, default, order, visibility",
     access: READ,
-    module: "imports",
-    request: { params: EntityParamSchema },
+    params: EntityParamSchema,
     responses: { 200: jsonResponse(FieldSettingsSchema, "Every field of the entity, in order") },
   },
-  async (c) => {
-    const { entity } = c.req.valid("param");
+  async (c, { params: { entity } }) => {
     const fields = await tenantRead(c, (db, tenantId) => readFieldSettings(db, tenantId, entity));
     return c.json({ entity, fields }, 200);
   },
@@ -384,13 +364,11 @@ settings.add(
     description:
       "Fields left out get their default settings. A field the catalog requires stays required. Two fields may not share a header once case, accents and spaces are ignored.",
     access: { role: "admin", scope: "imports:write" },
-    module: "imports",
-    request: { params: EntityParamSchema, body: jsonBody(FieldSettingsUpdateSchema) },
+    params: EntityParamSchema,
+    body: FieldSettingsUpdateSchema,
     responses: { 200: jsonResponse(FieldSettingsSchema, "Every field of the entity, in order") },
   },
-  async (c) => {
-    const { entity } = c.req.valid("param");
-    const { fields } = c.req.valid("json");
+  async (c, { params: { entity }, body: { fields } }) => {
     const known = new Set(ENTITY_FIELDS[entity].map((rule) => rule.name));
     const problems = fields.flatMap((setting, index) =>
       known.has(setting.field)

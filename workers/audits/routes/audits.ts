@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { areaAccess } from "../../access/authorize.ts";
 import { IdParamSchema } from "../../http/api-schemas.ts";
 import type { AppEnv } from "../../http/app-env.ts";
-import { jsonBody, jsonResponse } from "../../http/openapi.ts";
+import { jsonResponse } from "../../http/openapi.ts";
 import { HttpProblem, notFound } from "../../http/problem.ts";
 import { jobContext } from "../../http/request-context.ts";
 import { RouteGroup, tenantRead, tenantWrite } from "../../http/route-kit.ts";
@@ -37,14 +37,14 @@ routes.add(
     operationId: "createAudit",
     summary: "Queue an audit of a project's site",
     access: WRITE,
-    request: { headers: IdempotencyHeaderSchema, body: jsonBody(AuditCreateSchema) },
+    request: { headers: IdempotencyHeaderSchema },
+    body: AuditCreateSchema,
     responses: {
       202: jsonResponse(AuditStatusSchema, "The audit, queued (or the one this Idempotency-Key created)"),
     },
     problems: [404, 409, 503],
   },
-  async (c) => {
-    const { project_id: projectId } = c.req.valid("json");
+  async (c, { body: { project_id: projectId } }) => {
     const key = c.req.valid("header")["idempotency-key"] ?? null;
     const outcome = await tenantWrite(c, (db, tenantId) => createAudit(db, tenantId, projectId, key));
     if (!outcome) throw notFound("project");
@@ -74,11 +74,11 @@ routes.add(
     operationId: "getAuditStatus",
     summary: "An audit's status and progress",
     access: READ,
-    request: { params: IdParamSchema },
+    params: IdParamSchema,
     responses: { 200: jsonResponse(AuditStatusSchema, "The status") },
     problems: [404],
   },
-  async (c) => c.json(renderAuditStatus(await callersAudit(c, c.req.valid("param").id)), 200),
+  async (c, { params }) => c.json(renderAuditStatus(await callersAudit(c, params.id)), 200),
 );
 
 routes.add(
@@ -88,12 +88,12 @@ routes.add(
     operationId: "getAuditResult",
     summary: "A completed audit's checks, scores, page metrics, summary and suggestions",
     access: READ,
-    request: { params: IdParamSchema },
+    params: IdParamSchema,
     responses: { 200: jsonResponse(AuditResultSchema, "The result") },
     problems: [404, 409],
   },
-  async (c) => {
-    const audit = await callersAudit(c, c.req.valid("param").id);
+  async (c, { params }) => {
+    const audit = await callersAudit(c, params.id);
     if (audit.status !== "completed" || !audit.result || !audit.finishedAt) {
       throw new HttpProblem("audit-not-ready", `The audit is ${audit.status}; its result is not ready.`);
     }

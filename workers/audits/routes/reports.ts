@@ -45,11 +45,10 @@ function windowReport(
       operationId: report.operationId,
       summary: report.summary,
       access: READ,
-      request: { query: WindowQuerySchema },
+      query: WindowQuerySchema,
       responses: { 200: jsonResponse(report.schema, report.description) },
     },
-    async (c) => {
-      const { days } = c.req.valid("query");
+    async (c, { query: { days } }) => {
       const body = await tenantRead(c, (db, tenantId) => figures(db, tenantId, days));
       return c.json({ window_days: days, ...body }, 200);
     },
@@ -74,12 +73,11 @@ routes.add(
     operationId: "listAuditHistory",
     summary: "A project's audits, oldest first, with their scores",
     access: READ,
-    request: { query: ListQuerySchema.extend({ project_id: z.uuid() }) },
+    query: ListQuerySchema.extend({ project_id: z.uuid() }),
     responses: { 200: jsonResponse(pageSchema(HistoryItemSchema, "AuditHistoryPage"), "A page of audits") },
     problems: [404],
   },
-  async (c) => {
-    const query = c.req.valid("query");
+  async (c, { query }) => {
     const rows = await tenantRead(c, async (db, tenantId) => {
       if (!(await findProject(db, tenantId, query.project_id))) return null;
       return auditHistory(db, tenantId, query.project_id, query);
@@ -94,26 +92,21 @@ const activeAudit = routes.resource("active audit", {
   schema: QueueItemSchema,
   render: renderQueueItem,
   pageName: "AuditQueuePage",
+  access: READ,
 });
 
-activeAudit.list(
-  { operationId: "listActiveAudits", summary: "Audits queued or running now", access: READ },
-  activeAudits,
-);
+activeAudit.list({ summary: "Audits queued or running now" }, activeAudits);
 
 const dueProject = routes.resource("due project", {
   path: "/api/v1/audits/pending",
   schema: PendingItemSchema,
   render: renderPendingItem,
   pageName: "PendingAuditPage",
+  access: READ,
 });
 
 dueProject.list(
-  {
-    operationId: "listPendingAudits",
-    summary: "Projects due by schedule whose audit is not queued yet",
-    access: READ,
-  },
+  { operationId: "listPendingAudits", summary: "Projects due by schedule whose audit is not queued yet" },
   pendingProjects,
 );
 

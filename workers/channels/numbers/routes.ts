@@ -16,8 +16,6 @@ import {
   updateChannelNumber,
 } from "./numbers.ts";
 
-const { read: READ, write: WRITE } = areaAccess("channels", { write: "admin" });
-
 function savedNumber(write: NumberWrite) {
   switch (write.outcome) {
     case "saved":
@@ -37,20 +35,16 @@ const channelNumber = routes.resource("channel number", {
   path: "/api/v1/channels/numbers",
   schema: ChannelNumberSchema,
   render: renderChannelNumber,
+  access: areaAccess("channels", { write: "admin" }),
 });
 
-channelNumber.list(
-  { operationId: "listChannelNumbers", summary: "The tenant's Twilio numbers, per channel", access: READ },
-  listChannelNumbers,
-);
+channelNumber.list({ summary: "The tenant's Twilio numbers, per channel" }, listChannelNumbers);
 
 channelNumber.create(
   {
-    operationId: "createChannelNumber",
     summary: "Route a Twilio number's WhatsApp messages or calls to this tenant",
     description:
       "A number belongs to one tenant per channel: 409 when another tenant (or this one) has it already.",
-    access: WRITE,
     body: ChannelNumberCreateSchema,
     responseDescription: "The number",
     problems: [409],
@@ -66,13 +60,11 @@ channelNumber.create(
     ),
 );
 
-channelNumber.get({ operationId: "getChannelNumber", summary: "One number", access: READ }, getChannelNumber);
+channelNumber.get({ summary: "One number" }, getChannelNumber);
 
 channelNumber.update(
   {
-    operationId: "updateChannelNumber",
     summary: "Change a number, its assistant, or whether it is enabled",
-    access: WRITE,
     body: ChannelNumberUpdateSchema,
     problems: [409],
   },
@@ -86,9 +78,6 @@ channelNumber.update(
     ),
 );
 
-channelNumber.delete(
-  { operationId: "deleteChannelNumber", summary: "Stop routing a number to this tenant", access: WRITE },
-  deleteChannelNumber,
-);
+channelNumber.delete({ summary: "Stop routing a number to this tenant" }, deleteChannelNumber);
 
 export const registerChannelNumberRoutes = routes.register;

@@ -3,27 +3,21 @@ import { RouteGroup } from "../../http/route-kit.ts";
 import { type ApiKey, createApiKey, listApiKeys, revokeApiKey } from "../api-keys.ts";
 import { ApiKeyCreateSchema, ApiKeySchema, CreatedApiKeySchema, renderApiKey } from "../api-schemas.ts";
 
-// Only people manage keys: a key cannot mint or revoke keys.
-const ADMIN = { role: "admin" } as const;
-
 const routes = new RouteGroup("API keys");
 
 const apiKey = routes.resource("API key", {
   path: "/api/v1/api-keys",
   schema: ApiKeySchema,
   render: renderApiKey,
+  // Only people manage keys: a key cannot mint or revoke keys.
+  access: { role: "admin" },
 });
 
-apiKey.list(
-  { operationId: "listApiKeys", summary: "The tenant's live API keys (never their secrets)", access: ADMIN },
-  listApiKeys,
-);
+apiKey.list({ summary: "The tenant's live API keys (never their secrets)" }, listApiKeys);
 
 apiKey.create(
   {
-    operationId: "createApiKey",
     summary: "Create an API key with scopes; the secret is shown once",
-    access: ADMIN,
     body: ApiKeyCreateSchema,
     responseDescription: "The key, with its secret",
     answer: {
@@ -46,7 +40,6 @@ apiKey.delete(
   {
     operationId: "revokeApiKey",
     summary: "Revoke an API key; it stops working at once",
-    access: ADMIN,
     responseDescription: "Revoked",
   },
   revokeApiKey,

@@ -1,5 +1,5 @@
 import { userOf } from "../../access/authorize.ts";
-import { jsonBody, jsonResponse } from "../../http/openapi.ts";
+import { jsonResponse } from "../../http/openapi.ts";
 import { HttpProblem } from "../../http/problem.ts";
 import { RouteGroup } from "../../http/route-kit.ts";
 import {
@@ -12,36 +12,29 @@ import {
 import { getInvitation, listInvitations, revokeInvitation } from "../invitations.ts";
 import { joinByInvitation } from "../sessions.ts";
 
-const ADMIN = { role: "admin" } as const;
-
 const routes = new RouteGroup("Members");
 
 const invitation = routes.resource("invitation", {
   path: "/api/v1/tenants/current/invitations",
   schema: InvitationSchema,
   render: renderInvitation,
+  access: { role: "admin" },
 });
 
 invitation.list(
   {
-    operationId: "listInvitations",
     summary: "Invitations not yet withdrawn, pending and accepted",
     description: "Invitations are made with `POST /api/v1/tenants/current/members`.",
-    access: ADMIN,
   },
   listInvitations,
 );
 
-invitation.get(
-  { operationId: "getInvitation", summary: "One invitation (its token is never shown again)", access: ADMIN },
-  getInvitation,
-);
+invitation.get({ summary: "One invitation (its token is never shown again)" }, getInvitation);
 
 invitation.delete(
   {
     operationId: "revokeInvitation",
     summary: "Withdraw an invitation",
-    access: ADMIN,
     responseDescription: "Withdrawn",
   },
   revokeInvitation,
@@ -56,13 +49,12 @@ routes.add(
     description:
       "For people who already have an account (new people register with `invitation_token`). The invitation must be for your email. Sign in with `tenant_slug` to switch to the tenant.",
     access: { role: "viewer" },
-    request: { body: jsonBody(InvitationAcceptSchema) },
+    body: InvitationAcceptSchema,
     responses: { 200: jsonResponse(MemberSchema, "Your membership of the tenant") },
     problems: [409],
   },
-  async (c) => {
-    const { token } = c.req.valid("json");
-    const member = await joinByInvitation(c.get("database"), userOf(c).userId, token);
+  async (c, { body }) => {
+    const member = await joinByInvitation(c.get("database"), userOf(c).userId, body.token);
     if (!member) throw new HttpProblem("conflict", "You are already a member of this tenant.");
     return c.json(renderMember(member), 200);
   },

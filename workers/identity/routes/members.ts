@@ -1,6 +1,6 @@
 import { userOf } from "../../access/authorize.ts";
 import { IdParamSchema } from "../../http/api-schemas.ts";
-import { jsonBody, jsonResponse } from "../../http/openapi.ts";
+import { jsonResponse } from "../../http/openapi.ts";
 import { HttpProblem, notFound } from "../../http/problem.ts";
 import { RouteGroup, tenantWrite } from "../../http/route-kit.ts";
 import {
@@ -37,13 +37,12 @@ routes.add(
       "Nobody joins a tenant without accepting, so this answers 202 with the invitation; the membership exists once the invitee accepts. Only an owner can invite an owner.",
     access: ADMIN,
     idempotent: true,
-    request: { body: jsonBody(MemberInviteSchema) },
+    body: MemberInviteSchema,
     responses: { 202: jsonResponse(CreatedInvitationSchema, "Invited; the token is shown once") },
     problems: [409],
   },
-  async (c) => {
+  async (c, { body }) => {
     const caller = userOf(c);
-    const body = c.req.valid("json");
     if (body.role === "owner" && caller.role !== "owner") {
       throw new HttpProblem("forbidden", "Only an owner can invite an owner.");
     }
@@ -62,16 +61,10 @@ const member = routes.resource("member", {
   path: "/api/v1/tenants/current/members",
   schema: MemberSchema,
   render: renderMember,
+  access: { role: "viewer", scope: "members:read" },
 });
 
-member.list(
-  {
-    operationId: "listMembers",
-    summary: "The tenant's members",
-    access: { role: "viewer", scope: "members:read" },
-  },
-  listMembers,
-);
+member.list({ summary: "The tenant's members" }, listMembers);
 
 routes.add(
   {
@@ -81,14 +74,13 @@ routes.add(
     summary: "Change a member's role",
     description: "Only an owner can grant or take away the owner role, and the last owner stays an owner.",
     access: ADMIN,
-    request: { params: IdParamSchema, body: jsonBody(MemberUpdateSchema) },
+    params: IdParamSchema,
+    body: MemberUpdateSchema,
     responses: { 200: jsonResponse(MemberSchema, "The member") },
     problems: [404, 409],
   },
-  async (c) => {
+  async (c, { params: { id }, body: { role } }) => {
     const caller = userOf(c);
-    const { id } = c.req.valid("param");
-    const { role } = c.req.valid("json");
     const member = await tenantWrite(c, async (db, tenantId) => {
       const current = await getMember(db, tenantId, id);
       if (!current) throw notFound("member");
@@ -111,13 +103,12 @@ routes.add(
     operationId: "removeMember",
     summary: "Remove a member from the tenant",
     access: ADMIN,
-    request: { params: IdParamSchema },
+    params: IdParamSchema,
     responses: { 204: { description: "Removed" } },
     problems: [404, 409],
   },
-  async (c) => {
+  async (c, { params: { id } }) => {
     const caller = userOf(c);
-    const { id } = c.req.valid("param");
     await tenantWrite(c, async (db, tenantId) => {
       const current = await getMember(db, tenantId, id);
       if (!current) throw notFound("member");

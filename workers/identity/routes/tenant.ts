@@ -1,4 +1,4 @@
-import { jsonBody, jsonResponse } from "../../http/openapi.ts";
+import { jsonResponse } from "../../http/openapi.ts";
 import { notFound } from "../../http/problem.ts";
 import { RouteGroup, tenantQuery, tenantWrite } from "../../http/route-kit.ts";
 import { renderTenant, TenantSchema, TenantUpdateSchema } from "../api-schemas.ts";
@@ -30,13 +30,12 @@ routes.add(
     operationId: "updateCurrentTenant",
     summary: "Rename the tenant",
     access: { role: "admin" },
-    request: { body: jsonBody(TenantUpdateSchema) },
+    body: TenantUpdateSchema,
     responses: { 200: jsonResponse(TenantSchema, "The updated tenant") },
     problems: [404],
   },
-  async (c) => {
-    const { name } = c.req.valid("json");
-    const tenant = await tenantWrite(c, (db, tenantId) => renameTenant(db, tenantId, name));
+  async (c, { body }) => {
+    const tenant = await tenantWrite(c, (db, tenantId) => renameTenant(db, tenantId, body.name));
     if (!tenant) throw notFound("tenant");
     return c.json(renderTenant(tenant), 200);
   },

@@ -1,5 +1,5 @@
 import { IdParamSchema } from "../../http/api-schemas.ts";
-import { jsonBody, jsonResponse } from "../../http/openapi.ts";
+import { jsonResponse } from "../../http/openapi.ts";
 import { ListQuerySchema, pageSchema, toPage } from "../../http/pagination.ts";
 import { HttpProblem, notFound } from "../../http/problem.ts";
 import { jobContext } from "../../http/request-context.ts";
@@ -51,15 +51,14 @@ routes.add(
       "Answers 202 with the analysis and each module's status; poll `GET /api/v1/analyses/{id}`. Unless `force`, an analysis of the same input (brand, window, modules and the posts' ids and change times) with no failed module is returned instead (`reused: true`).",
     access: WRITE,
     idempotent: true,
-    request: { params: IdParamSchema, body: jsonBody(AnalysisCreateSchema) },
+    params: IdParamSchema,
+    body: AnalysisCreateSchema,
     responses: {
       202: jsonResponse(AnalysisSchema, "The analysis, queued (or the stored one of the same input)"),
     },
     problems: [404, 503],
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const body = c.req.valid("json");
+  async (c, { params: { id }, body }) => {
     const created = await tenantWrite(c, (db, tenantId) =>
       createAnalysis(db, tenantId, windowOf(id, body), body.modules, body.force),
     );
@@ -93,16 +92,10 @@ const analysis = routes.resource("analysis", {
   path: "/api/v1/analyses",
   schema: AnalysisSchema,
   render: (found: AnalysisWithResults) => renderAnalysis(found),
+  access: READ,
 });
 
-analysis.get(
-  {
-    operationId: "getAnalysis",
-    summary: "An analysis: its status and each module's status and result",
-    access: READ,
-  },
-  findAnalysis,
-);
+analysis.get({ summary: "An analysis: its status and each module's status and result" }, findAnalysis);
 
 routes.add(
   {
@@ -112,13 +105,12 @@ routes.add(
     summary: "Run one module now and answer its result (the source system's synchronous form)",
     description: `Runs the module within ${SYNC_MODULE_BUDGET_MS / 1000} s (the model's attempts together; past it, the fallback) and stores the result as an analysis of one module. The same input returns the stored result unless \`force\`.`,
     access: WRITE,
-    request: { params: ModuleParamSchema, body: jsonBody(AnalyzeModuleSchema) },
+    params: ModuleParamSchema,
+    body: AnalyzeModuleSchema,
     responses: { 200: jsonResponse(ModuleResultSchema, "The module's result") },
     problems: [404],
   },
-  async (c) => {
-    const { module } = c.req.valid("param");
-    const body = c.req.valid("json");
+  async (c, { params: { module }, body }) => {
     const deadline = Date.now() + SYNC_MODULE_BUDGET_MS;
     const created = await tenantWrite(c, (db, tenantId) =>
       createAnalysis(db, tenantId, windowOf(body.brand_id, body), [module], body.force),
@@ -141,14 +133,13 @@ routes.add(
     operationId: "getBrandInsights",
     summary: "The latest completed result of each module for a brand (q1 … q10)",
     access: READ,
-    request: { params: IdParamSchema },
+    params: IdParamSchema,
     responses: {
       200: jsonResponse(InsightsSchema, "One entry per module, null for a module never completed"),
     },
     problems: [404],
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
+  async (c, { params: { id } }) => {
     const rows = await readOfBrand(c, id, (db, tenantId) => latestInsights(db, tenantId, id));
     const byModule = new Map(rows.map((row) => [row.module, renderModuleResult(row)]));
     return c.json(
@@ -165,13 +156,12 @@ routes.add(
     operationId: "getBrandInsightHistory",
     summary: "A brand's finished module results, newest first, to compare runs",
     access: READ,
-    request: { params: IdParamSchema, query: ListQuerySchema.extend(HistoryQuerySchema.shape) },
+    params: IdParamSchema,
+    query: ListQuerySchema.extend(HistoryQuerySchema.shape),
     responses: { 200: jsonResponse(pageSchema(ModuleResultSchema, "ModuleResultPage"), "A page of results") },
     problems: [404],
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const query = c.req.valid("query");
+  async (c, { params: { id }, query }) => {
     const rows = await readOfBrand(c, id, (db, tenantId) => insightHistory(db, tenantId, id, query));
     return c.json(toPage(rows, query, renderModuleResult), 200);
   },

@@ -88,8 +88,7 @@ routes.add(
     },
     problems: [404],
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
+  async (c, { params: { id } }) => {
     if ((c.req.header("content-type") ?? "").toLowerCase().startsWith(NDJSON))
       return c.json(await relabelStored(c, id, await ingestNdjson(c, id)), 200);
     // The JSON body is optional to the validator only so that NDJSON can bypass it; JSON must send one.
@@ -111,13 +110,12 @@ routes.add(
     operationId: "listBrandPosts",
     summary: "A brand's posts, filtered by network, kind, author, date range and text",
     access: READ,
-    request: { params: IdParamSchema, query: ListQuerySchema.extend(PostListQuerySchema.shape) },
+    params: IdParamSchema,
+    query: ListQuerySchema.extend(PostListQuerySchema.shape),
     responses: { 200: jsonResponse(pageSchema(PostSchema, "PostPage"), "A page of posts, in ingest order") },
     problems: [404],
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const query = c.req.valid("query");
+  async (c, { params: { id }, query }) => {
     const rows = await readOfBrand(c, id, (db, tenantId) => listPosts(db, tenantId, id, query));
     return c.json(toPage(rows, query, renderPost), 200);
   },

@@ -1,9 +1,8 @@
 import type { z } from "@hono/zod-openapi";
 import { areaAccess } from "../../access/authorize.ts";
-import { jsonBody, jsonResponse } from "../../http/openapi.ts";
-import { ListQuerySchema, pageSchema, toPage } from "../../http/pagination.ts";
+import { jsonResponse } from "../../http/openapi.ts";
 import { validationProblem } from "../../http/problem.ts";
-import { RouteGroup, tenantQuery, tenantRead } from "../../http/route-kit.ts";
+import { RouteGroup, tenantQuery } from "../../http/route-kit.ts";
 import { checkTargetUrl } from "../../lib/target-url.ts";
 import {
   ProjectCreateSchema,
@@ -22,7 +21,7 @@ import {
 } from "../projects.ts";
 
 // Everyone in the tenant may look; analysts and above change what gets audited.
-const { read: READ, write: WRITE } = areaAccess("projects");
+const ACCESS = areaAccess("projects");
 
 /** The crawl-safety part of site_url, which depends on configuration. */
 function assertCrawlable(siteUrl: string | undefined, allowPrivate: boolean): void {
@@ -53,33 +52,12 @@ const project = routes.resource("project", {
   path: "/api/v1/projects",
   schema: ProjectSchema,
   render: renderProject,
+  access: ACCESS,
 });
 
 project.list(
-  {
-    operationId: "listProjects",
-    summary: "The tenant's projects, optionally filtered by name",
-    access: READ,
-    filters: ProjectListQuerySchema,
-  },
+  { summary: "The tenant's projects, optionally filtered by name", filters: ProjectListQuerySchema },
   listProjects,
-);
-
-routes.add(
-  {
-    method: "get",
-    path: "/api/v1/projects",
-    operationId: "listProjects",
-    summary: "The tenant's projects, optionally filtered by name",
-    access: READ,
-    request: { query: ListQuerySchema.extend(ProjectListQuerySchema.shape) },
-    responses: { 200: jsonResponse(pageSchema(ProjectSchema, "ProjectPage"), "A page of projects") },
-  },
-  async (c) => {
-    const query = c.req.valid("query");
-    const rows = await tenantRead(c, (db, tenantId) => listProjects(db, tenantId, query));
-    return c.json(toPage(rows, query, renderProject), 200);
-  },
 );
 
 routes.add(
@@ -88,13 +66,12 @@ routes.add(
     path: "/api/v1/projects",
     operationId: "createProject",
     summary: "Register a website to audit",
-    access: WRITE,
+    access: ACCESS.write,
     idempotent: true,
-    request: { body: jsonBody(ProjectCreateSchema) },
+    body: ProjectCreateSchema,
     responses: { 201: jsonResponse(ProjectSchema, "The project") },
   },
-  async (c) => {
-    const body = c.req.valid("json");
+  async (c, { body }) => {
     assertCrawlable(body.site_url, c.get("config").auditAllowPrivateTargets);
     const [project] = await tenantQuery(c, (db, tenantId) =>
       insertProject(db, tenantId, projectValues(body)),
@@ -105,22 +82,17 @@ routes.add(
   },
 );
 
-project.get({ operationId: "getProject", summary: "One project", access: READ }, findProject);
+project.get({ summary: "One project" }, findProject);
 
 project.update(
   {
-    operationId: "updateProject",
     summary: "Change a project; a new schedule takes effect from now",
-    access: WRITE,
     body: ProjectUpdateSchema,
     check: (c, body) => assertCrawlable(body.site_url, c.get("config").auditAllowPrivateTargets),
   },
   (db, tenantId, id, body) => updateProject(db, tenantId, id, projectValues(body)),
 );
 
-project.delete(
-  { operationId: "deleteProject", summary: "Delete a project and its audits", access: WRITE },
-  deleteProject,
-);
+project.delete({ summary: "Delete a project and its audits" }, deleteProject);
 
 export const registerProjectRoutes = routes.register;

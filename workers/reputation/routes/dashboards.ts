@@ -82,12 +82,11 @@ routes.add(
     summary: "A brand's mentions over a window: reach, authors, sentiment, score, share of voice, change",
     description: `The brand's mentions (its posts, comments and reviews) published in the window, the same figures for the previous window of the same length, and the change between them. Share of voice compares the brand with the brands named as its competitors. ${WINDOW_RULE}\n\n${FORMULAS}`,
     access: READ,
-    request: { query: MentionWindowQuerySchema },
+    query: MentionWindowQuerySchema,
     responses: { 200: jsonResponse(ReputationSummarySchema, "The brand's figures and their change") },
     problems: [404],
   },
-  async (c) => {
-    const query = c.req.valid("query");
+  async (c, { query }) => {
     const { window, rows } = await brandWindowRows(c, query, (db, tenantId, within) =>
       brandWindowTallies(db, tenantId, query.brand_id, within),
     );
@@ -121,12 +120,11 @@ routes.add(
     summary: "A brand's mentions per UTC day or week: mentions, reach, sentiment counts, score",
     description: `Every bucket that overlaps the window is listed, empty or not, oldest first; a bucket counts only mentions inside the window, so the buckets' mentions, reach, engagement and sentiment counts add up to the summary of the same window. ${WINDOW_RULE}\n\n${FORMULAS}`,
     access: READ,
-    request: { query: TimelineQuerySchema },
+    query: TimelineQuerySchema,
     responses: { 200: jsonResponse(ReputationTimelineSchema, "The buckets of the window") },
     problems: [404],
   },
-  async (c) => {
-    const query = c.req.valid("query");
+  async (c, { query }) => {
     const { window, rows } = await brandWindowRows(c, query, (db, tenantId, within) =>
       timelineTallies(db, tenantId, query.brand_id, within, query.interval),
     );
@@ -143,12 +141,11 @@ routes.add(
     summary: "A brand's mention figures per network",
     description: `The summary's figures for each network (every network listed, in a fixed order); their mentions, reach, engagement, unique authors and sentiment counts add up to the summary of the same window. ${WINDOW_RULE}\n\n${FORMULAS}`,
     access: READ,
-    request: { query: MentionWindowQuerySchema },
+    query: MentionWindowQuerySchema,
     responses: { 200: jsonResponse(ReputationChannelsSchema, "The figures per network") },
     problems: [404],
   },
-  async (c) => {
-    const query = c.req.valid("query");
+  async (c, { query }) => {
     const { window, rows } = await brandWindowRows(c, query, (db, tenantId, within) =>
       channelTallies(db, tenantId, query.brand_id, within),
     );
@@ -166,12 +163,11 @@ routes.add(
     description:
       "Cursor pages of the brand's posts, comments and reviews, filtered by network, sentiment label, author handle, publication range and text, newest first (`sort=recent`) or most reached first (`sort=reach`). An unknown brand, or another tenant's, is 404.",
     access: READ,
-    request: { query: MentionsQuerySchema },
+    query: MentionsQuerySchema,
     responses: { 200: jsonResponse(pageSchema(PostSchema, "MentionPage"), "A page of mentions") },
     problems: [404],
   },
-  async (c) => {
-    const { brand_id: brandId, sort, limit, cursor, ...filters } = c.req.valid("query");
+  async (c, { query: { brand_id: brandId, sort, limit, cursor, ...filters } }) => {
     if (cursor && cursor.sort !== sort)
       throw validationProblem([{ path: "query.cursor", message: `the cursor is of sort=${cursor.sort}` }]);
     const rows = await readOfBrand(c, brandId, (db, tenantId) =>

@@ -29,12 +29,11 @@ routes.add(
     description:
       "Per keyword, the domain's first position among Google's first 100 results (SerpApi's Google engine, 10 results a page, paged with `start` and stopping at the page where the domain appears). Result pages are cached for 15 minutes for all tenants (search results are public; the cache holds nothing of a tenant), and concurrent identical lookups make one SerpApi call. When SerpApi cannot answer (no key, 429/5xx after retries, a timeout, malformed JSON, or the tenant's daily cap), each keyword gets the last position stored for the tenant, with its age, as `source: fallback`, or `status: error` with the reason when none is stored. Either `domain` and `kw`, or `project_id`.",
     access: READ,
-    request: { query: RanksQuerySchema },
+    query: RanksQuerySchema,
     responses: { 200: jsonResponse(RanksSchema, "Each keyword's rank") },
     problems: [404],
   },
-  async (c) => {
-    const query = c.req.valid("query");
+  async (c, { query }) => {
     const keywords = query.kw === undefined ? [] : typeof query.kw === "string" ? [query.kw] : query.kw;
     let domain: string | null;
     let lookupKeywords: string[];
@@ -97,12 +96,11 @@ routes.add(
     description:
       "Keywords of a project with a schedule are looked up on that schedule (a job on the long-work queue, searched from Google US English desktop results), and so are lookups with `project_id`. Each keyword's history is newest first.",
     access: READ,
-    request: { params: IdParamSchema },
+    params: IdParamSchema,
     responses: { 200: jsonResponse(ProjectRanksSchema, "The project's ranks") },
     problems: [404],
   },
-  async (c) => {
-    const { id } = c.req.valid("param");
+  async (c, { params: { id } }) => {
     const ranks = await tenantRead(c, (db, tenantId) => projectRanks(db, tenantId, id));
     if (!ranks) throw notFound("project");
     return c.json(renderProjectRanks(id, ranks), 200);

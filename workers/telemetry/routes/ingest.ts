@@ -1,5 +1,7 @@
+import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { areaAccess, principalOf } from "../../access/authorize.ts";
+import type { DatabaseSession } from "../../db/client.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { jsonBody, jsonResponse } from "../../http/openapi.ts";
 import { HttpProblem } from "../../http/problem.ts";
@@ -44,59 +46,104 @@ function refuseOverQuota(
   });
 }
 
-routes.add(
+/**
+ * `POST /api/v1/telemetry/otlp/v1/<signal>`: an OTLP/HTTP export, answered in the encoding it came in, with
+ * the items that could not be stored counted in `partialSuccess`.
+ */
+function otlpExport<S extends z.ZodType, Item>(
+  route: { signal: "metrics" | "logs"; operationId: string; summary: string; description: string },
+  wire: {
+    /** The OTLP service's name, e.g. "Metrics" for ExportMetricsServiceRequest and its response. */
+    service: string;
+    request: S;
+    decode: (bytes: Uint8Array) => unknown;
+    responseSchema: z.ZodType;
+    response: (rejected: number, message: string) => Record<string, unknown>;
+  },
+  store: {
+    read: (
+      message: z.output<S>,
+      nowMs: number,
+    ) => { items: Item[]; rejections: { count: number; message: string } };
+    write: (
+      session: DatabaseSession,
+      tenantId: string,
+      items: Item[],
+      quota: IngestQuota,
+    ) => Promise<IngestOutcome>;
+    /** What a refused batch would exceed, e.g. "metric points". */
+    what: string;
+  },
+) {
+  const { signal, ...operation } = route;
+  routes.add(
+    {
+      ...operation,
+      method: "post",
+      path: `/api/v1/telemetry/otlp/v1/${signal}`,
+      access: WRITE,
+      request: { body: otlpBody(`Export${wire.service}ServiceRequest`) },
+      responses: { 200: otlpResponseDoc(wire.responseSchema, `Export${wire.service}ServiceResponse`) },
+      problems: [503],
+    },
+    async (c) => {
+      const { encoding, message } = await readOtlpBody(c, wire.request, wire.decode);
+      const { items, rejections } = store.read(message, Date.now());
+      const { session, tenantId } = target(c);
+      refuseOverQuota(await store.write(session, tenantId, items, quotaOf(c)), store.what);
+      const { count, message: reason } = rejections;
+      return otlpResponse(c, encoding, wire.response(count, reason), count, reason);
+    },
+  );
+}
+
+otlpExport(
   {
-    method: "post",
-    path: "/api/v1/telemetry/otlp/v1/metrics",
+    signal: "metrics",
     operationId: "exportOtlpMetrics",
     summary: "OTLP/HTTP metrics export (protobuf or JSON): gauges, sums, histograms and summaries",
     description:
       "Point an OpenTelemetry SDK or collector's OTLP/HTTP metrics exporter here with an API key (`x-api-key`) scoped `telemetry:write`. A point's labels are its resource's attributes and its own. Points that cannot be stored (exponential histograms, no time, names or labels too long) are counted in `partialSuccess`; the rest are stored.",
-    access: WRITE,
-    request: { body: otlpBody("ExportMetricsServiceRequest") },
-    responses: { 200: otlpResponseDoc(ExportMetricsResponseSchema, "ExportMetricsServiceResponse") },
-    problems: [503],
   },
-  async (c) => {
-    const { encoding, message } = await readOtlpBody(c, ExportMetricsRequestSchema, decodeMetricsRequest);
-    const { samples, rejections } = samplesOfMetrics(message, Date.now());
-    const { session, tenantId } = target(c);
-    refuseOverQuota(await storeSamples(session, tenantId, samples, quotaOf(c)), "metric points");
-    return otlpResponse(
-      c,
-      encoding,
-      metricsResponse(rejections.count, rejections.message),
-      rejections.count,
-      rejections.message,
-    );
+  {
+    service: "Metrics",
+    request: ExportMetricsRequestSchema,
+    decode: decodeMetricsRequest,
+    responseSchema: ExportMetricsResponseSchema,
+    response: metricsResponse,
+  },
+  {
+    read: (message, nowMs) => {
+      const { samples, rejections } = samplesOfMetrics(message, nowMs);
+      return { items: samples, rejections };
+    },
+    write: storeSamples,
+    what: "metric points",
   },
 );
 
-routes.add(
+otlpExport(
   {
-    method: "post",
-    path: "/api/v1/telemetry/otlp/v1/logs",
+    signal: "logs",
     operationId: "exportOtlpLogs",
     summary: "OTLP/HTTP logs export (protobuf or JSON)",
     description:
       "Point an OpenTelemetry SDK or collector's OTLP/HTTP logs exporter here with an API key scoped `telemetry:write`. Trace and span ids are hex; records with malformed ids are counted in `partialSuccess`.",
-    access: WRITE,
-    request: { body: otlpBody("ExportLogsServiceRequest") },
-    responses: { 200: otlpResponseDoc(ExportLogsResponseSchema, "ExportLogsServiceResponse") },
-    problems: [503],
   },
-  async (c) => {
-    const { encoding, message } = await readOtlpBody(c, ExportLogsRequestSchema, decodeLogsRequest);
-    const { entries, rejections } = entriesOfLogs(message, Date.now());
-    const { session, tenantId } = target(c);
-    refuseOverQuota(await storeLogEntries(session, tenantId, entries, quotaOf(c)), "log records");
-    return otlpResponse(
-      c,
-      encoding,
-      logsResponse(rejections.count, rejections.message),
-      rejections.count,
-      rejections.message,
-    );
+  {
+    service: "Logs",
+    request: ExportLogsRequestSchema,
+    decode: decodeLogsRequest,
+    responseSchema: ExportLogsResponseSchema,
+    response: logsResponse,
+  },
+  {
+    read: (message, nowMs) => {
+      const { entries, rejections } = entriesOfLogs(message, nowMs);
+      return { items: entries, rejections };
+    },
+    write: storeLogEntries,
+    what: "log records",
   },
 );
 

@@ -33,11 +33,10 @@ routes.add(
     operationId: "listMetricSeries",
     summary: "The tenant's metric series (names and label sets), optionally matching a selector",
     access: READ,
-    request: { query: SeriesQuerySchema },
+    query: SeriesQuerySchema,
     responses: { 200: jsonResponse(pageSchema(SeriesSchema, "MetricSeriesPage"), "A page of series") },
   },
-  async (c) => {
-    const query = c.req.valid("query");
+  async (c, { query }) => {
     const rows = await tenantRead(c, (db, tenantId) =>
       listSeries(db, tenantId, query.selector ?? null, query),
     );
@@ -55,11 +54,10 @@ routes.add(
     summary: "A metric's series, each aggregated per step over a range",
     description: `Reads at most ${MAX_QUERY_POINTS} points; a wider query is refused with 400 (narrow the selector or the range).`,
     access: READ,
-    request: { query: MetricQuerySchema },
+    query: MetricQuerySchema,
     responses: { 200: jsonResponse(MetricQueryResultSchema, "Buckets per series; empty steps are left out") },
   },
-  async (c) => {
-    const query = c.req.valid("query");
+  async (c, { query }) => {
     const range = { startMs: query.start, endMs: query.end, stepMs: query.step * 1000 };
     const series = await tenantRead(c, (db, tenantId) =>
       seriesPoints(db, tenantId, query.selector, range, MAX_QUERY_POINTS),
@@ -98,13 +96,12 @@ routes.add(
     operationId: "listLogRecords",
     summary: "The tenant's log records and events, newest first, by range, severity, text and attribute",
     access: READ,
-    request: { query: LogQuerySchema },
+    query: LogQuerySchema,
     responses: {
       200: jsonResponse(pageSchema(LogRecordSchema, "LogRecordPage"), "A page of log records, newest first"),
     },
   },
-  async (c) => {
-    const query = c.req.valid("query");
+  async (c, { query }) => {
     const endMs = query.end ?? Date.now();
     const rows = await tenantRead(c, (db, tenantId) =>
       listLogs(db, tenantId, {

@@ -1,4 +1,4 @@
-import { jsonBody, jsonResponse } from "../../http/openapi.ts";
+import { jsonResponse } from "../../http/openapi.ts";
 import { RouteGroup, tenantRead, tenantWrite } from "../../http/route-kit.ts";
 import { RetentionSchema, RetentionUpdateSchema, renderRetention } from "../api-schemas.ts";
 import { readRetention, writeRetention } from "../retention.ts";
@@ -28,11 +28,10 @@ routes.add(
     description:
       "Older data is deleted by the daily cleaning job, in batches of at most 10,000 rows a statement. A null goes back to the default.",
     access: { role: "admin" },
-    request: { body: jsonBody(RetentionUpdateSchema) },
+    body: RetentionUpdateSchema,
     responses: { 200: jsonResponse(RetentionSchema, "The retention now in force") },
   },
-  async (c) => {
-    const body = c.req.valid("json");
+  async (c, { body }) => {
     const retention = await tenantWrite(c, (db, tenantId) =>
       writeRetention(db, tenantId, {
         metricPointsDays: body.metric_points_days,

@@ -7,30 +7,20 @@ import {
 } from "../api-schemas.ts";
 import { createWidgetKey, listWidgetKeys, revokeWidgetKey, updateWidgetKey } from "../widget-keys.ts";
 
-const ADMIN = { role: "admin" } as const;
-
 const routes = new RouteGroup("Widget keys", { module: "webchat" });
 
 const widgetKey = routes.resource("widget key", {
   path: "/api/v1/widget-keys",
   schema: WidgetKeySchema,
   render: renderWidgetKey,
+  access: { role: "admin" },
 });
 
-widgetKey.list(
-  {
-    operationId: "listWidgetKeys",
-    summary: "The tenant's live widget keys and their allowed origins",
-    access: ADMIN,
-  },
-  listWidgetKeys,
-);
+widgetKey.list({ summary: "The tenant's live widget keys and their allowed origins" }, listWidgetKeys);
 
 widgetKey.create(
   {
-    operationId: "createWidgetKey",
     summary: "Create a publishable widget key for the pages on the given origins",
-    access: ADMIN,
     body: WidgetKeyCreateSchema,
   },
   (db, tenantId, body) =>
@@ -39,9 +29,7 @@ widgetKey.create(
 
 widgetKey.update(
   {
-    operationId: "updateWidgetKey",
     summary: "Rename a widget key or change its allowed origins",
-    access: ADMIN,
     body: WidgetKeyUpdateSchema,
   },
   (db, tenantId, id, body) =>
@@ -55,7 +43,6 @@ widgetKey.delete(
   {
     operationId: "revokeWidgetKey",
     summary: "Revoke a widget key; new connections with it are refused at once",
-    access: ADMIN,
     responseDescription: "Revoked",
   },
   revokeWidgetKey,
