@@ -54,7 +54,7 @@ function validInput(c: Context<AppEnv>) {
 }
 
 type Schema = z.ZodType | undefined;
-type Parameters_ = z.ZodObject | undefined;
+type ObjectSchema = z.ZodObject | undefined;
 
 /** The request a declaration describes: its `request`, with the parts it names directly. */
 type RequestOf<Req, B, Q, Pa> = (Req extends RequestParts ? Req : Record<never, never>) &
@@ -69,8 +69,8 @@ export type Declaration<
   Req extends RequestParts | undefined,
   Res extends Responses,
   B extends Schema = undefined,
-  Q extends Parameters_ = undefined,
-  Pa extends Parameters_ = undefined,
+  Q extends ObjectSchema = undefined,
+  Pa extends ObjectSchema = undefined,
 > = {
   method: M;
   path: P;
@@ -144,8 +144,8 @@ function declareRoute<
   Req extends RequestParts | undefined,
   Res extends Responses,
   B extends Schema,
-  Q extends Parameters_,
-  Pa extends Parameters_,
+  Q extends ObjectSchema,
+  Pa extends ObjectSchema,
 >(tag: string, declaration: Declaration<M, P, Req, Res, B, Q, Pa>) {
   const {
     access,
@@ -499,8 +499,8 @@ export class RouteGroup {
     const Req extends RequestParts | undefined = undefined,
     Res extends Responses = Responses,
     B extends Schema = undefined,
-    Q extends Parameters_ = undefined,
-    Pa extends Parameters_ = undefined,
+    Q extends ObjectSchema = undefined,
+    Pa extends ObjectSchema = undefined,
   >(
     declaration: Declaration<M, P, Req, Res, B, Q, Pa>,
     handler: HandlerOf<ReturnType<typeof declareRoute<M, P, Req, Res, B, Q, Pa>>, Res>,
